@@ -1,0 +1,267 @@
+// Package db opens the portal's database on either engine — SQLite (the
+// embedded default) or PostgreSQL (scale-out) — applies the embedded
+// migrations, and offers the few dialect helpers the domain packages need.
+//
+// Domain packages own their SQL; they write it once with `?` placeholders and
+// portable constructs (RETURNING, ON CONFLICT, integer UTC timestamps), and
+// this package rebinds placeholders for PostgreSQL.
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver (pure Go, no cgo)
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	// SQLite is the embedded default engine.
+	SQLite Engine = "sqlite"
+	// Postgres is the scale-out engine.
+	Postgres Engine = "postgres"
+)
+
+// ErrNotFound is returned (wrapped) when a row that was asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// DB is an open database. For SQLite it holds one writer connection and a
+// pool of readers (so writers never fight for the lock and readers never
+// wait behind them); for PostgreSQL both are the same pool.
+type DB struct {
+	engine Engine
+	write  *sql.DB
+	read   *sql.DB
+	// Path is the SQLite database file, empty for PostgreSQL.
+	Path string
+}
+
+// Querier is what both *DB and *Tx offer, so helpers can run inside or
+// outside a transaction.
+type Querier interface {
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+	Engine() Engine
+}
+
+// DefaultPath is the SQLite file inside the data folder.
+func DefaultPath(dataDir string) string { return filepath.Join(dataDir, "smartustaz.db") }
+
+// Open opens the database named by dsn: empty (SQLite in dataDir), a
+// "sqlite:" or "file:" path, or a "postgres://" / "postgresql://" URL. It
+// does not migrate; call Migrate.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	case dsn == "":
+		return openSQLite(ctx, DefaultPath(dataDir))
+	case strings.HasPrefix(dsn, "sqlite://"):
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite://"))
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "file:"):
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "file:"))
+	default:
+		return nil, fmt.Errorf("db: unsupported database address (want postgres://… or sqlite:PATH)")
+	}
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("db: create folder: %w", err)
+	}
+	// busy_timeout must come before journal_mode so that switching to WAL
+	// itself waits for a lock instead of failing (PocketBase learned this).
+	params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open sqlite: %w", err)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+params+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	os.Chmod(path, 0o600)
+	return &DB{engine: SQLite, write: w, read: r, Path: path}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("db: open postgres: %w", err)
+	}
+	p.SetMaxOpenConns(32)
+	p.SetMaxIdleConns(16)
+	p.SetConnMaxLifetime(30 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(pingCtx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("db: connect to postgres: %w", err)
+	}
+	return &DB{engine: Postgres, write: p, read: p}, nil
+}
+
+// Close closes every connection.
+func (d *DB) Close() error {
+	err := d.write.Close()
+	if d.read != d.write {
+		err = errors.Join(err, d.read.Close())
+	}
+	return err
+}
+
+// Engine reports the engine, so code given a Querier can pick dialect.
+func (d *DB) Engine() Engine { return d.engine }
+
+// Ping checks that the database answers (used by /healthz).
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Exec runs a statement on the writer.
+func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return d.write.ExecContext(ctx, rebind(d.engine, q), args...)
+}
+
+// Query runs a query on the reader pool.
+func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.read.QueryContext(ctx, rebind(d.engine, q), args...)
+}
+
+// QueryRow runs a one-row query on the reader pool.
+func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.read.QueryRowContext(ctx, rebind(d.engine, q), args...)
+}
+
+// Tx is a write transaction.
+type Tx struct {
+	tx     *sql.Tx
+	engine Engine
+}
+
+// Engine reports the engine.
+func (t *Tx) Engine() Engine { return t.engine }
+
+// Exec runs a statement in the transaction.
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, rebind(t.engine, q), args...)
+}
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, rebind(t.engine, q), args...)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, rebind(t.engine, q), args...)
+}
+
+// InTx runs fn in a write transaction (BEGIN IMMEDIATE on SQLite, so the
+// write lock is taken up front and never upgraded mid-way), committing when
+// fn returns nil and rolling back otherwise.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	if err := fn(&Tx{tx: stx, engine: d.engine}); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+// ForUpdate is the row-lock suffix for a SELECT inside a transaction:
+// PostgreSQL needs it; SQLite's BEGIN IMMEDIATE already serialises writers.
+func ForUpdate(e Engine) string {
+	if e == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// rebind turns `?` placeholders into `$1…` for PostgreSQL. Our SQL never
+// has a literal question mark, so a plain scan is enough.
+func rebind(e Engine, q string) string {
+	if e != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Now is the database's notion of time: Unix milliseconds, UTC. Every
+// timestamp column holds this, so both engines compare and sort alike.
+func Now() int64 { return time.Now().UnixMilli() }
+
+// Time converts a stored timestamp back to a time.Time (zero for 0).
+func Time(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// NewID returns a new row id: milliseconds since 2025-01-01 in the high bits
+// and 22 random bits below. Ids are made by the application, not the
+// database, because the vault binds each ciphertext to its row id and so
+// needs the id before the row is written; random low bits also keep ids
+// from revealing how many users the site has.
+func NewID() int64 {
+	const epoch = 1735689600000 // 2025-01-01T00:00:00Z
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	r := int64(binary.BigEndian.Uint32(b[:]) & (1<<22 - 1))
+	return (time.Now().UnixMilli()-epoch)<<22 | r
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on
+// either engine.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}

@@ -1,0 +1,98 @@
+package db_test
+
+import (
+	"context"
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/db/dbtest"
+)
+
+// Both engines must end with the same tables and columns, so a feature
+// written against one behaves the same on the other.
+func TestSchemasMatch(t *testing.T) {
+	schemas := map[db.Engine]map[string][]string{}
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		schemas[d.Engine()] = columns(t, d)
+	})
+	if len(schemas) != 2 {
+		t.Skip("need both engines to compare")
+	}
+	if !reflect.DeepEqual(schemas[db.SQLite], schemas[db.Postgres]) {
+		t.Fatalf("schemas differ:\nsqlite:   %v\npostgres: %v", schemas[db.SQLite], schemas[db.Postgres])
+	}
+}
+
+func columns(t *testing.T, d *db.DB) map[string][]string {
+	ctx := context.Background()
+	q := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+	if d.Engine() == db.Postgres {
+		q = `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'`
+	}
+	rows, err := d.Query(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var tbl, col string
+		if err := rows.Scan(&tbl, &col); err != nil {
+			t.Fatal(err)
+		}
+		out[tbl] = append(out[tbl], col)
+	}
+	for _, c := range out {
+		sort.Strings(c)
+	}
+	return out
+}
+
+func TestMigrateTwiceIsNoop(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		applied, err := d.Migrate(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(applied) != 0 {
+			t.Fatalf("second migrate applied %v", applied)
+		}
+	})
+}
+
+func TestRebindAndTx(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, "a", "б")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v string
+		if err := d.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, "a").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v != "б" {
+			t.Fatalf("got %q", v)
+		}
+		_, err = d.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, "a", "c")
+		if !db.IsUniqueViolation(err) {
+			t.Fatalf("want unique violation, got %v", err)
+		}
+	})
+}
+
+func TestNewIDUnique(t *testing.T) {
+	seen := map[int64]bool{}
+	for i := 0; i < 10000; i++ {
+		id := db.NewID()
+		if id <= 0 || seen[id] {
+			t.Fatalf("bad or repeated id %d", id)
+		}
+		seen[id] = true
+	}
+}

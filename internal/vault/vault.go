@@ -1,0 +1,276 @@
+// Package vault is the only code in smartustaz that encrypts or decrypts
+// (clauses 1.3 and 2.1). Every confidential field is sealed with AES-256-GCM
+// under its owner's data key, with associated data that binds the
+// ciphertext to its table, column, row and owner, so a ciphertext copied
+// into another row or another user's record no longer opens. Data keys are
+// wrapped by a master key (envelope encryption); deleting a user's wrapped
+// data key makes everything of theirs unreadable everywhere, backups
+// included (crypto-shredding). Exact lookups go through blind indexes
+// (HMAC-SHA-256 of the normalised value), never through plaintext.
+package vault
+
+import (
+	"container/list"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/smartustaz/smartustaz/internal/db"
+)
+
+// ErrNoKey means the user's data key is gone (the user was deleted and
+// their data crypto-shredded) or never existed.
+var ErrNoKey = errors.New("vault: no data key for this user")
+
+// ErrDecrypt means a ciphertext failed authentication: it was altered, or
+// moved from the table, column or row it was sealed for.
+var ErrDecrypt = errors.New("vault: ciphertext does not open (altered or moved)")
+
+const (
+	formatV1   = 0x01
+	nonceSize  = 12
+	cacheLimit = 50000
+)
+
+// Vault holds the keyring and a bounded cache of unwrapped data keys.
+type Vault struct {
+	kr *keyring
+	db *db.DB
+
+	mu    sync.Mutex
+	cache map[int64]*list.Element
+	lru   *list.List
+}
+
+// Open loads (or on first start creates) the keyring and returns a vault
+// over d. created is true when a new key file was just written: the
+// caller must tell the operator to back it up.
+func Open(d *db.DB, dataDir string, getenv func(string) string) (v *Vault, created bool, err error) {
+	kr, created, err := loadKeyring(dataDir, getenv)
+	if err != nil {
+		return nil, false, err
+	}
+	return &Vault{kr: kr, db: d, cache: map[int64]*list.Element{}, lru: list.New()}, created, nil
+}
+
+// KeyFile is the path of the key file, or "" when the keyring came from
+// the environment.
+func (v *Vault) KeyFile() string { return v.kr.path }
+
+// Field names where a ciphertext lives: it is bound to exactly this place.
+type Field struct {
+	Table  string
+	Column string
+	Row    int64
+}
+
+func (f Field) aad(owner int64) []byte {
+	return []byte("smartustaz/v1|" + f.Table + "|" + f.Column + "|" + strconv.FormatInt(f.Row, 10) + "|" + strconv.FormatInt(owner, 10))
+}
+
+// UserKey is one user's unwrapped data key, ready to seal and open.
+type UserKey struct {
+	owner int64
+	aead  cipher.AEAD
+}
+
+// Owner is the user the key belongs to.
+func (k *UserKey) Owner() int64 { return k.owner }
+
+// Seal encrypts plaintext for field f. An empty plaintext seals to nil, so
+// absent optional fields stay absent rather than becoming ciphertexts of "".
+func (k *UserKey) Seal(f Field, plaintext string) []byte {
+	if plaintext == "" {
+		return nil
+	}
+	out := make([]byte, 1+nonceSize, 1+nonceSize+len(plaintext)+k.aead.Overhead())
+	out[0] = formatV1
+	copy(out[1:], random(nonceSize))
+	return k.aead.Seal(out, out[1:1+nonceSize], []byte(plaintext), f.aad(k.owner))
+}
+
+// Open decrypts a ciphertext sealed for field f. nil opens to an empty Secret.
+func (k *UserKey) Open(f Field, ciphertext []byte) (Secret, error) {
+	if len(ciphertext) == 0 {
+		return Secret{}, nil
+	}
+	if len(ciphertext) < 1+nonceSize+k.aead.Overhead() || ciphertext[0] != formatV1 {
+		return Secret{}, ErrDecrypt
+	}
+	pt, err := k.aead.Open(nil, ciphertext[1:1+nonceSize], ciphertext[1+nonceSize:], f.aad(k.owner))
+	if err != nil {
+		return Secret{}, ErrDecrypt
+	}
+	return Secret{s: string(pt)}, nil
+}
+
+func newAEAD(key []byte) cipher.AEAD {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		panic(err) // only for a wrong key length, which cannot happen here
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	return aead
+}
+
+func wrapAAD(owner int64, kekID string) []byte {
+	return []byte("smartustaz/dek/v1|" + strconv.FormatInt(owner, 10) + "|" + kekID)
+}
+
+func wrap(kek []byte, kekID string, owner int64, dek []byte) []byte {
+	out := make([]byte, 1+nonceSize, 1+nonceSize+len(dek)+16)
+	out[0] = formatV1
+	copy(out[1:], random(nonceSize))
+	return newAEAD(kek).Seal(out, out[1:1+nonceSize], dek, wrapAAD(owner, kekID))
+}
+
+func unwrap(kek []byte, kekID string, owner int64, wrapped []byte) ([]byte, error) {
+	if len(wrapped) < 1+nonceSize+16 || wrapped[0] != formatV1 {
+		return nil, fmt.Errorf("vault: wrapped key of user is malformed")
+	}
+	dek, err := newAEAD(kek).Open(nil, wrapped[1:1+nonceSize], wrapped[1+nonceSize:], wrapAAD(owner, kekID))
+	if err != nil {
+		return nil, fmt.Errorf("vault: wrapped key does not open under master key %s", kekID)
+	}
+	return dek, nil
+}
+
+// NewUserKey makes a data key for a new user, stores it wrapped by the
+// active master key inside tx, and returns it ready to use.
+func (v *Vault) NewUserKey(ctx context.Context, tx db.Querier, owner int64) (*UserKey, error) {
+	dek := random(32)
+	kekID, kek := v.kr.activeKey()
+	_, err := tx.Exec(ctx, `INSERT INTO user_keys (user_id, kek_id, wrapped_key, created_at) VALUES (?, ?, ?, ?)`,
+		owner, kekID, wrap(kek, kekID, owner, dek), db.Now())
+	if err != nil {
+		return nil, fmt.Errorf("vault: store data key: %w", err)
+	}
+	k := &UserKey{owner: owner, aead: newAEAD(dek)}
+	v.remember(k)
+	return k, nil
+}
+
+// UserKey returns the owner's data key, from the cache or unwrapped from q.
+func (v *Vault) UserKey(ctx context.Context, q db.Querier, owner int64) (*UserKey, error) {
+	if k := v.cached(owner); k != nil {
+		return k, nil
+	}
+	var kekID string
+	var wrapped []byte
+	err := q.QueryRow(ctx, `SELECT kek_id, wrapped_key FROM user_keys WHERE user_id = ?`, owner).Scan(&kekID, &wrapped)
+	if err != nil {
+		if errors.Is(err, errNoRows) {
+			return nil, ErrNoKey
+		}
+		return nil, fmt.Errorf("vault: load data key: %w", err)
+	}
+	kek, err := v.kr.masterKey(kekID)
+	if err != nil {
+		return nil, err
+	}
+	dek, err := unwrap(kek, kekID, owner, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	k := &UserKey{owner: owner, aead: newAEAD(dek)}
+	v.remember(k)
+	return k, nil
+}
+
+// Shred destroys the owner's data key inside tx (crypto-shredding): every
+// ciphertext of theirs, here and in every backup, becomes unreadable.
+func (v *Vault) Shred(ctx context.Context, tx db.Querier, owner int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM user_keys WHERE user_id = ?`, owner); err != nil {
+		return fmt.Errorf("vault: shred: %w", err)
+	}
+	v.forget(owner)
+	return nil
+}
+
+func (v *Vault) cached(owner int64) *UserKey {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if e, ok := v.cache[owner]; ok {
+		v.lru.MoveToFront(e)
+		return e.Value.(*UserKey)
+	}
+	return nil
+}
+
+func (v *Vault) remember(k *UserKey) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if e, ok := v.cache[k.owner]; ok {
+		e.Value = k
+		v.lru.MoveToFront(e)
+		return
+	}
+	v.cache[k.owner] = v.lru.PushFront(k)
+	if v.lru.Len() > cacheLimit {
+		last := v.lru.Back()
+		v.lru.Remove(last)
+		delete(v.cache, last.Value.(*UserKey).owner)
+	}
+}
+
+func (v *Vault) forget(owner int64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if e, ok := v.cache[owner]; ok {
+		v.lru.Remove(e)
+		delete(v.cache, owner)
+	}
+}
+
+// BlindIndex is the keyed hash used to find a row by an exact value
+// without storing the value: HMAC-SHA-256 over purpose and the value the
+// caller has already normalised (see NormalizeEmail).
+func (v *Vault) BlindIndex(purpose, normalized string) []byte {
+	m := hmac.New(sha256.New, v.kr.blindIndex)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(normalized))
+	return m.Sum(nil)
+}
+
+// AuditMAC is the keyed hash of the audit log's chain: without the key
+// nobody can recompute a chain after altering an entry.
+func (v *Vault) AuditMAC(parts ...[]byte) []byte {
+	m := hmac.New(sha256.New, v.kr.audit)
+	for _, p := range parts {
+		var l [8]byte
+		n := len(p)
+		for i := 7; i >= 0; i-- {
+			l[i] = byte(n)
+			n >>= 8
+		}
+		m.Write(l[:]) // length-prefixed, so parts cannot be shifted across boundaries
+		m.Write(p)
+	}
+	return m.Sum(nil)
+}
+
+// Sign signs msg with the site's Ed25519 key (consent receipts, later
+// certificates); PublicKey verifies it.
+func (v *Vault) Sign(msg []byte) []byte { return ed25519.Sign(v.kr.signing, msg) }
+
+// PublicKey is the public half of the signing key, safe to publish.
+func (v *Vault) PublicKey() ed25519.PublicKey { return v.kr.signing.Public().(ed25519.PublicKey) }
+
+// TokenHash is how single-use secrets (session tokens, emailed links) are
+// stored: SHA-256 of a 256-bit random token, which needs no key because
+// the token cannot be guessed.
+func TokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
