@@ -1,0 +1,274 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/vault"
+)
+
+// lastSeenEvery is how often Authenticate writes last_seen_at (and slides
+// the expiry): at most once a minute, so reading pages does not turn
+// every request into a database write.
+const lastSeenEvery = time.Minute
+
+// maxUserAgent bounds the stored browser string.
+const maxUserAgent = 512
+
+func sessionField(column string, id int64) vault.Field {
+	return vault.Field{Table: "sessions", Column: column, Row: id}
+}
+
+// errSessionInvalid is the answer to a missing, ended or expired session.
+func errSessionInvalid() error { return apperr.New(apperr.Unauthorized, "account.session.invalid") }
+
+// Login checks an address and password and opens a new session, returning
+// its token (to be set as a cookie; only its hash is stored). Every
+// failure — wrong password, unknown address, deleted account — is the
+// same apperr Unauthorized "account.login.failed" after the same argon2
+// work, so a login reveals nothing about which addresses are registered.
+// Unverified users may sign in (the web shows a banner). Failures count
+// per account and per client IP; a throttled attempt is apperr TooMany
+// and does not even run the hash.
+func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*User, *Session, string, error) {
+	norm := vault.NormalizeEmail(email)
+	acctKey := s.thr.key(scopeLoginAccount, norm)
+	ipKey := s.thr.key(scopeLoginIP, m.IP)
+	if err := s.thr.check(ctx, acctKey, ipKey); err != nil {
+		return nil, nil, "", err
+	}
+	var id int64
+	var stored, status string
+	err := s.db.QueryRow(ctx, `SELECT id, password_hash, status FROM users WHERE email_bidx = ?`,
+		s.v.BlindIndex("email", norm)).Scan(&id, &stored, &status)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, "", fmt.Errorf("account: login: %w", err)
+	}
+	found := err == nil && status == StatusActive
+	if !found {
+		stored = s.dummyHash(ctx)
+	}
+	ok, rehash, err := s.pw.verify(ctx, password, stored)
+	if errors.Is(err, errBadHash) {
+		// An unusable stored hash is a failed login, after the same work.
+		_, _, err = s.pw.verify(ctx, password, s.dummyHash(ctx))
+		ok = false
+	}
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("account: login: %w", err)
+	}
+	if !found || !ok {
+		if err := s.thr.fail(ctx, acctKey, ipKey); err != nil {
+			return nil, nil, "", err
+		}
+		return nil, nil, "", errLoginFailed()
+	}
+	newHash := ""
+	if rehash {
+		// The parameters were raised since this hash was made: upgrade it
+		// now that the password is known to be right.
+		if newHash, err = s.pw.hash(ctx, password); err != nil {
+			return nil, nil, "", fmt.Errorf("account: login: %w", err)
+		}
+	}
+	var u *User
+	var sess *Session
+	var tok string
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		var k *vault.UserKey
+		var err error
+		u, k, err = s.loadUser(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		if u.Status != StatusActive { // deleted between the check and now
+			return errLoginFailed()
+		}
+		if newHash != "" {
+			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, id); err != nil {
+				return err
+			}
+		}
+		// A success clears the account's counter, not the IP's: otherwise
+		// an attacker could reset their IP counter with an account of their own.
+		if err := s.thr.clear(ctx, tx, acctKey); err != nil {
+			return err
+		}
+		sess, tok, err = s.openSession(ctx, tx, k, id, m)
+		return err
+	})
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("account: login: %w", err)
+	}
+	return u, sess, tok, nil
+}
+
+// openSession stores a new session with a fresh token (a new one at every
+// login, so a token seen before login is worthless after it) and the
+// client's IP and browser sealed (clause 1.2 c, 1.3).
+func (s *Service) openSession(ctx context.Context, tx db.Querier, k *vault.UserKey, userID int64, m Meta) (*Session, string, error) {
+	tok := randomToken()
+	id := db.NewID()
+	now := s.now()
+	ip := strings.TrimSpace(strings.ToValidUTF8(m.IP, ""))
+	ua := strings.ToValidUTF8(m.UserAgent, "")
+	if len(ua) > maxUserAgent {
+		ua = strings.ToValidUTF8(ua[:maxUserAgent], "")
+	}
+	exp := now.Add(s.o.SessionTTL)
+	_, err := tx.Exec(ctx, `INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at, revoked_at, ip_enc, ua_enc)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`, id, userID, vault.TokenHash(tok), now.UnixMilli(), now.UnixMilli(), exp.UnixMilli(),
+		k.Seal(sessionField("ip_enc", id), ip), k.Seal(sessionField("ua_enc", id), ua))
+	if err != nil {
+		return nil, "", fmt.Errorf("open session: %w", err)
+	}
+	t := db.Time(now.UnixMilli())
+	return &Session{ID: id, UserID: userID, CreatedAt: t, LastSeenAt: t, ExpiresAt: db.Time(exp.UnixMilli()),
+		IP: vault.NewSecret(ip), UserAgent: vault.NewSecret(ua)}, tok, nil
+}
+
+// sessionRow is a stored session.
+type sessionRow struct {
+	id, userID, created, lastSeen, expires, revoked int64
+	ipEnc, uaEnc                                    []byte
+}
+
+const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, revoked_at, ip_enc, ua_enc`
+
+func scanSession(sc interface{ Scan(...any) error }) (*sessionRow, error) {
+	var r sessionRow
+	if err := sc.Scan(&r.id, &r.userID, &r.created, &r.lastSeen, &r.expires, &r.revoked, &r.ipEnc, &r.uaEnc); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func (r *sessionRow) decrypt(k *vault.UserKey) (*Session, error) {
+	ip, err := k.Open(sessionField("ip_enc", r.id), r.ipEnc)
+	if err != nil {
+		return nil, err
+	}
+	ua, err := k.Open(sessionField("ua_enc", r.id), r.uaEnc)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{ID: r.id, UserID: r.userID, CreatedAt: db.Time(r.created), LastSeenAt: db.Time(r.lastSeen),
+		ExpiresAt: db.Time(r.expires), IP: ip, UserAgent: ua}, nil
+}
+
+// Authenticate resolves a session token, for every request. A missing,
+// ended or expired session is apperr Unauthorized "account.session.invalid".
+// Use slides the expiry; last_seen_at is written at most once a minute.
+func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*User, *Session, error) {
+	if sessionToken == "" {
+		return nil, nil, errSessionInvalid()
+	}
+	r, err := scanSession(s.db.QueryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = ?`, vault.TokenHash(sessionToken)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, errSessionInvalid()
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("account: authenticate: %w", err)
+	}
+	now := s.now()
+	if r.revoked != 0 || r.expires <= now.UnixMilli() {
+		return nil, nil, errSessionInvalid()
+	}
+	u, k, err := s.loadUser(ctx, s.db, r.userID, false)
+	if err != nil {
+		return nil, nil, fmt.Errorf("account: authenticate: %w", err)
+	}
+	if u.Status != StatusActive {
+		return nil, nil, errSessionInvalid()
+	}
+	if now.Sub(db.Time(r.lastSeen)) >= lastSeenEvery {
+		r.lastSeen, r.expires = now.UnixMilli(), now.Add(s.o.SessionTTL).UnixMilli()
+		if _, err := s.db.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ? AND revoked_at = 0`,
+			r.lastSeen, r.expires, r.id); err != nil {
+			return nil, nil, fmt.Errorf("account: authenticate: %w", err)
+		}
+	}
+	sess, err := r.decrypt(k)
+	if err != nil {
+		return nil, nil, fmt.Errorf("account: authenticate: %w", err)
+	}
+	return u, sess, nil
+}
+
+// Logout ends the session of sessionToken. Ending an unknown or already
+// ended session is not an error: the browser is signed out either way.
+func (s *Service) Logout(ctx context.Context, sessionToken string) error {
+	if sessionToken == "" {
+		return nil
+	}
+	if _, err := s.db.Exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at = 0`,
+		s.nowMS(), vault.TokenHash(sessionToken)); err != nil {
+		return fmt.Errorf("account: logout: %w", err)
+	}
+	return nil
+}
+
+// Sessions lists a user's open sessions, most recently used first, so
+// they can see where they are signed in and end any of them (clause 2.2).
+func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
+	k, err := s.v.UserKey(ctx, s.db, userID)
+	if err != nil {
+		return nil, fmt.Errorf("account: sessions: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+sessionColumns+` FROM sessions
+		WHERE user_id = ? AND revoked_at = 0 AND expires_at > ? ORDER BY last_seen_at DESC, id DESC`, userID, s.nowMS())
+	if err != nil {
+		return nil, fmt.Errorf("account: sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		r, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("account: sessions: %w", err)
+		}
+		sess, err := r.decrypt(k)
+		if err != nil {
+			return nil, fmt.Errorf("account: sessions: %w", err)
+		}
+		out = append(out, *sess)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("account: sessions: %w", err)
+	}
+	return out, nil
+}
+
+// EndSession ends one of the user's own sessions; a session that is not
+// theirs, or already ended, is apperr NotFound.
+func (s *Service) EndSession(ctx context.Context, userID, sessionID int64) error {
+	res, err := s.db.Exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0`,
+		s.nowMS(), sessionID, userID)
+	if err != nil {
+		return fmt.Errorf("account: end session: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return apperr.New(apperr.NotFound, "account.session.not_found")
+	}
+	return nil
+}
+
+// EndOtherSessions ends every session of the user except keepSessionID
+// (0 ends them all).
+func (s *Service) EndOtherSessions(ctx context.Context, userID, keepSessionID int64) error {
+	if err := endSessions(ctx, s.db, userID, keepSessionID, s.nowMS()); err != nil {
+		return fmt.Errorf("account: end other sessions: %w", err)
+	}
+	return nil
+}
+
+func endSessions(ctx context.Context, q db.Querier, userID, keep, now int64) error {
+	_, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at = 0`, now, userID, keep)
+	return err
+}
