@@ -63,7 +63,7 @@ func TestOutboxWritesOneReadableEML(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "outbox")
 			o := NewOutbox(dir, "")
 			if err := o.Send(context.Background(), tc.msg); err != nil {
-				t.Fatalf("Send: %v", err)
+				t.Fatalf("Send: %v", redact(err))
 			}
 			files := emlFiles(t, dir)
 			if len(files) != 1 {
@@ -77,7 +77,7 @@ func TestOutboxWritesOneReadableEML(t *testing.T) {
 				t.Errorf("file mode %v, want 0600", st.Mode().Perm())
 			}
 			if dst, err := os.Stat(dir); err != nil || dst.Mode().Perm() != 0o700 {
-				t.Errorf("outbox directory mode %v (err %v), want 0700", dst.Mode().Perm(), err)
+				t.Errorf("outbox directory mode %v (err %v), want 0700", dst.Mode().Perm(), redact(err))
 			}
 			raw, err := os.ReadFile(files[0])
 			if err != nil {
@@ -153,7 +153,7 @@ func TestOutboxConcurrent(t *testing.T) {
 				if err != nil {
 					continue
 				}
-				if !strings.HasSuffix(strings.TrimSpace(string(raw)), "--") {
+				if !strings.HasSuffix(strings.TrimSpace(string(raw)), "--") && len(problems) < 5 {
 					problems = append(problems, e.Name()+": incomplete")
 				}
 			}
@@ -178,7 +178,7 @@ func TestOutboxConcurrent(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			t.Fatalf("Send: %v", err)
+			t.Fatalf("Send: %v", redact(err))
 		}
 	}
 
@@ -221,7 +221,7 @@ func TestOutboxRefusesBadRecipient(t *testing.T) {
 			dir := t.TempDir()
 			err := NewOutbox(dir, "").Send(context.Background(), VerifyEmail(i18n.KK, to, testLink))
 			if !errors.Is(err, ErrRecipient) {
-				t.Fatalf("err = %v, want ErrRecipient", err)
+				t.Fatalf("err = %v, want ErrRecipient", redact(err))
 			}
 			if to != "" && strings.Contains(err.Error(), to) {
 				t.Error("the error repeats the address")
@@ -239,7 +239,7 @@ func TestOutboxCancelledContext(t *testing.T) {
 	cancel()
 	err := NewOutbox(dir, "").Send(ctx, VerifyEmail(i18n.KK, recipient, testLink))
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+		t.Fatalf("err = %v, want context.Canceled", redact(err))
 	}
 	if files := emlFiles(t, dir); len(files) != 0 {
 		t.Errorf("%d files written after cancel", len(files))

@@ -36,16 +36,16 @@ func parseEML(t *testing.T, raw []byte) parsed {
 	t.Helper()
 	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
-		t.Fatalf("net/mail cannot parse the message: %v", err)
+		t.Fatalf("net/mail cannot parse the message: %v", redact(err))
 	}
 	subj, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil {
-		t.Fatalf("Subject does not decode: %v", err)
+		t.Fatalf("Subject does not decode: %v", redact(err))
 	}
 	p := parsed{Header: msg.Header, Subject: subj, Parts: map[string]part{}}
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil {
-		t.Fatalf("Content-Type: %v", err)
+		t.Fatalf("Content-Type: %v", redact(err))
 	}
 	if mt != "multipart/alternative" {
 		t.Fatalf("Content-Type is %s, want multipart/alternative", mt)
@@ -57,7 +57,7 @@ func parseEML(t *testing.T, raw []byte) parsed {
 			break
 		}
 		if err != nil {
-			t.Fatalf("multipart: %v", err)
+			t.Fatalf("multipart: %v", redact(err))
 		}
 		var r io.Reader = mp
 		if strings.EqualFold(mp.Header.Get("Content-Transfer-Encoding"), "base64") {
@@ -65,11 +65,11 @@ func parseEML(t *testing.T, raw []byte) parsed {
 		}
 		body, err := io.ReadAll(r)
 		if err != nil {
-			t.Fatalf("part body: %v", err)
+			t.Fatalf("part body: %v", redact(err))
 		}
 		ct, cp, err := mime.ParseMediaType(mp.Header.Get("Content-Type"))
 		if err != nil {
-			t.Fatalf("part Content-Type: %v", err)
+			t.Fatalf("part Content-Type: %v", redact(err))
 		}
 		p.Parts[ct] = part{Charset: cp["charset"], Body: string(body)}
 	}
@@ -92,7 +92,7 @@ func checkEML(t *testing.T, p parsed, want Message, wantFrom string) {
 		t.Errorf("From = %v (err %v), want %s", from, err, wantFrom)
 	}
 	if _, err := p.Header.Date(); err != nil {
-		t.Errorf("Date: %v", err)
+		t.Errorf("Date: %v", redact(err))
 	}
 	if id := p.Header.Get("Message-ID"); !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@"+domainOf(wantFrom)+">") {
 		t.Errorf("Message-ID = %q, want <random@%s>", id, domainOf(wantFrom))
@@ -127,4 +127,14 @@ func domainOf(addr string) string {
 		return ""
 	}
 	return a.Address[strings.LastIndexByte(a.Address, '@')+1:]
+}
+
+// redact is err's text for a failure message, with the recipient and the
+// test password cut out, so even a failing test prints no personal value.
+func redact(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	s := strings.ReplaceAll(err.Error(), recipient, "[recipient]")
+	return strings.ReplaceAll(s, "s3cret", "[password]")
 }

@@ -106,14 +106,23 @@ var authMechanisms = []gomail.SMTPAuthType{
 
 // client makes a fresh go-mail client: its auth negotiation writes to the
 // client, so one client per send keeps concurrent sends apart.
-func (s *SMTP) client() (*gomail.Client, error) {
-	tc := s.TLSConfig
-	if tc == nil {
-		tc = &tls.Config{ServerName: s.host, MinVersion: tls.VersionTLS12}
+func (s *SMTP) client(ctx context.Context) (*gomail.Client, error) {
+	tc := &tls.Config{ServerName: s.host, MinVersion: tls.VersionTLS12}
+	if s.TLSConfig != nil {
+		tc = s.TLSConfig.Clone()
+		if tc.ServerName == "" {
+			tc.ServerName = s.host
+		}
+	}
+	// go-mail uses ctx for the dial only and its timeout for every later
+	// command: a caller's shorter deadline must bound both.
+	timeout := s.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = max(min(timeout, time.Until(dl)), time.Millisecond)
 	}
 	opts := []gomail.Option{
 		gomail.WithPort(s.port),
-		gomail.WithTimeout(s.timeout),
+		gomail.WithTimeout(timeout),
 		gomail.WithTLSPolicy(s.policy),
 		gomail.WithTLSConfig(tc),
 	}
@@ -139,7 +148,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.client()
+	c, err := s.client(ctx)
 	if err != nil {
 		return err
 	}
