@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+
+	"github.com/smartustaz/smartustaz/internal/audit"
+)
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("migrate", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(stdout, "smartustaz: database (%s) is up to date\n", a.db.Engine())
+	return nil
+}
+
+// readPassword reads the password from the terminal without echo, or the
+// first line of stdin when stdin is not a terminal (scripts, tests).
+func readPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		return string(b), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func cmdAdminCreate(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var email, name string
+	c, _, err := parse("admin create", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the administrator's email address (required)")
+		fs.StringVar(&name, "name", "Administrator", "the administrator's name")
+	})
+	if err != nil {
+		return err
+	}
+	if email == "" {
+		return fmt.Errorf("admin create: --email is required")
+	}
+	pw, err := readPassword(stdin, stderr, "Password for the new administrator: ")
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.accounts.CreateAdmin(ctx, email, pw, name)
+	if err != nil {
+		return fmt.Errorf("admin create: %s", describe(err))
+	}
+	if _, err := a.audit.Append(ctx, audit.Entry{Action: "admin_create", TargetUserID: u.ID, Detail: "command line"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "smartustaz: administrator #%d created; log in at /login\n", u.ID)
+	return nil
+}
+
+func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("keys rotate", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := a.vault.Rotate(ctx, func(done int) {
+		fmt.Fprintf(stderr, "\rre-wrapped %d data keys", done)
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	if _, err := a.audit.Append(ctx, audit.Entry{Action: "keys_rotate", Detail: fmt.Sprintf("new master key %s, %d data keys re-wrapped, retired %v", res.NewKeyID, res.Rewrapped, res.Retired)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "smartustaz: master key %s is active; %d data keys re-wrapped; retired keys: %v\nBack up %s again now.\n",
+		res.NewKeyID, res.Rewrapped, res.Retired, a.vault.KeyFile())
+	return nil
+}
+
+func cmdKeysStatus(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("keys status", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	file := a.vault.KeyFile()
+	if file == "" {
+		file = "(from the SMARTUSTAZ_KEYRING environment variable)"
+	}
+	fmt.Fprintf(stdout, "key file: %s\nmaster keys: %s\nactive: %s\n", file, a.vault.MasterKeyIDs(), a.vault.ActiveKeyID())
+	return nil
+}
+
+func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("audit verify", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	rep, err := a.audit.Verify(ctx)
+	if err != nil {
+		return err
+	}
+	if !rep.OK {
+		fmt.Fprintf(stdout, "audit log: NOT intact: entry %d: %s (%d entries checked)\n", rep.FirstBad, rep.Problem, rep.Entries)
+		return fmt.Errorf("audit log altered at entry %d", rep.FirstBad)
+	}
+	fmt.Fprintf(stdout, "audit log: intact, %d entries\n", rep.Entries)
+	return nil
+}
+
+// describe turns a domain error into an English sentence for the terminal.
+func describe(err error) string {
+	var fields apperr.Fields
+	if errors.As(err, &fields) {
+		var parts []string
+		for _, f := range fields {
+			parts = append(parts, f.Field+": "+i18n.T(i18n.EN, f.Key, f.Args...))
+		}
+		return strings.Join(parts, "; ")
+	}
+	if e, ok := apperr.As(err); ok {
+		msg := i18n.T(i18n.EN, e.Key, e.Args...)
+		if e.Field != "" {
+			msg = e.Field + ": " + msg
+		}
+		return msg
+	}
+	return err.Error()
+}

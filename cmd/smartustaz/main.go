@@ -1,0 +1,88 @@
+// Command smartustaz runs the teachers' portal and its maintenance tasks.
+//
+//	smartustaz serve    [--addr HOST:PORT] [--data DIR] [--db DSN] [--smtp URL]
+//	smartustaz migrate  [--data DIR] [--db DSN]
+//	smartustaz admin create --email ADDRESS [--name NAME]
+//	smartustaz keys rotate | keys status
+//	smartustaz audit verify
+//	smartustaz demo --users N
+//
+// Every subcommand takes --data and --db, and SMARTUSTAZ_DATA,
+// SMARTUSTAZ_DB, SMARTUSTAZ_ADDR from the environment.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "smartustaz:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `smartustaz — a teachers' portal that keeps personal data confidential
+
+Commands:
+  serve          run the site
+  migrate        apply database migrations and exit
+  admin create   create an administrator (--email; password from the terminal or stdin)
+  keys rotate    make a new master key and re-wrap every data key (the site may keep serving)
+  keys status    show the key file and master keys in use
+  audit verify   check the audit log's hash chain; exit 1 on the first altered entry
+  demo           fill the database with synthetic teachers (--users N)
+
+Run "smartustaz COMMAND -h" for a command's flags.
+`
+
+// run is the whole program, with its environment passed in, so tests can
+// run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	cmd, rest := args[1], args[2:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "admin":
+		if len(rest) == 0 || rest[0] != "create" {
+			return fmt.Errorf(`usage: smartustaz admin create --email ADDRESS`)
+		}
+		return cmdAdminCreate(ctx, rest[1:], getenv, stdin, stdout, stderr)
+	case "keys":
+		if len(rest) == 0 {
+			return fmt.Errorf(`usage: smartustaz keys rotate|status`)
+		}
+		switch rest[0] {
+		case "rotate":
+			return cmdKeysRotate(ctx, rest[1:], getenv, stdout, stderr)
+		case "status":
+			return cmdKeysStatus(ctx, rest[1:], getenv, stdout, stderr)
+		}
+		return fmt.Errorf(`usage: smartustaz keys rotate|status`)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			return fmt.Errorf(`usage: smartustaz audit verify`)
+		}
+		return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

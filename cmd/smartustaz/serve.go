@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/smartustaz/smartustaz/internal/logging"
+	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log := logging.New(stderr, slog.LevelInfo)
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := web.NewServer(web.Deps{
+		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
+		Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen: %w", err)
+	}
+	base := c.BaseURL
+	if c.BaseURLDerived {
+		// Port 0 or a wildcard address: the links must carry the real port.
+		base = "http://" + displayAddr(ln.Addr())
+		srv.BaseURL = base
+	}
+	fmt.Fprintf(stdout, "smartustaz: listening on %s (data in %s, database %s)\n", base, c.DataDir, a.db.Engine())
+	if c.SMTP == "" {
+		fmt.Fprintf(stdout, "smartustaz: no --smtp given: email is written as .eml files into %s/outbox\n", c.DataDir)
+	}
+
+	// A fresh install has no administrator: print a one-time link.
+	if n, err := a.accounts.CountAdmins(ctx); err == nil && n == 0 {
+		token, err := web.NewSetupLink(ctx, a.db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "smartustaz: no administrator yet. Create the first one here (works once): %s/setup?token=%s\n", base, token)
+	}
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(ln) }()
+
+	var ms *http.Server
+	if c.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.Metrics())
+		ms = &http.Server{Addr: c.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- ms.ListenAndServe() }()
+		fmt.Fprintf(stdout, "smartustaz: metrics on http://%s/metrics\n", c.MetricsAddr)
+	}
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+	case <-ctx.Done():
+	}
+	// Graceful shutdown: stop accepting, let in-flight requests finish,
+	// then wait for background work (announcement emails).
+	fmt.Fprintln(stdout, "smartustaz: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	if ms != nil {
+		ms.Shutdown(sctx)
+	}
+	srv.Wait()
+	if err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	fmt.Fprintln(stdout, "smartustaz: stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,75 @@
+// Package config turns command-line flags and SMARTUSTAZ_* environment
+// variables into one Config value. Flags win over the environment, the
+// environment over defaults. Only cmd/ reads configuration; everything
+// else is handed the values it needs.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything a subcommand may need.
+type Config struct {
+	Addr        string // listen address of the site
+	MetricsAddr string // separate listen address for /metrics ("" = admin-only on the site)
+	DataDir     string // data folder: SQLite file, key file, outbox, files
+	DB          string // database address; "" = SQLite in DataDir
+	SMTP        string // smtp://user:pass@host:port; "" = write mail to DataDir/outbox
+	MailFrom    string
+	BaseURL     string // public address used in emailed links
+	TrustProxy  bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
+	// BaseURLDerived: no base URL was given, so it was made from Addr;
+	// serve then uses the address it really listens on (port 0 too).
+	BaseURLDerived  bool
+	ShutdownTimeout time.Duration
+}
+
+// FlagSet builds the common flags of a subcommand over c, with defaults
+// taken from getenv.
+func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) *flag.FlagSet {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.DataDir, "data", env("SMARTUSTAZ_DATA", "data"), "data folder (SQLite database, key file, outbox) [SMARTUSTAZ_DATA]")
+	fs.StringVar(&c.DB, "db", env("SMARTUSTAZ_DB", ""), "database: postgres://… or sqlite:PATH; empty = SQLite in the data folder [SMARTUSTAZ_DB]")
+	fs.StringVar(&c.Addr, "addr", env("SMARTUSTAZ_ADDR", "127.0.0.1:8080"), "listen address [SMARTUSTAZ_ADDR]")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("SMARTUSTAZ_METRICS_ADDR", ""), "separate listen address for /metrics; empty = /metrics on the site, administrators only [SMARTUSTAZ_METRICS_ADDR]")
+	fs.StringVar(&c.SMTP, "smtp", env("SMARTUSTAZ_SMTP", ""), "SMTP server smtp://user:pass@host:port; empty = write mail as .eml files into DATA/outbox [SMARTUSTAZ_SMTP]")
+	fs.StringVar(&c.MailFrom, "mail-from", env("SMARTUSTAZ_MAIL_FROM", "smartustaz <no-reply@smartustaz.local>"), "From address of outgoing mail [SMARTUSTAZ_MAIL_FROM]")
+	fs.StringVar(&c.BaseURL, "base-url", env("SMARTUSTAZ_BASE_URL", ""), "public address of the site for links in email; empty = http://ADDR [SMARTUSTAZ_BASE_URL]")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", env("SMARTUSTAZ_TRUST_PROXY", "") == "true", "trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy) [SMARTUSTAZ_TRUST_PROXY]")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish at shutdown")
+	return fs
+}
+
+// Finish fills derived values after parsing.
+func (c *Config) Finish() error {
+	if c.DataDir == "" {
+		return fmt.Errorf("config: --data must not be empty")
+	}
+	abs, err := filepath.Abs(c.DataDir)
+	if err != nil {
+		return fmt.Errorf("config: data folder: %w", err)
+	}
+	c.DataDir = abs
+	if c.BaseURL == "" {
+		c.BaseURLDerived = true
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.BaseURL = "http://" + host
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return nil
+}

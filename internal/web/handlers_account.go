@@ -1,0 +1,389 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/mail"
+)
+
+func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
+	if _, err := user(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "web.account.title")
+	switch r.URL.Query().Get("done") {
+	case "profile", "password", "email", "consent", "verify-sent":
+		pg.Notice = i18n.T(pg.Lang, "web.account.done."+r.URL.Query().Get("done"))
+	}
+	s.render(w, r, http.StatusOK, "account", pg)
+}
+
+func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, err := s.Accounts.NewVerification(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.send(r, mail.VerifyEmail(langOf(u), u.Email.Reveal(), s.link("/verify?token="+url.QueryEscape(token))))
+	http.Redirect(w, r, "/account?done=verify-sent", http.StatusSeeOther)
+}
+
+func profileForm(u *account.User) url.Values {
+	return url.Values{
+		"full_name": {u.FullName.Reveal()}, "organization": {u.Organization.Reveal()},
+		"position": {u.Position.Reveal()}, "region": {u.Region.Reveal()}, "phone": {u.Phone.Reveal()},
+	}
+}
+
+func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "web.profile.title")
+	pg.Form = profileForm(u)
+	s.render(w, r, http.StatusOK, "profile", pg)
+}
+
+// profileSave: the user keeps their data current (clause 2.3); every
+// change is kept, encrypted, with the session that made it (clause 2.2).
+func (s *Server) profileSave(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "web.profile.title")
+	pg.Form = formValues(r.PostForm)
+	p := account.Profile{
+		FullName: r.PostFormValue("full_name"), Organization: r.PostFormValue("organization"),
+		Position: r.PostFormValue("position"), Region: r.PostFormValue("region"), Phone: r.PostFormValue("phone"),
+	}
+	if err := s.Accounts.UpdateProfile(r.Context(), u.ID, p, s.meta(r)); err != nil {
+		s.formError(w, r, "profile", pg, err)
+		return
+	}
+	http.Redirect(w, r, "/account?done=profile", http.StatusSeeOther)
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
+	if _, err := user(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "password", s.newPage(r, "web.password.title"))
+}
+
+func (s *Server) passwordSave(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "web.password.title")
+	if err := s.Accounts.ChangePassword(r.Context(), u.ID, r.PostFormValue("old_password"), r.PostFormValue("password"), s.meta(r)); err != nil {
+		s.formError(w, r, "password", pg, err)
+		return
+	}
+	s.send(r, mail.PasswordChanged(langOf(u), u.Email.Reveal()))
+	http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)
+}
+
+func (s *Server) emailForm(w http.ResponseWriter, r *http.Request) {
+	if _, err := user(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "email", s.newPage(r, "web.email.title"))
+}
+
+// emailSave starts an address change: nothing changes until the new
+// address proves it receives mail.
+func (s *Server) emailSave(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "web.email.title")
+	pg.Form = formValues(r.PostForm)
+	newEmail := r.PostFormValue("email")
+	token, err := s.Accounts.RequestEmailChange(r.Context(), u.ID, newEmail, r.PostFormValue("password"), s.meta(r))
+	if err != nil {
+		s.formError(w, r, "email", pg, err)
+		return
+	}
+	s.send(r, mail.ConfirmEmailChange(langOf(u), newEmail, s.link("/account/email/confirm?token="+url.QueryEscape(token))))
+	done := s.newPage(r, "web.email.title")
+	done.Notice = i18n.T(pg.Lang, "web.email.sent")
+	s.render(w, r, http.StatusOK, "notice", done)
+}
+
+func (s *Server) emailConfirmForm(w http.ResponseWriter, r *http.Request) {
+	pg := s.newPage(r, "web.email.title")
+	pg.Form = url.Values{"token": {r.URL.Query().Get("token")}}
+	s.render(w, r, http.StatusOK, "email_confirm", pg)
+}
+
+func (s *Server) emailConfirm(w http.ResponseWriter, r *http.Request) {
+	var old string
+	if u := info(r).User; u != nil {
+		old = u.Email.Reveal()
+	}
+	u, err := s.Accounts.ConfirmEmailChange(r.Context(), r.PostFormValue("token"), s.meta(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if old != "" && old != u.Email.Reveal() {
+		s.send(r, mail.EmailChanged(langOf(u), old))
+	}
+	pg := s.newPage(r, "web.email.title")
+	pg.Notice = i18n.T(pg.Lang, "web.email.done")
+	s.render(w, r, http.StatusOK, "notice", pg)
+}
+
+// sessionView is a session as the user sees it: device and browser from
+// the user agent, when, and from which address.
+type sessionView struct {
+	ID                  int64
+	Current             bool
+	Browser, OS, Device string
+	IP                  string
+	CreatedAt, LastSeen time.Time
+}
+
+func (s *Server) sessions(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ss, err := s.Accounts.Sessions(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cur := info(r).Session
+	var views []sessionView
+	for _, x := range ss {
+		ua := parseUA(x.UserAgent.Reveal())
+		views = append(views, sessionView{
+			ID: x.ID, Current: cur != nil && cur.ID == x.ID, Browser: ua.Browser, OS: ua.OS, Device: ua.Device,
+			IP: x.IP.Reveal(), CreatedAt: x.CreatedAt, LastSeen: x.LastSeenAt,
+		})
+	}
+	pg := s.newPage(r, "web.sessions.title")
+	pg.Data = views
+	s.render(w, r, http.StatusOK, "sessions", pg)
+}
+
+func (s *Server) sessionEnd(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "web.error.notfound")
+		return
+	}
+	if err := s.Accounts.EndSession(r.Context(), u.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if cur := info(r).Session; cur != nil && cur.ID == id {
+		s.clearSessionCookie(w, r)
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/account/sessions", http.StatusSeeOther)
+}
+
+func (s *Server) sessionEndOthers(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Accounts.EndOtherSessions(r.Context(), u.ID, info(r).Session.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account/sessions", http.StatusSeeOther)
+}
+
+type consentData struct {
+	Pending  []*consent.Document
+	Previous map[int64]int // document id → the version before it, for the diff link
+	Next     string
+}
+
+// consentForm asks a signed-in user to accept new versions of the
+// documents, or to leave (preamble P.4, clause 3.4).
+func (s *Server) consentForm(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pending, err := s.Consent.Pending(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(pending) == 0 {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	prev := map[int64]int{}
+	for _, d := range pending {
+		if d.Version > 1 {
+			prev[d.ID] = d.Version - 1
+		}
+	}
+	pg := s.newPage(r, "web.consent.title")
+	pg.Data = consentData{Pending: pending, Previous: prev, Next: safeNext(r.URL.Query().Get("next"))}
+	s.render(w, r, http.StatusOK, "consent", pg)
+}
+
+func (s *Server) consentAccept(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	if !checked(r.PostForm, "accept") {
+		pending, _ := s.Consent.Pending(r.Context(), u.ID)
+		pg := s.newPage(r, "web.consent.title")
+		pg.Data = consentData{Pending: pending, Previous: map[int64]int{}, Next: safeNext(r.PostForm.Get("next"))}
+		pg.Errors = map[string]string{"accept": i18n.T(pg.Lang, "web.consent.tick")}
+		pg.Error = i18n.T(pg.Lang, "web.form.fix")
+		s.render(w, r, http.StatusUnprocessableEntity, "consent", pg)
+		return
+	}
+	var ids []int64
+	for _, v := range r.PostForm["document"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+			return
+		}
+		ids = append(ids, id)
+	}
+	m := s.meta(r)
+	if err := s.Consent.Accept(r.Context(), u.ID, ids, consent.Meta{IP: m.IP, UserAgent: m.UserAgent, SessionID: m.SessionID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) {
+	if _, err := user(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "delete", s.newPage(r, "web.delete.title"))
+}
+
+// deleteAccount erases the user's personal data by destroying their data
+// key (crypto-shredding), after they confirm with their password.
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "web.delete.title")
+	if err := s.Accounts.VerifyPassword(r.Context(), u.ID, r.PostFormValue("password"), s.meta(r)); err != nil {
+		s.formError(w, r, "delete", pg, err)
+		return
+	}
+	if err := s.Accounts.Delete(r.Context(), u.ID, s.meta(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.clearSessionCookie(w, r)
+	done := s.newPage(r, "web.delete.title")
+	done.User = nil
+	done.Notice = i18n.T(done.Lang, "web.delete.done")
+	s.render(w, r, http.StatusOK, "notice", done)
+}
+
+// export is everything stored about the signed-in user, decrypted for
+// them (law L10: the subject may learn what is held).
+func (s *Server) export(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	ss, err := s.Accounts.Sessions(ctx, u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.Accounts.Changes(ctx, u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	acc, err := s.Consent.Acceptances(ctx, u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type obj = map[string]any
+	out := obj{
+		"exported_at": time.Now().UTC(),
+		"profile": obj{
+			"id": u.ID, "email": u.Email.Reveal(), "email_verified": u.EmailVerified,
+			"full_name": u.FullName.Reveal(), "organization": u.Organization.Reveal(),
+			"position": u.Position.Reveal(), "region": u.Region.Reveal(), "phone": u.Phone.Reveal(),
+			"role": u.Role, "language": u.Locale, "created_at": u.CreatedAt,
+		},
+	}
+	var consents, sessions, chs []obj
+	for _, a := range acc {
+		consents = append(consents, obj{"document": a.Kind, "version": a.Version, "document_hash": a.DocumentHash,
+			"accepted_at": a.At, "method": a.Method, "ip": a.IP.Reveal(), "user_agent": a.UserAgent.Reveal()})
+	}
+	for _, x := range ss {
+		sessions = append(sessions, obj{"id": x.ID, "created_at": x.CreatedAt, "last_seen_at": x.LastSeenAt,
+			"expires_at": x.ExpiresAt, "ip": x.IP.Reveal(), "user_agent": x.UserAgent.Reveal()})
+	}
+	for _, c := range changes {
+		chs = append(chs, obj{"at": c.At, "field": c.Field, "old": c.Old.Reveal(), "new": c.New.Reveal(),
+			"actor_user_id": c.ActorID, "actor_session_id": c.ActorSessionID})
+	}
+	out["consents"], out["sessions"], out["changes"] = consents, sessions, chs
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		s.Log.Error("export", "err", err)
+	}
+}

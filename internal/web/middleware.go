@@ -1,0 +1,236 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+)
+
+// maxBody bounds every request body; forms here are small.
+const maxBody = 1 << 20
+
+// sessionCookie is the session cookie's name; over TLS it gets the
+// __Host- prefix, which browsers only accept with Secure, Path=/ and no
+// Domain, so a sibling subdomain cannot plant or read it.
+func sessionCookie(tls bool) string {
+	if tls {
+		return "__Host-sid"
+	}
+	return "sid"
+}
+
+type ctxKey struct{}
+
+// req is what the middleware learns about a request.
+type req struct {
+	ID      string
+	Lang    i18n.Lang
+	TLS     bool
+	IP      string
+	UA      string
+	User    *account.User
+	Session *account.Session
+	Token   string
+}
+
+func info(r *http.Request) *req {
+	if v, ok := r.Context().Value(ctxKey{}).(*req); ok {
+		return v
+	}
+	return &req{Lang: i18n.Default}
+}
+
+func (s *Server) meta(r *http.Request) account.Meta {
+	ri := info(r)
+	m := account.Meta{IP: ri.IP, UserAgent: ri.UA}
+	if ri.User != nil {
+		m.ActorID = ri.User.ID
+	}
+	if ri.Session != nil {
+		m.SessionID = ri.Session.ID
+	}
+	return m
+}
+
+// middleware wraps the mux, outermost first: recover → request info
+// (id, client address, scheme) → security headers → metrics → body limit →
+// CSRF → session → locale → agreement gate.
+func (s *Server) middleware(h http.Handler) http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "web.error.csrf")
+	}))
+	h = s.consentGate(h)
+	h = s.session(h)
+	h = csrf.Handler(h)
+	h = limitBody(h)
+	h = s.metrics.wrap(h)
+	h = securityHeaders(h)
+	h = s.requestInfo(h)
+	return s.recoverer(h)
+}
+
+func (s *Server) recoverer(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				// The stack says where, never what a user typed.
+				s.Log.Error("panic", "request_id", info(r).ID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.renderError(w, r, http.StatusInternalServerError, "web.error.internal")
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) requestInfo(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		rand.Read(b[:])
+		ri := &req{ID: hex.EncodeToString(b[:]), UA: r.UserAgent(), TLS: r.TLS != nil}
+		ri.IP, _, _ = net.SplitHostPort(r.RemoteAddr)
+		if s.TrustProxy {
+			if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+				parts := strings.Split(xff, ",")
+				// The last hop is the one our own proxy added.
+				if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+					ri.IP = ip.String()
+				}
+			}
+			if r.Header.Get("X-Forwarded-Proto") == "https" {
+				ri.TLS = true
+			}
+		}
+		ri.Lang = i18n.FromRequest(r)
+		w.Header().Set("X-Request-Id", ri.ID)
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, ri)))
+	})
+}
+
+// securityHeaders: a CSP with no inline script or style and nothing from
+// other origins (every asset is embedded), no framing, no sniffing, no
+// referrer to other sites, HSTS when on TLS.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if info(r).TLS {
+			hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func limitBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// session loads the signed-in user from the session cookie, and the
+// user's language preference over the browser's.
+func (s *Server) session(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := info(r)
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		c, err := r.Cookie(sessionCookie(ri.TLS))
+		if err == nil && c.Value != "" {
+			u, sess, err := s.Accounts.Authenticate(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				ri.User, ri.Session, ri.Token = u, sess, c.Value
+				if _, noCookie := r.Cookie("lang"); noCookie != nil { // no explicit choice in this browser: the account's language wins
+					if l, ok := i18n.Parse(u.Locale); ok {
+						ri.Lang = l
+					}
+				}
+			default:
+				// Expired or ended elsewhere: forget the cookie.
+				s.clearSessionCookie(w, r)
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	tls := info(r).TLS
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie(tls), Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: tls, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	tls := info(r).TLS
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie(tls), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: tls, SameSite: http.SameSiteLaxMode})
+}
+
+// consentGate sends a signed-in user who has not accepted the current
+// versions of the documents to the acceptance page before anything else
+// (clause 3.4, preamble P.4). Pages needed to read, decide or leave stay open.
+func (s *Server) consentGate(h http.Handler) http.Handler {
+	open := []string{"/account/consent", "/logout", "/agreement", "/static/", "/account/delete", "/account/export.json", "/healthz", "/lang/"}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := info(r)
+		if ri.User == nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		for _, p := range open {
+			if strings.HasPrefix(r.URL.Path, p) {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		pending, err := s.Consent.Pending(r.Context(), ri.User.ID)
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("web: consent gate: %w", err))
+			return
+		}
+		if len(pending) > 0 {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/account/consent?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, http.StatusConflict, "web.consent.required")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// safeNext keeps only local paths, so a "next" parameter cannot send the
+// user to another site.
+func safeNext(p string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/account"
+	}
+	return p
+}
+
+var errNotSignedIn = errors.New("web: not signed in")

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/ui"
+)
+
+// page is what every template receives.
+type page struct {
+	Lang    i18n.Lang
+	Langs   []i18n.Lang
+	Path    string
+	User    *account.User
+	Title   string
+	Notice  string            // a one-line message at the top (already translated)
+	Error   string            // the form's general error (translated)
+	Errors  map[string]string // field name → translated error
+	Form    url.Values        // what the user typed, to show it again
+	Data    any
+	Static  func(string) string
+	NowYear int
+}
+
+// fieldArgs feeds the "field" partial: one labelled input with its hint
+// and error, wired for screen readers.
+type fieldArgs struct {
+	P                             *page
+	Name, Label, Type, Auto, Hint string
+	Req                           bool
+	Max                           int
+}
+
+func (p *page) IsAdmin() bool { return p.User != nil && p.User.Role == account.RoleAdmin }
+func (p *page) IsStaff() bool {
+	return p.User != nil && (p.User.Role == account.RoleAdmin || p.User.Role == account.RoleModerator)
+}
+
+func parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"t":    func(l i18n.Lang, key string, args ...any) string { return i18n.T(l, key, args...) },
+		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"langName": func(l i18n.Lang) string {
+			return map[i18n.Lang]string{i18n.KK: "Қазақша", i18n.RU: "Русский", i18n.EN: "English"}[l]
+		},
+		"paragraphs": func(s string) []string {
+			var out []string
+			for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+				if p = strings.TrimSpace(p); p != "" {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+		"field": func(p *page, name, label, typ, auto string, req bool, max int, hint string) fieldArgs {
+			return fieldArgs{P: p, Name: name, Label: label, Type: typ, Auto: auto, Req: req, Max: max, Hint: hint}
+		},
+		"list": func(xs ...any) []any { return xs },
+		"sub1": func(n int) int { return n - 1 },
+		"auditArgs": func(p *page, es []audit.Entry) any {
+			return struct {
+				Lang    i18n.Lang
+				Entries []audit.Entry
+			}{p.Lang, es}
+		},
+		"val": func(f url.Values, k string) string {
+			if f == nil {
+				return ""
+			}
+			return f.Get(k)
+		},
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(ui.Templates, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	pages, err := fs.Glob(ui.Templates, "templates/pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: list pages: %w", err)
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		t, err := template.Must(base.Clone()).ParseFS(ui.Templates, p)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", p, err)
+		}
+		out[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return out, nil
+}
+
+// newPage fills the common fields.
+func (s *Server) newPage(r *http.Request, titleKey string) *page {
+	ri := info(r)
+	return &page{
+		Lang: ri.Lang, Langs: i18n.Langs, Path: r.URL.RequestURI(), User: ri.User,
+		Title: i18n.T(ri.Lang, titleKey), Static: ui.StaticPath, NowYear: time.Now().Year(),
+	}
+}
+
+// render executes a page template into a buffer first, so a template
+// error becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.tmpl[name]
+	if !ok {
+		s.Log.Error("unknown template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if p.User != nil {
+		// Pages with someone's data must not be kept by shared caches
+		// or shown again from the back button after logout.
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderError shows a one-message error page.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	p := s.newPage(r, "web.error.title")
+	p.Error = i18n.T(p.Lang, key, args...)
+	s.render(w, r, status, "error", p)
+}
+
+// statusOf maps an error code to an HTTP status, in this one place.
+func statusOf(c apperr.Code) int {
+	switch c {
+	case apperr.Invalid:
+		return http.StatusUnprocessableEntity
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.TooMany:
+		return http.StatusTooManyRequests
+	case apperr.Gone:
+		return http.StatusGone
+	}
+	return http.StatusInternalServerError
+}
+
+// fail renders an unexpected or domain error as a page. The log gets the
+// cause (domain errors never carry personal values); the user gets a
+// translated sentence.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errNotSignedIn) {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
+		return
+	}
+	if e, ok := apperr.As(err); ok {
+		s.renderError(w, r, statusOf(e.Code), e.Key, e.Args...)
+		return
+	}
+	s.Log.Error("request failed", "request_id", info(r).ID, "path", r.URL.Path, "err", err)
+	s.renderError(w, r, http.StatusInternalServerError, "web.error.internal")
+}
+
+// formError re-renders a form page with its errors: field errors next to
+// their fields, anything else on top. Unexpected errors go to fail.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *page, err error) {
+	var fields apperr.Fields
+	if errors.As(err, &fields) {
+		p.Errors = map[string]string{}
+		for _, f := range fields {
+			if _, seen := p.Errors[f.Field]; !seen {
+				p.Errors[f.Field] = i18n.T(p.Lang, f.Key, f.Args...)
+			}
+		}
+		p.Error = i18n.T(p.Lang, "web.form.fix")
+		s.render(w, r, http.StatusUnprocessableEntity, name, p)
+		return
+	}
+	if e, ok := apperr.As(err); ok {
+		if e.Field != "" {
+			p.Errors = map[string]string{e.Field: i18n.T(p.Lang, e.Key, e.Args...)}
+			p.Error = i18n.T(p.Lang, "web.form.fix")
+		} else {
+			p.Error = i18n.T(p.Lang, e.Key, e.Args...)
+		}
+		if e.Code == apperr.TooMany {
+			w.Header().Set("Retry-After", "60")
+		}
+		s.render(w, r, statusOf(e.Code), name, p)
+		return
+	}
+	s.fail(w, r, err)
+}
+
+// user returns the signed-in user or errNotSignedIn.
+func user(r *http.Request) (*account.User, error) {
+	if u := info(r).User; u != nil {
+		return u, nil
+	}
+	return nil, errNotSignedIn
+}

@@ -1,0 +1,68 @@
+package web
+
+import "github.com/smartustaz/smartustaz/ui"
+
+// routes is the whole HTTP surface of the site, in one place.
+func (s *Server) routes() {
+	m := s.mux
+	m.Handle("GET /static/", ui.StaticHandler())
+	m.HandleFunc("GET /healthz", s.healthz)
+	if s.MetricsOnSite {
+		m.Handle("GET /metrics", s.requireRole(adminOnly, s.metrics.handler.ServeHTTP))
+	}
+	m.HandleFunc("GET /{$}", s.home)
+	m.HandleFunc("GET /lang/{lang}", s.setLang)
+
+	// The documents (preamble P.2, P.3, clause 3.4).
+	m.HandleFunc("GET /agreement", s.agreement)
+	m.HandleFunc("GET /agreement/{kind}/{version}", s.agreementVersion)
+	m.HandleFunc("GET /agreement/{kind}/diff", s.agreementDiff)
+
+	// Accounts (clause 2.2).
+	m.HandleFunc("GET /register", s.registerForm)
+	m.HandleFunc("POST /register", s.register)
+	m.HandleFunc("GET /verify", s.verifyForm)
+	m.HandleFunc("POST /verify", s.verify)
+	m.HandleFunc("GET /login", s.loginForm)
+	m.HandleFunc("POST /login", s.login)
+	m.HandleFunc("POST /logout", s.logout)
+	m.HandleFunc("GET /reset", s.resetRequestForm)
+	m.HandleFunc("POST /reset", s.resetRequest)
+	m.HandleFunc("GET /reset/confirm", s.resetForm)
+	m.HandleFunc("POST /reset/confirm", s.reset)
+
+	// The signed-in user's own pages (clauses 2.2, 2.3).
+	m.HandleFunc("GET /account", s.accountHome)
+	m.HandleFunc("POST /account/verify/resend", s.resendVerification)
+	m.HandleFunc("GET /account/profile", s.profileForm)
+	m.HandleFunc("POST /account/profile", s.profileSave)
+	m.HandleFunc("GET /account/password", s.passwordForm)
+	m.HandleFunc("POST /account/password", s.passwordSave)
+	m.HandleFunc("GET /account/email", s.emailForm)
+	m.HandleFunc("POST /account/email", s.emailSave)
+	m.HandleFunc("GET /account/email/confirm", s.emailConfirmForm)
+	m.HandleFunc("POST /account/email/confirm", s.emailConfirm)
+	m.HandleFunc("GET /account/sessions", s.sessions)
+	m.HandleFunc("POST /account/sessions/{id}/end", s.sessionEnd)
+	m.HandleFunc("POST /account/sessions/end-others", s.sessionEndOthers)
+	m.HandleFunc("GET /account/consent", s.consentForm)
+	m.HandleFunc("POST /account/consent", s.consentAccept)
+	m.HandleFunc("GET /account/delete", s.deleteForm)
+	m.HandleFunc("POST /account/delete", s.deleteAccount)
+	m.HandleFunc("GET /account/export.json", s.export)
+
+	// First administrator on a fresh install.
+	m.HandleFunc("GET /setup", s.setupForm)
+	m.HandleFunc("POST /setup", s.setup)
+
+	// Administration (clause 1.3: confidential data viewable only by the
+	// administration, every view audited).
+	m.Handle("GET /admin", s.requireRole(staff, s.adminHome))
+	m.Handle("GET /admin/users", s.requireRole(adminOnly, s.adminUsers))
+	m.Handle("GET /admin/users/{id}", s.requireRole(adminOnly, s.adminUser))
+	m.Handle("POST /admin/users/{id}/reveal", s.requireRole(adminOnly, s.adminReveal))
+	m.Handle("POST /admin/users/{id}/role", s.requireRole(adminOnly, s.adminSetRole))
+	m.Handle("GET /admin/audit", s.requireRole(adminOnly, s.adminAudit))
+	m.Handle("GET /admin/agreement", s.requireRole(adminOnly, s.adminAgreementForm))
+	m.Handle("POST /admin/agreement", s.requireRole(adminOnly, s.adminAgreementPublish))
+}

@@ -1,0 +1,81 @@
+// Package web is the portal's HTTP layer: every route in routes.go,
+// middleware, thin handlers (decode → validate → one call into a domain
+// package → render or redirect), templates, and the one place where an
+// error becomes a status and a translated sentence.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/vault"
+)
+
+// Deps is what the server needs; cmd/smartustaz builds it.
+type Deps struct {
+	DB       *db.DB
+	Vault    *vault.Vault
+	Accounts *account.Service
+	Consent  *consent.Service
+	Audit    *audit.Log
+	Mail     mail.Sender
+	Log      *slog.Logger
+	// BaseURL is the public address used in emailed links.
+	BaseURL string
+	// TrustProxy: take the client address and scheme from X-Forwarded-*.
+	TrustProxy bool
+	// Registry receives the site's metrics; nil makes a private one.
+	Registry *prometheus.Registry
+	// MetricsOnSite serves /metrics on the site to administrators (when
+	// false, cmd serves it on its own listen address).
+	MetricsOnSite bool
+}
+
+// Server holds the parsed templates and dependencies.
+type Server struct {
+	Deps
+	tmpl    map[string]*template.Template
+	metrics *metrics
+	mux     *http.ServeMux
+	handler http.Handler
+	// jobs tracks work started by a request that outlives it (announcing
+	// a new agreement version by email), so shutdown can wait for it.
+	jobs sync.WaitGroup
+}
+
+// ServeHTTP serves the site.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Wait blocks until background work started by requests has finished.
+func (s *Server) Wait() { s.jobs.Wait() }
+
+// Metrics serves the Prometheus metrics (for a separate listen address).
+func (s *Server) Metrics() http.Handler { return s.metrics.handler }
+
+// NewServer returns the portal, ready to serve.
+func NewServer(d Deps) (*Server, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{Deps: d, mux: http.NewServeMux()}
+	var err error
+	if s.tmpl, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(d.Registry)
+	s.routes()
+	s.handler = s.middleware(s.mux)
+	return s, nil
+}
