@@ -37,7 +37,7 @@ const (
 	ActionUserUnblock     = "user_unblock"     // the block was lifted
 	ActionDataExport      = "data_export"      // a user's data was exported for them
 	ActionImport          = "import"           // users were imported from another database
-	ActionKeyRotation     = "key_rotation"     // the master key was rotated
+	ActionKeyRotation     = "keys_rotate"      // the master key was rotated
 )
 
 // Actions lists every action above, for filters and for the test that

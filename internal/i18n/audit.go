@@ -38,7 +38,7 @@ func init() {
 			EN: "Lifted a block",
 		},
 		"audit.action.data_export": {
-			KK: "Деректерді жүктеп беру",
+			KK: "Деректерді экспорттау",
 			RU: "Выгрузка данных",
 			EN: "Exported data",
 		},
@@ -47,7 +47,7 @@ func init() {
 			RU: "Перенос пользователей из другой базы данных",
 			EN: "Imported users from another database",
 		},
-		"audit.action.key_rotation": {
+		"audit.action.keys_rotate": {
 			KK: "Шифрлау кілтін ауыстыру",
 			RU: "Смена ключа шифрования",
 			EN: "Rotated the encryption key",
