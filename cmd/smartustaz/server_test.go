@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/db/dbtest"
+)
+
+// testServer is the real binary's run() serving on a free port, as the
+// end-to-end tests use it (Mat Ryer's pattern: run on port 0, poll
+// /healthz).
+type testServer struct {
+	URL     string
+	DataDir string
+	DSN     string
+	Engine  db.Engine
+	// SetupURL is the one-time first-administrator link serve printed.
+	SetupURL string
+	env      map[string]string
+	mu       sync.Mutex
+	out      strings.Builder
+}
+
+func (s *testServer) getenv(k string) string { return s.env[k] }
+
+// Output is what the server printed so far (stdout and stderr).
+func (s *testServer) Output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.String()
+}
+
+type lockedWriter struct {
+	s *testServer
+}
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	return w.s.out.Write(p)
+}
+
+// startServer runs `smartustaz serve` in-process on engine e with a fresh
+// data folder and database, and stops it when the test ends.
+func startServer(t *testing.T, e db.Engine) *testServer {
+	t.Helper()
+	s := &testServer{DataDir: t.TempDir(), Engine: e}
+	s.DSN = dbtest.DSN(t, e)
+	s.env = map[string]string{"SMARTUSTAZ_DATA": s.DataDir, "SMARTUSTAZ_DB": s.DSN}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"smartustaz", "serve", "--addr", "127.0.0.1:0"}, s.getenv, strings.NewReader(""), pw, lockedWriter{s})
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("serve did not stop within 30s")
+		}
+	})
+	listening := regexp.MustCompile(`listening on (http://\S+)`)
+	setup := regexp.MustCompile(`(http://\S+/setup\?token=\S+)`)
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			line := sc.Text()
+			lockedWriter{s}.Write([]byte(line + "\n"))
+			if m := listening.FindStringSubmatch(line); m != nil {
+				s.mu.Lock()
+				s.URL = m[1]
+				s.mu.Unlock()
+			}
+			if m := setup.FindStringSubmatch(line); m != nil {
+				s.mu.Lock()
+				s.SetupURL = m[1]
+				s.mu.Unlock()
+				close(ready)
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped before it was ready: %v\n%s", err, s.Output())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve not ready after 60s:\n%s", s.Output())
+	}
+	for i := 0; i < 100; i++ {
+		resp, err := http.Get(s.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("/healthz never answered 200:\n%s", s.Output())
+	return nil
+}
+
+// runCmd runs another subcommand against the server's data and database.
+func (s *testServer) runCmd(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out strings.Builder
+	err := run(context.Background(), append([]string{"smartustaz"}, args...), s.getenv, strings.NewReader(stdin), &out, &out)
+	return out.String(), err
+}
+
+// outbox lists the .eml files written so far, oldest first.
+func (s *testServer) outbox(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(s.DataDir, "outbox", "*.eml"))
+	sort.Strings(files)
+	return files
+}
+
+// lastMailTo waits for a new .eml (beyond the first `seen` files) and
+// returns its raw text.
+func (s *testServer) waitMail(t *testing.T, seen int) string {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if files := s.outbox(t); len(files) > seen {
+			b, err := os.ReadFile(files[len(files)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("no email arrived in the outbox")
+	return ""
+}
