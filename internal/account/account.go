@@ -14,11 +14,11 @@ package account
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -143,9 +143,11 @@ type Service struct {
 	pw     *hasher
 	thr    *throttle
 	hashes atomic.Int64 // argon2 computations so far (for tests)
-
-	dummyOnce sync.Once
-	dummy     string
+	// dummy is a well-formed hash with the current parameters and a
+	// random salt and key, which no password matches. Login verifies
+	// against it when the address is unknown, so an unknown address costs
+	// exactly one argon2 computation, like a wrong password.
+	dummy string
 }
 
 // New returns the account service over d, sealing with v.
@@ -180,27 +182,15 @@ func New(d *db.DB, v *vault.Vault, o Options) *Service {
 	s := &Service{db: d, v: v, o: o, now: o.Now}
 	s.pw = newHasher(hashParams{memory: o.Memory, time: o.Time, threads: o.Threads}, o.MaxConcurrentHashes, func() { s.hashes.Add(1) })
 	s.thr = &throttle{db: d, v: v, now: o.Now}
+	salt, key := make([]byte, saltLen), make([]byte, keyLen)
+	rand.Read(salt)
+	rand.Read(key)
+	s.dummy = encodeHash(s.pw.p, salt, key)
 	return s
 }
 
 // nowMS is the service clock in the database's unit (Unix milliseconds).
 func (s *Service) nowMS() int64 { return s.now().UnixMilli() }
-
-// dummyHash is a hash of a random password with the current parameters.
-// Login verifies against it when the address is unknown, so an unknown
-// address costs the same time as a wrong password and cannot be told apart.
-func (s *Service) dummyHash(ctx context.Context) string {
-	s.dummyOnce.Do(func() {
-		h, err := s.pw.hash(ctx, randomToken())
-		if err != nil {
-			// Only a cancelled context gets here; a fixed well-formed
-			// hash with the same parameters keeps the timing equal.
-			h = encodeHash(s.pw.p, make([]byte, saltLen), make([]byte, keyLen))
-		}
-		s.dummy = h
-	})
-	return s.dummy
-}
 
 // errLoginFailed is the one answer to every failed login (wrong password,
 // unknown address, deleted account), so a login never reveals whether an

@@ -52,12 +52,12 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 	}
 	found := err == nil && status == StatusActive
 	if !found {
-		stored = s.dummyHash(ctx)
+		stored = s.dummy
 	}
 	ok, rehash, err := s.pw.verify(ctx, password, stored)
 	if errors.Is(err, errBadHash) {
 		// An unusable stored hash is a failed login, after the same work.
-		_, _, err = s.pw.verify(ctx, password, s.dummyHash(ctx))
+		_, _, err = s.pw.verify(ctx, password, s.dummy)
 		ok = false
 	}
 	if err != nil {
@@ -217,30 +217,38 @@ func (s *Service) Logout(ctx context.Context, sessionToken string) error {
 // Sessions lists a user's open sessions, most recently used first, so
 // they can see where they are signed in and end any of them (clause 2.2).
 func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
-	k, err := s.v.UserKey(ctx, s.db, userID)
-	if err != nil {
-		return nil, fmt.Errorf("account: sessions: %w", err)
-	}
 	rows, err := s.db.Query(ctx, `SELECT `+sessionColumns+` FROM sessions
 		WHERE user_id = ? AND revoked_at = 0 AND expires_at > ? ORDER BY last_seen_at DESC, id DESC`, userID, s.nowMS())
 	if err != nil {
 		return nil, fmt.Errorf("account: sessions: %w", err)
 	}
-	defer rows.Close()
-	var out []Session
+	var found []*sessionRow
 	for rows.Next() {
 		r, err := scanSession(rows)
 		if err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("account: sessions: %w", err)
 		}
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("account: sessions: %w", err)
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	k, err := s.v.UserKey(ctx, s.db, userID)
+	if err != nil {
+		return nil, fmt.Errorf("account: sessions: %w", err)
+	}
+	out := make([]Session, 0, len(found))
+	for _, r := range found {
 		sess, err := r.decrypt(k)
 		if err != nil {
 			return nil, fmt.Errorf("account: sessions: %w", err)
 		}
 		out = append(out, *sess)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("account: sessions: %w", err)
 	}
 	return out, nil
 }
