@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/apperr"
@@ -115,6 +116,35 @@ func TestSetLocale(t *testing.T) {
 		}
 		if got, _ := e.s.Get(e.ctx, u.ID); got.Locale != "ru" {
 			t.Fatalf("locale %s", got.Locale)
+		}
+	})
+}
+
+// Purge removes expired links, long-ended sessions and idle throttle
+// counters, and keeps what is still in use.
+func TestPurge(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.register(t, "teacher@mail.kz") // leaves a verification link and a throttle row
+		_, _, ended := e.login(t, "teacher@mail.kz", goodPassword)
+		if err := e.s.Logout(e.ctx, ended); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.s.Purge(e.ctx); err != nil || n != 0 {
+			t.Fatalf("purge removed %d fresh rows: %v", n, err)
+		}
+		e.clk.Add(account.SessionRetention + time.Hour)
+		_, _, live := e.login(t, "teacher@mail.kz", goodPassword)
+		if _, err := e.s.Purge(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		for table, want := range map[string]int{"tokens": 0, "sessions": 1, "throttle": 0} {
+			if n := e.count(t, "SELECT COUNT(*) FROM "+table); n != want {
+				t.Errorf("%s: %d rows after purge, want %d", table, n, want)
+			}
+		}
+		if _, _, err := e.s.Authenticate(e.ctx, live); err != nil {
+			t.Fatalf("purge ended a live session: %v", err)
 		}
 	})
 }

@@ -268,3 +268,21 @@ func TestAuthenticateAfterDelete(t *testing.T) {
 		}
 	})
 }
+
+// VerifyPassword (asked again before deleting an account) accepts only
+// the current password and shares the login throttle.
+func TestVerifyPassword(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		u, _ := e.register(t, "teacher@mail.kz")
+		m := account.Meta{ActorID: u.ID, IP: "203.0.113.60"}
+		wantErr(t, e.s.VerifyPassword(e.ctx, u.ID, "", m), apperr.Invalid, "password", "account.field.required")
+		if err := e.s.VerifyPassword(e.ctx, u.ID, goodPassword, m); err != nil {
+			t.Fatal(err)
+		}
+		for range 6 {
+			wantErr(t, e.s.VerifyPassword(e.ctx, u.ID, "wrong password", m), apperr.Invalid, "password", "account.password.wrong")
+		}
+		wantErr(t, e.s.VerifyPassword(e.ctx, u.ID, goodPassword, m), apperr.TooMany, "", "account.throttled")
+	})
+}
