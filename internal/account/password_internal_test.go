@@ -116,7 +116,7 @@ func TestBlockFor(t *testing.T) {
 		1: 0, 5: 0, 6: 2 * time.Second, 7: 4 * time.Second, 10: 32 * time.Second,
 		14: 512 * time.Second, 15: 15 * time.Minute, 16: 15 * time.Minute, 1000: 15 * time.Minute,
 	} {
-		if got := blockFor(n); got != want {
+		if got := blockFor(n, freeFailures); got != want {
 			t.Errorf("blockFor(%d) = %s, want %s", n, got, want)
 		}
 	}

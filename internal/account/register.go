@@ -108,7 +108,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, m Meta, onCrea
 	}
 	// From here the attempt either creates an account or probes whether an
 	// address is registered: both are what a bot does in bulk.
-	if err := s.thr.fail(ctx, ipKey); err != nil {
+	if err := s.thr.failFree(ctx, registerFreePerIP, ipKey); err != nil {
 		return nil, "", err
 	}
 	if err := s.emailFree(ctx, s.db, email); err != nil {

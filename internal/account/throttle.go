@@ -19,6 +19,10 @@ import (
 // resetAfter starts again from zero.
 const (
 	freeFailures = 5
+	// registerFreePerIP is higher: a whole staff room registering at a
+	// training session shares one school address behind NAT, and must
+	// not be slowed; a bot registering thousands still is.
+	registerFreePerIP = 40
 	maxBlock     = 15 * time.Minute
 	resetAfter   = 24 * time.Hour
 )
@@ -71,12 +75,12 @@ func (t *throttle) check(ctx context.Context, keys ...[]byte) error {
 	return nil
 }
 
-// blockFor is how long the n-th failure blocks.
-func blockFor(n int) time.Duration {
-	if n <= freeFailures {
+// blockFor is how long the n-th failure blocks when the first free cost nothing.
+func blockFor(n, free int) time.Duration {
+	if n <= free {
 		return 0
 	}
-	exp := n - freeFailures
+	exp := n - free
 	if exp >= 10 { // 2^10 s already exceeds the cap; avoid shifting far
 		return maxBlock
 	}
@@ -85,6 +89,11 @@ func blockFor(n int) time.Duration {
 
 // fail records one failure on each key.
 func (t *throttle) fail(ctx context.Context, keys ...[]byte) error {
+	return t.failFree(ctx, freeFailures, keys...)
+}
+
+// failFree records one failure on each key, the first free of them costing nothing.
+func (t *throttle) failFree(ctx context.Context, free int, keys ...[]byte) error {
 	now := t.now()
 	nowMS := now.UnixMilli()
 	stale := now.Add(-resetAfter).UnixMilli()
@@ -109,7 +118,7 @@ func (t *throttle) fail(ctx context.Context, keys ...[]byte) error {
 			}
 			n++
 			until := int64(0)
-			if d := blockFor(n); d > 0 {
+			if d := blockFor(n, free); d > 0 {
 				until = now.Add(d).UnixMilli()
 			}
 			if _, err := tx.Exec(ctx, `UPDATE throttle SET failures = ?, last_failure = ?, blocked_until = ? WHERE key = ?`,
