@@ -71,8 +71,18 @@ type Field struct {
 	Row    int64
 }
 
-func (f Field) aad(owner int64) []byte {
-	return []byte("smartustaz/v1|" + f.Table + "|" + f.Column + "|" + strconv.FormatInt(f.Row, 10) + "|" + strconv.FormatInt(owner, 10))
+// aad is the associated data that binds a ciphertext to its place. It is
+// appended into buf (a caller's stack array) to keep decryption of a whole
+// profile free of needless allocations.
+func (f Field) aad(buf []byte, owner int64) []byte {
+	b := append(buf[:0], "smartustaz/v1|"...)
+	b = append(b, f.Table...)
+	b = append(b, '|')
+	b = append(b, f.Column...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, f.Row, 10)
+	b = append(b, '|')
+	return strconv.AppendInt(b, owner, 10)
 }
 
 // UserKey is one user's unwrapped data key, ready to seal and open.
@@ -93,7 +103,8 @@ func (k *UserKey) Seal(f Field, plaintext string) []byte {
 	out := make([]byte, 1+nonceSize, 1+nonceSize+len(plaintext)+k.aead.Overhead())
 	out[0] = formatV1
 	copy(out[1:], random(nonceSize))
-	return k.aead.Seal(out, out[1:1+nonceSize], []byte(plaintext), f.aad(k.owner))
+	var buf [128]byte
+	return k.aead.Seal(out, out[1:1+nonceSize], []byte(plaintext), f.aad(buf[:], k.owner))
 }
 
 // Open decrypts a ciphertext sealed for field f. nil opens to an empty Secret.
@@ -104,7 +115,8 @@ func (k *UserKey) Open(f Field, ciphertext []byte) (Secret, error) {
 	if len(ciphertext) < 1+nonceSize+k.aead.Overhead() || ciphertext[0] != formatV1 {
 		return Secret{}, ErrDecrypt
 	}
-	pt, err := k.aead.Open(nil, ciphertext[1:1+nonceSize], ciphertext[1+nonceSize:], f.aad(k.owner))
+	var buf [128]byte
+	pt, err := k.aead.Open(nil, ciphertext[1:1+nonceSize], ciphertext[1+nonceSize:], f.aad(buf[:], k.owner))
 	if err != nil {
 		return Secret{}, ErrDecrypt
 	}
