@@ -23,8 +23,8 @@ const (
 	// training session shares one school address behind NAT, and must
 	// not be slowed; a bot registering thousands still is.
 	registerFreePerIP = 40
-	maxBlock     = 15 * time.Minute
-	resetAfter   = 24 * time.Hour
+	maxBlock          = 15 * time.Minute
+	resetAfter        = 24 * time.Hour
 )
 
 // Throttle scopes. Each key is the blind index of scope|value, so the
