@@ -1,0 +1,303 @@
+// Command load measures the site under concurrent use: it fills a fresh
+// data folder with demo teachers (`smartustaz demo`), starts `smartustaz
+// serve` on 127.0.0.1, and lets a number of clients sign in as random demo
+// teachers and load their account page, for a bounded time and a bounded
+// number of requests. It prints throughput and latency percentiles per kind
+// of request. Standard library only; it talks to 127.0.0.1 and nothing else.
+//
+//	go run ./scripts/load                      # 1,000 users, 32 clients, 20 s, SQLite
+//	go run ./scripts/load -users 100000 -db postgres://postgres@127.0.0.1:5432/loadtest?sslmode=disable
+//
+// The PostgreSQL database named in -db must exist and be empty (demo fills it).
+// See docs/benchmarks.md for figures.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	bin           string
+	users         int
+	clients       int
+	duration      time.Duration
+	maxRequests   int
+	pagesPerLogin int
+	dsn           string
+	password      string
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.bin, "bin", "", "smartustaz binary; empty = go build ./cmd/smartustaz into a temporary folder")
+	fs.IntVar(&o.users, "users", 1000, "demo teachers to create before the run")
+	fs.IntVar(&o.clients, "clients", 32, "concurrent clients")
+	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long to send requests")
+	fs.IntVar(&o.maxRequests, "max-requests", 50000, "stop after this many requests even if time is left")
+	fs.IntVar(&o.pagesPerLogin, "pages-per-login", 5, "account page loads by each signed-in client before it signs in as another teacher")
+	fs.StringVar(&o.dsn, "db", "", "database for the server (postgres://…); empty = SQLite in the temporary data folder")
+	fs.StringVar(&o.password, "password", "demo-password-2026", "password of the demo teachers")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.users < 1 || o.clients < 1 || o.duration <= 0 || o.maxRequests < 1 || o.pagesPerLogin < 0 {
+		return errors.New("users, clients, duration and max-requests must be positive")
+	}
+	tmp, err := os.MkdirTemp("", "smartustaz-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if o.bin == "" {
+		o.bin = filepath.Join(tmp, "smartustaz")
+		fmt.Fprintln(stderr, "building smartustaz…")
+		build := exec.CommandContext(ctx, "go", "build", "-o", o.bin, "./cmd/smartustaz")
+		build.Stdout, build.Stderr = stderr, stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build (run from the repository root): %w", err)
+		}
+	}
+	data := filepath.Join(tmp, "data")
+	env := append(os.Environ(), "SMARTUSTAZ_DATA="+data, "SMARTUSTAZ_DB="+o.dsn)
+
+	demo := exec.CommandContext(ctx, o.bin, "demo", "--users", fmt.Sprint(o.users), "--password", o.password)
+	demo.Env, demo.Stdout, demo.Stderr = env, stderr, stderr
+	if err := demo.Run(); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+
+	base, stopServer, err := startServer(ctx, o.bin, env, stderr)
+	if err != nil {
+		return err
+	}
+	defer stopServer()
+
+	fmt.Fprintf(stderr, "load: %d clients for %s (at most %d requests) against %s\n", o.clients, o.duration, o.maxRequests, base)
+	res := drive(ctx, base, o)
+	report(stdout, o, res)
+	return nil
+}
+
+// startServer runs `smartustaz serve` on a free loopback port and waits for
+// /healthz. stop ends it (SIGINT, then kill after 20 s).
+func startServer(ctx context.Context, bin string, env []string, stderr io.Writer) (string, func(), error) {
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = env
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("serve: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait(); pw.Close() }()
+	stop := func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	}
+	listening := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, pr) // keep draining the server's log
+	}()
+	var base string
+	select {
+	case base = <-found:
+	case err := <-exited:
+		return "", nil, fmt.Errorf("serve stopped before listening: %v", err)
+	case <-time.After(60 * time.Second):
+		stop()
+		return "", nil, errors.New("serve did not start listening within 60 s")
+	case <-ctx.Done():
+		stop()
+		return "", nil, ctx.Err()
+	}
+	for range 200 {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base, stop, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	return "", nil, errors.New("/healthz never answered 200")
+}
+
+// results are the latencies of successful requests per kind, and failures.
+type results struct {
+	mu      sync.Mutex
+	lat     map[string][]time.Duration
+	fails   map[string]int
+	elapsed time.Duration
+}
+
+func (r *results) add(kind string, d time.Duration, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ok {
+		r.lat[kind] = append(r.lat[kind], d)
+	} else {
+		r.fails[kind]++
+	}
+}
+
+// drive runs the clients until the time or the request budget is spent.
+func drive(ctx context.Context, base string, o options) *results {
+	res := &results{lat: map[string][]time.Duration{}, fails: map[string]int{}}
+	ctx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	budget := make(chan struct{}, o.maxRequests)
+	for range o.maxRequests {
+		budget <- struct{}{}
+	}
+	take := func() bool {
+		select {
+		case <-budget:
+			return ctx.Err() == nil
+		default:
+			return false
+		}
+	}
+	// One transport for all clients, as a pool of browsers behind one
+	// address would look; enough idle connections that none is re-dialled.
+	tr := &http.Transport{MaxIdleConns: o.clients * 2, MaxIdleConnsPerHost: o.clients * 2}
+	defer tr.CloseIdleConnections()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range o.clients {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(c), 42))
+			for {
+				jar, _ := cookiejar.New(nil)
+				hc := &http.Client{Transport: tr, Jar: jar, Timeout: 60 * time.Second,
+					CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+				if !take() {
+					return
+				}
+				email := fmt.Sprintf("demo-%d@demo.smartustaz.kz", 1+r.IntN(o.users))
+				t0 := time.Now()
+				status, err := do(ctx, hc, http.MethodPost, base+"/login", url.Values{"email": {email}, "password": {o.password}})
+				ok := err == nil && status == http.StatusSeeOther
+				if ctx.Err() != nil && !ok {
+					return // cut off by the deadline: not a failure of the site
+				}
+				res.add("login", time.Since(t0), ok)
+				if !ok {
+					continue
+				}
+				for range o.pagesPerLogin {
+					if !take() {
+						return
+					}
+					t0 := time.Now()
+					status, err := do(ctx, hc, http.MethodGet, base+"/account", nil)
+					ok := err == nil && status == http.StatusOK
+					if ctx.Err() != nil && !ok {
+						return
+					}
+					res.add("account", time.Since(t0), ok)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res
+}
+
+func do(ctx context.Context, hc *http.Client, method, u string, form url.Values) (int, error) {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return 0, err
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body) // the whole page, as a browser reads it
+	return resp.StatusCode, nil
+}
+
+func report(w io.Writer, o options, r *results) {
+	engine := "sqlite"
+	if o.dsn != "" {
+		engine = "postgres"
+	}
+	fmt.Fprintf(w, "load: %s, %d demo users, %d clients, %d page loads per login, ran %s\n",
+		engine, o.users, o.clients, o.pagesPerLogin, r.elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "%-8s %8s %6s %10s %10s %10s %10s %10s\n", "kind", "ok", "failed", "req/s", "p50", "p95", "p99", "max")
+	all := 0
+	for _, kind := range []string{"login", "account"} {
+		lat := r.lat[kind]
+		slices.Sort(lat)
+		all += len(lat)
+		fmt.Fprintf(w, "%-8s %8d %6d %10.1f %10s %10s %10s %10s\n", kind, len(lat), r.fails[kind],
+			float64(len(lat))/r.elapsed.Seconds(), pct(lat, 50), pct(lat, 95), pct(lat, 99), pct(lat, 100))
+	}
+	fmt.Fprintf(w, "%-8s %8d %6d %10.1f\n", "all", all, r.fails["login"]+r.fails["account"], float64(all)/r.elapsed.Seconds())
+}
+
+// pct is the p-th percentile of sorted (nearest rank).
+func pct(sorted []time.Duration, p int) string {
+	if len(sorted) == 0 {
+		return "-"
+	}
+	i := (len(sorted)*p + 99) / 100
+	i = min(max(i, 1), len(sorted)) - 1
+	return sorted[i].Round(10 * time.Microsecond).String()
+}
