@@ -65,4 +65,8 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/audit", s.requireRole(adminOnly, s.adminAudit))
 	m.Handle("GET /admin/agreement", s.requireRole(adminOnly, s.adminAgreementForm))
 	m.Handle("POST /admin/agreement", s.requireRole(adminOnly, s.adminAgreementPublish))
+
+	// Any other address: the site's own page in the reader's language,
+	// not Go's plain-text "404 page not found".
+	m.HandleFunc("/", s.notFound)
 }
