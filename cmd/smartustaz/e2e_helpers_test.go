@@ -277,7 +277,37 @@ func setupAdmin(t *testing.T, srv *testServer) (*client, person) {
 		t.Fatalf("setup: status %d, page error %q", r.Status, pageErrors(r))
 	}
 	c.mustLogin(p.Email, p.Password)
+	// The setup form records no acceptance: like every user, the
+	// administrator is asked to accept the documents first (clause 3.4).
+	acceptPending(t, c)
 	return c, p
+}
+
+var documentInputRe = regexp.MustCompile(`<input type="hidden" name="document" value="(\d+)">`)
+
+// acceptPending accepts whatever document versions c's user is asked to
+// accept, as the consent page offers them, and reports how many there were.
+func acceptPending(t *testing.T, c *client) int {
+	t.Helper()
+	r := c.get("/account/consent")
+	if r.Status == http.StatusSeeOther {
+		return 0 // nothing pending: the page sends the user on
+	}
+	if r.Status != http.StatusOK {
+		t.Fatalf("/account/consent: status %d", r.Status)
+	}
+	var docs []string
+	for _, m := range documentInputRe.FindAllStringSubmatch(r.Body, -1) {
+		docs = append(docs, m[1])
+	}
+	if len(docs) == 0 {
+		t.Fatalf("the consent page lists no document")
+	}
+	r = c.post("/account/consent", url.Values{"document": docs, "accept": {"yes"}, "next": {"/account"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("accepting: status %d (%s)", r.Status, pageErrors(r))
+	}
+	return len(docs)
 }
 
 var (
@@ -500,4 +530,33 @@ func wantText(t *testing.T, what string, r *response, sentence string) {
 	if !strings.Contains(r.Text(), sentence) {
 		t.Errorf("%s: page does not show %q (page error: %q)", what, sentence, pageError(r))
 	}
+}
+
+var (
+	titleInputRe = regexp.MustCompile(`<input id="f-title-([a-z]+)" name="title_[a-z]+" value="([^"]*)"`)
+	bodyAreaRe   = regexp.MustCompile(`(?s)<textarea id="f-body-([a-z]+)" name="body_[a-z]+"[^>]*>(.*?)</textarea>`)
+)
+
+// publish has the administrator publish a new version of a document
+// kind ("agreement" or "privacy"): the form as the site fills it, with
+// one paragraph added in every language. It returns the response.
+func publish(t *testing.T, admin *client, kind, paragraph string) *response {
+	t.Helper()
+	r := admin.get("/admin/agreement?kind=" + kind)
+	if r.Status != http.StatusOK {
+		t.Fatalf("/admin/agreement: status %d", r.Status)
+	}
+	f := url.Values{"kind": {kind}}
+	for _, m := range titleInputRe.FindAllStringSubmatch(r.Body, -1) {
+		f.Set("title_"+m[1], html.UnescapeString(m[2]))
+	}
+	for _, m := range bodyAreaRe.FindAllStringSubmatch(r.Body, -1) {
+		f.Set("body_"+m[1], html.UnescapeString(m[2])+"\n\n"+paragraph+" ("+m[1]+")")
+	}
+	for _, l := range i18n.Langs {
+		if f.Get("title_"+string(l)) == "" || f.Get("body_"+string(l)) == "" {
+			t.Fatalf("the publish form is not filled with the current %s text", l)
+		}
+	}
+	return admin.post("/admin/agreement", f)
 }
