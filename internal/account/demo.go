@@ -123,29 +123,10 @@ func (s *Service) CreateDemoUsersWith(ctx context.Context, n int, o DemoOptions)
 			return done, fmt.Errorf("account: demo users: %w", err)
 		}
 		size := min(demoBatch, n-done)
-		err := s.db.InTx(ctx, func(tx *db.Tx) error {
-			verified := s.nowMS()
-			for i := range size {
-				t := DemoTeacher(first + done + i)
-				p := t.Profile.clean()
-				var errs apperr.Fields
-				p.check(&errs)
-				if err := errs.Err(); err != nil {
-					return fmt.Errorf("generated profile %d is invalid: %w", first+done+i, err)
-				}
-				u, k, err := s.insertUser(ctx, tx, newUser{email: t.Email, profile: p, hash: hash,
-					role: RoleUser, locale: t.Locale, verifiedAt: verified})
-				if err != nil {
-					return err
-				}
-				if o.OnCreate != nil {
-					if err := o.OnCreate(ctx, tx, u, k); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
+		err := s.insertDemoBatch(ctx, first+done, size, hash, o.OnCreate)
+		for retry := 0; retry < 3 && isIDCollision(err); retry++ {
+			err = s.insertDemoBatch(ctx, first+done, size, hash, o.OnCreate)
+		}
 		if err != nil {
 			return done, fmt.Errorf("account: demo users: %w", err)
 		}
@@ -155,6 +136,43 @@ func (s *Service) CreateDemoUsersWith(ctx context.Context, n int, o DemoOptions)
 		}
 	}
 	return done, nil
+}
+
+// isIDCollision reports a unique violation, which for demo users (whose
+// addresses are free, see nextDemoNumber) means two rows drew the same
+// db.NewID: its 22 random bits per millisecond collide about once per
+// few hundred thousand ids made at bulk speed. The batch was rolled back
+// and is written again with new ids. A genuinely taken address fails
+// every retry and is reported.
+func isIDCollision(err error) bool {
+	return db.IsUniqueViolation(err) || apperr.CodeOf(err) == apperr.Conflict
+}
+
+// insertDemoBatch writes demo users first…first+size-1 in one transaction.
+func (s *Service) insertDemoBatch(ctx context.Context, first, size int, hash string, onCreate func(context.Context, *db.Tx, *User, *vault.UserKey) error) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		verified := s.nowMS()
+		for i := range size {
+			t := DemoTeacher(first + i)
+			p := t.Profile.clean()
+			var errs apperr.Fields
+			p.check(&errs)
+			if err := errs.Err(); err != nil {
+				return fmt.Errorf("generated profile %d is invalid: %w", first+i, err)
+			}
+			u, k, err := s.insertUser(ctx, tx, newUser{email: t.Email, profile: p, hash: hash,
+				role: RoleUser, locale: t.Locale, verifiedAt: verified})
+			if err != nil {
+				return err
+			}
+			if onCreate != nil {
+				if err := onCreate(ctx, tx, u, k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // DemoCount is how many demo users exist (the highest demo number in use).

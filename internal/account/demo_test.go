@@ -229,3 +229,20 @@ func TestDemoTeacherData(t *testing.T) {
 		t.Fatalf("%d distinct regions used, want 40", len(regions))
 	}
 }
+
+// An address already taken by a real user (here demo-5, registered by hand
+// before any demo user exists) stops the run with Conflict after the
+// retries meant for id collisions, and its batch is not written.
+func TestCreateDemoUsersTakenAddress(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.register(t, account.DemoEmail(5))
+		n, err := e.s.CreateDemoUsers(e.ctx, 10, demoPassword, nil)
+		if n != 0 || apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("created %d, err %v; want 0 and Conflict", n, err)
+		}
+		if got := e.count(t, `SELECT COUNT(*) FROM users`); got != 1 {
+			t.Fatalf("%d users, want only the registered one", got)
+		}
+	})
+}
