@@ -380,6 +380,23 @@ func TestE2EAccount(t *testing.T) {
 			}
 		})
 
+		t.Run("a forged X-Forwarded-For is not taken as the address", func(t *testing.T) {
+			// The server trusts no proxy by default: a client cannot pick
+			// the address its session, throttling and audit record.
+			p := newPerson("xff")
+			c := signup(t, srv, p)
+			other := newClient(t, srv)
+			r := other.post("/login", url.Values{"email": {p.Email}, "password": {p.Password}}, "X-Forwarded-For", "203.0.113.9")
+			wantStatus(t, "login with X-Forwarded-For", r, http.StatusSeeOther)
+			ips := map[string]bool{}
+			for _, s := range c.export().Sessions {
+				ips[s.IP] = true
+			}
+			if ips["203.0.113.9"] || !ips[other.IP] || !ips[c.IP] {
+				t.Errorf("session addresses %v, want the two clients' real addresses only", ips)
+			}
+		})
+
 		t.Run("deletion", func(t *testing.T) {
 			p := newPerson("delete")
 			c := signup(t, srv, p)
