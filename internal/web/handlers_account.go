@@ -295,7 +295,11 @@ func (s *Server) consentAccept(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+	next := safeNext(r.PostForm.Get("next"))
+	if next == "/account" {
+		next = "/account?done=consent"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"regexp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -35,6 +36,29 @@ type page struct {
 	NowYear int
 }
 
+// para is one paragraph of a published document.
+type para struct {
+	Text    string
+	Heading bool // a line in capitals, shown as a heading
+}
+
+// autolink matches the <https://…> form the agreement's original text uses
+// for addresses; the angle brackets are markup, not text to show.
+var autolink = regexp.MustCompile(`<(https?://[^<>\s]+)>`)
+
+// paragraphs splits a document's text at blank lines for display.
+func paragraphs(s string) []para {
+	var out []para
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		p = strings.TrimSpace(autolink.ReplaceAllString(p, "$1"))
+		if p == "" {
+			continue
+		}
+		out = append(out, para{Text: p, Heading: len([]rune(p)) < 200 && strings.ToUpper(p) == p && strings.ToLower(p) != p})
+	}
+	return out
+}
+
 // fieldArgs feeds the "field" partial: one labelled input with its hint
 // and error, wired for screen readers.
 type fieldArgs struct {
@@ -57,15 +81,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"langName": func(l i18n.Lang) string {
 			return map[i18n.Lang]string{i18n.KK: "Қазақша", i18n.RU: "Русский", i18n.EN: "English"}[l]
 		},
-		"paragraphs": func(s string) []string {
-			var out []string
-			for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
-				if p = strings.TrimSpace(p); p != "" {
-					out = append(out, p)
-				}
-			}
-			return out
-		},
+		"paragraphs": paragraphs,
 		"field": func(p *page, name, label, typ, auto string, req bool, max int, hint string) fieldArgs {
 			return fieldArgs{P: p, Name: name, Label: label, Type: typ, Auto: auto, Req: req, Max: max, Hint: hint}
 		},
