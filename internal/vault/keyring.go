@@ -55,6 +55,9 @@ type keyring struct {
 	// path is where the keyring was read from; empty when it came from
 	// the environment (then it cannot be rotated in place).
 	path string
+	// modTime is the key file's modification time when last read, so a
+	// rotation by another process is noticed before a new key is wrapped.
+	modTime time.Time
 }
 
 func random(n int) []byte {
@@ -102,6 +105,9 @@ func loadKeyring(dataDir string, getenv func(string) string) (kr *keyring, creat
 		kr, err := decodeKeyring(j)
 		if kr != nil {
 			kr.path = path
+			if fi, err := os.Stat(path); err == nil {
+				kr.modTime = fi.ModTime()
+			}
 		}
 		return kr, true, err
 	}
@@ -118,6 +124,9 @@ func loadKeyring(dataDir string, getenv func(string) string) (kr *keyring, creat
 	kr, err = decodeKeyring(j)
 	if kr != nil {
 		kr.path = path
+		if fi, err := os.Stat(path); err == nil {
+			kr.modTime = fi.ModTime()
+		}
 	}
 	return kr, false, err
 }
@@ -229,13 +238,31 @@ func (kr *keyring) masterKey(id string) ([]byte, error) {
 	return nil, fmt.Errorf("vault: master key %q is not in the keyring", id)
 }
 
+// activeKey returns the master key that wraps new data keys. It first
+// re-reads the key file if another process (`keys rotate`) changed it,
+// so a serving process never wraps a new user's key with a master key
+// that rotation has already replaced.
 func (kr *keyring) activeKey() (string, []byte) {
+	if kr.path != "" {
+		if fi, err := os.Stat(kr.path); err == nil {
+			kr.mu.RLock()
+			changed := !fi.ModTime().Equal(kr.modTime)
+			kr.mu.RUnlock()
+			if changed {
+				kr.reload() // on error the keys in memory stay valid
+			}
+		}
+	}
 	kr.mu.RLock()
 	defer kr.mu.RUnlock()
 	return kr.active, kr.master[kr.active]
 }
 
 func (kr *keyring) reload() error {
+	fi, err := os.Stat(kr.path)
+	if err != nil {
+		return fmt.Errorf("vault: reload key file: %w", err)
+	}
 	b, err := os.ReadFile(kr.path)
 	if err != nil {
 		return fmt.Errorf("vault: reload key file: %w", err)
@@ -249,7 +276,7 @@ func (kr *keyring) reload() error {
 		return err
 	}
 	kr.mu.Lock()
-	kr.master, kr.active = fresh.master, fresh.active
+	kr.master, kr.active, kr.modTime = fresh.master, fresh.active, fi.ModTime()
 	kr.mu.Unlock()
 	return nil
 }
@@ -277,11 +304,16 @@ func (kr *keyring) addMasterKey() (string, error) {
 		delete(kr.master, id)
 		return "", err
 	}
+	if fi, err := os.Stat(kr.path); err == nil {
+		kr.modTime = fi.ModTime()
+	}
 	return id, nil
 }
 
-// retireMasterKeys removes every master key but the active one from the
-// file (called once no data key is wrapped by them any more).
+// retireMasterKeys removes from the file every master key that is neither
+// active nor in keep (called with the keys still in use, and the one
+// active before the rotation: a process that has not yet noticed the
+// rotation may still wrap a new user's key with it).
 func (kr *keyring) retireMasterKeys(keep map[string]bool) ([]string, error) {
 	if kr.path == "" {
 		return nil, nil
@@ -307,6 +339,9 @@ func (kr *keyring) retireMasterKeys(keep map[string]bool) ([]string, error) {
 			kr.master[id] = k
 		}
 		return nil, err
+	}
+	if fi, err := os.Stat(kr.path); err == nil {
+		kr.modTime = fi.ModTime()
 	}
 	sort.Strings(gone)
 	return gone, nil

@@ -19,10 +19,13 @@ type RotateResult struct {
 
 // Rotate makes a new master key active and re-wraps every data key under
 // it, in small batches so the site keeps serving meanwhile (a serving
-// process picks up the new key from the key file the first time it meets
-// a data key wrapped by it). Old master keys are removed from the key file
-// once nothing is wrapped by them.
+// process re-reads the key file when it changes). Master keys older than
+// the previous one are removed from the key file once no data key is
+// wrapped by them; the previous one stays until the next rotation, since
+// a serving process may wrap a new user's key with it in the moment
+// before it notices the rotation, and that key must stay readable.
 func (v *Vault) Rotate(ctx context.Context, progress func(done int)) (RotateResult, error) {
+	previous := v.ActiveKeyID()
 	id, err := v.kr.addMasterKey()
 	if err != nil {
 		return RotateResult{}, err
@@ -42,14 +45,25 @@ func (v *Vault) Rotate(ctx context.Context, progress func(done int)) (RotateResu
 			break
 		}
 	}
-	var left int
-	if err := v.db.QueryRow(ctx, `SELECT COUNT(*) FROM user_keys WHERE kek_id <> ?`, id).Scan(&left); err != nil {
+	keep := map[string]bool{previous: true}
+	rows, err := v.db.Query(ctx, `SELECT DISTINCT kek_id FROM user_keys`)
+	if err != nil {
 		return res, fmt.Errorf("vault: rotate: %w", err)
 	}
-	if left == 0 {
-		if res.Retired, err = v.kr.retireMasterKeys(nil); err != nil {
-			return res, err
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return res, fmt.Errorf("vault: rotate: %w", err)
 		}
+		keep[k] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("vault: rotate: %w", err)
+	}
+	if res.Retired, err = v.kr.retireMasterKeys(keep); err != nil {
+		return res, err
 	}
 	return res, nil
 }
