@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"regexp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
