@@ -211,16 +211,6 @@ type userRow struct {
 // profileColumns are the sealed personal columns of users, in a fixed order.
 var profileColumns = [6]string{"email_enc", "full_name_enc", "organization_enc", "position_enc", "region_enc", "phone_enc"}
 
-// Indexes into profileColumns / userRow.enc.
-const (
-	colEmail = iota
-	colFullName
-	colOrganization
-	colPosition
-	colRegion
-	colPhone
-)
-
 func scanUserRow(sc interface{ Scan(...any) error }) (*userRow, error) {
 	var r userRow
 	err := sc.Scan(&r.id, &r.role, &r.status, &r.locale, &r.verifiedAt, &r.createdAt, &r.updatedAt,
