@@ -196,8 +196,11 @@ func browserWalk(t *testing.T, chrome string, e db.Engine) {
 		t.Errorf("accepting without the tick does not say %q", kkMsg("web.consent.tick"))
 	}
 	teacher.acceptConsent()
-	if p := teacher.path(); p != "/account" {
+	if p := teacher.path(); p != "/account?done=consent" {
 		t.Fatalf("after accepting, the teacher is at %s, not back at /account", p)
+	}
+	if got := teacher.text("main .notice"); got != kkMsg("web.account.done.consent") {
+		t.Errorf("after accepting, the page does not thank the teacher (%q)", got)
 	}
 	if teacher.text("main h1") != kkMsg("web.account.hello")+", "+teacherName {
 		t.Errorf("after accepting, /account does not greet the teacher by name")

@@ -197,10 +197,12 @@ func TestE2EAdmin(t *testing.T) {
 			}
 			r = uc.post("/account/consent", url.Values{"document": docs, "next": {"/account"}, "accept": {"yes"}})
 			wantStatus(t, "accept", r, http.StatusSeeOther)
-			if r.Location() != "/account" {
-				t.Errorf("after accepting, sent to %q, want /account", r.Location())
+			if r.Location() != "/account?done=consent" {
+				t.Errorf("after accepting, sent to %q, want /account with the thank-you notice", r.Location())
 			}
-			wantStatus(t, "account after accepting", uc.get("/account"), http.StatusOK)
+			r = uc.get(r.Location())
+			wantStatus(t, "account after accepting", r, http.StatusOK)
+			wantText(t, "thank-you notice", r, i18n.T(i18n.KK, "web.account.done.consent"))
 
 			versions := map[int]bool{}
 			for _, a := range uc.export().Consents {

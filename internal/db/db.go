@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -241,20 +242,30 @@ func Time(ms int64) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-// NewID returns a new row id: milliseconds since 2025-01-01 in the high bits
-// and 22 random bits below. Ids are made by the application, not the
-// database, because the vault binds each ciphertext to its row id and so
-// needs the id before the row is written; random low bits also keep ids
-// from revealing how many users the site has.
+// NewID returns a new row id: milliseconds since 2025-01-01 in the high
+// bits and a 22-bit sequence below, started at a random point in each
+// process. Ids are made by the application, not the database, because the
+// vault binds each ciphertext to its row id and so needs the id before the
+// row is written. Within a process the sequence makes ids unique (up to
+// four million in one millisecond); across processes the random start
+// makes a clash unlikely, and the primary key refuses one that happens.
+// Time-ordered high bits keep indexes compact; the ids say nothing useful
+// about how many users the site has.
 func NewID() int64 {
 	const epoch = 1735689600000 // 2025-01-01T00:00:00Z
-	var b [4]byte
+	seq := idSeq.Add(1) & (1<<22 - 1)
+	return (time.Now().UnixMilli()-epoch)<<22 | int64(seq)
+}
+
+var idSeq = func() *atomic.Uint64 {
+	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
-	r := int64(binary.BigEndian.Uint32(b[:]) & (1<<22 - 1))
-	return (time.Now().UnixMilli()-epoch)<<22 | r
-}
+	var s atomic.Uint64
+	s.Store(binary.BigEndian.Uint64(b[:]))
+	return &s
+}()
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on
 // either engine.

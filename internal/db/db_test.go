@@ -88,7 +88,7 @@ func TestRebindAndTx(t *testing.T) {
 
 func TestNewIDUnique(t *testing.T) {
 	seen := map[int64]bool{}
-	for i := 0; i < 10000; i++ {
+	for i := 0; i < 1000000; i++ {
 		id := db.NewID()
 		if id <= 0 || seen[id] {
 			t.Fatalf("bad or repeated id %d", id)
