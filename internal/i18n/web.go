@@ -178,6 +178,7 @@ func init() {
 		"web.admin.reveal.p":             {KK: "Деректер тек мақсатын көрсеткеннен кейін ашылады. Әр қарау аудит журналына жазылады.", RU: "Данные открываются только после указания цели. Каждый просмотр записывается в журнал аудита.", EN: "The data opens only once you state the purpose. Every view is written to the audit log."},
 		"web.admin.reveal.purpose.label": {KK: "Қарау мақсаты", RU: "Цель просмотра", EN: "Purpose of viewing"},
 		"web.admin.reveal.purpose":       {KK: "Мақсатты 10–500 таңбамен жазыңыз.", RU: "Укажите цель: от 10 до 500 символов.", EN: "State the purpose in 10 to 500 characters."},
+		"web.admin.reveal.purpose.hint":  {KK: "Мысалы: «пайдаланушының 12.11 хаты бойынша деректерін түзету». Мақсатқа жеке деректерді жазбаңыз: ол аудит журналында ашық сақталады.", RU: "Например: «исправление данных по письму пользователя от 12.11». Не пишите в цели персональные данные: она хранится в журнале аудита открыто.", EN: "For example: \"correcting the data as the user asked by email on 12 Nov\". Do not put personal data in the purpose: it is kept in the audit log in plain text."},
 		"web.admin.reveal.submit":        {KK: "Көрсету (аудитке жазылады)", RU: "Показать (запишется в аудит)", EN: "Show (recorded in the audit log)"},
 		"web.admin.reveal.shown":         {KK: "Жеке деректер", RU: "Персональные данные", EN: "Personal data"},
 		"web.admin.reveal.logged":        {KK: "Бұл қарау аудит журналына жазылды, мақсаты", RU: "Этот просмотр записан в журнал аудита, цель", EN: "This view is recorded in the audit log, purpose"},
