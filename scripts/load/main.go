@@ -7,8 +7,10 @@
 //
 //	go run ./scripts/load                      # 1,000 users, 32 clients, 20 s, SQLite
 //	go run ./scripts/load -users 100000 -db postgres://postgres@127.0.0.1:5432/loadtest?sslmode=disable
+//	go run ./scripts/load -data /var/tmp/demo1m -users 1000000   # reuse a folder filled by `smartustaz demo`
 //
-// The PostgreSQL database named in -db must exist and be empty (demo fills it).
+// The PostgreSQL database named in -db must exist and be empty (demo fills
+// it), unless -data names a folder already filled for that database.
 // See docs/benchmarks.md for figures.
 package main
 
@@ -52,6 +54,7 @@ type options struct {
 	maxRequests   int
 	pagesPerLogin int
 	dsn           string
+	data          string
 	password      string
 }
 
@@ -66,6 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.maxRequests, "max-requests", 50000, "stop after this many requests even if time is left")
 	fs.IntVar(&o.pagesPerLogin, "pages-per-login", 5, "account page loads by each signed-in client before it signs in as another teacher")
 	fs.StringVar(&o.dsn, "db", "", "database for the server (postgres://…); empty = SQLite in the temporary data folder")
+	fs.StringVar(&o.data, "data", "", "existing data folder holding at least -users demo teachers (made by `smartustaz demo`); empty = a new temporary one, filled first")
 	fs.StringVar(&o.password, "password", "demo-password-2026", "password of the demo teachers")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -87,13 +91,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("build (run from the repository root): %w", err)
 		}
 	}
-	data := filepath.Join(tmp, "data")
+	data := o.data
+	if data == "" {
+		data = filepath.Join(tmp, "data")
+	}
 	env := append(os.Environ(), "SMARTUSTAZ_DATA="+data, "SMARTUSTAZ_DB="+o.dsn)
-
-	demo := exec.CommandContext(ctx, o.bin, "demo", "--users", fmt.Sprint(o.users), "--password", o.password)
-	demo.Env, demo.Stdout, demo.Stderr = env, stderr, stderr
-	if err := demo.Run(); err != nil {
-		return fmt.Errorf("demo: %w", err)
+	if o.data == "" {
+		demo := exec.CommandContext(ctx, o.bin, "demo", "--users", fmt.Sprint(o.users), "--password", o.password)
+		demo.Env, demo.Stdout, demo.Stderr = env, stderr, stderr
+		if err := demo.Run(); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
 	}
 
 	base, stopServer, err := startServer(ctx, o.bin, env, stderr)
