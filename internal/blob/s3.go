@@ -1,0 +1,157 @@
+package blob
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// s3store keeps files in an S3 bucket under ab/cd/abcd….
+//
+// Put spools the upload to a local temporary file while hashing it, then
+// uploads that file under its hash. The other way, streaming straight to a
+// temporary object (PutObject with size -1) and copying it server-side to
+// its hash, was measured and rejected: minio-go then buffers one whole
+// part in memory per upload (at least 5 MiB, the S3 minimum, even for a
+// 10-byte file; 16 MiB parts cost 16 MiB), so N concurrent uploads cost
+// N×5 MiB, and a crash leaves temporary objects in the bucket. A spooled
+// file has a known size and is an io.ReaderAt, so minio-go uploads its
+// parts from section readers and the heap stays flat (BenchmarkPutLarge:
+// see memory_test.go). It also learns the hash before sending a byte, so
+// content already stored is not uploaded again. The cost is local disk
+// for the file in flight, in dataDir/tmp (not os.TempDir, which may be
+// tmpfs, i.e. memory).
+type s3store struct {
+	c        *minio.Client
+	cfg      s3Config
+	spoolDir string
+}
+
+// partSize is the multipart part size: 16 MiB keeps a 50 MB file to four
+// parts and reaches S3's 10,000-part ceiling only past 160 GB. Parts are
+// read from the spooled file, never buffered, so it does not cost memory.
+const partSize = 16 << 20
+
+func openS3(cfg s3Config, spoolDir string) (*s3store, error) {
+	c, err := minio.New(cfg.Endpoint, &minio.Options{
+		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.secretKey, cfg.token),
+		Secure: cfg.Secure,
+		Region: cfg.Region,
+	})
+	if err != nil {
+		// minio.New only fails on the endpoint, which holds no secret.
+		return nil, fmt.Errorf("blob: open %s: %w", cfg, err)
+	}
+	if err := os.MkdirAll(spoolDir, 0o700); err != nil {
+		return nil, fmt.Errorf("blob: open %s: spool folder: %w", cfg, err)
+	}
+	// Fail at start, not at the first upload, when the bucket or the
+	// credentials are wrong.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	ok, err := c.BucketExists(ctx, cfg.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("blob: open %s: %w", cfg, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("blob: open %s: the bucket does not exist", cfg)
+	}
+	return &s3store{c: c, cfg: cfg, spoolDir: spoolDir}, nil
+}
+
+// String describes the store without its credentials.
+func (s *s3store) String() string { return s.cfg.String() }
+
+// Put spools r to disk while hashing it, then uploads it under its hash
+// unless that object is already there.
+func (s *s3store) Put(ctx context.Context, r io.Reader, limit int64) (Object, error) {
+	f, obj, err := spool(ctx, s.spoolDir, r, limit)
+	if err != nil {
+		return Object{}, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+
+	exists, err := s.Exists(ctx, obj.SHA256)
+	if err != nil {
+		return Object{}, err
+	}
+	if exists {
+		return obj, nil // stored once: the spooled copy is dropped
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return Object{}, fmt.Errorf("blob: put: %w", err)
+	}
+	_, err = s.c.PutObject(ctx, s.cfg.Bucket, objectPath(obj.SHA256), f, obj.Size, minio.PutObjectOptions{
+		ContentType: "application/octet-stream",
+		PartSize:    partSize,
+	})
+	if err != nil {
+		return Object{}, fmt.Errorf("blob: put to %s: %w", s.cfg, err)
+	}
+	return obj, nil
+}
+
+// Open returns the object as a *minio.Object, which reads lazily over HTTP
+// and implements Seek and ReadAt (each ReadAt or Seek far away is a new
+// ranged GET).
+func (s *s3store) Open(ctx context.Context, sha string) (io.ReadSeekCloser, Object, error) {
+	if !ValidSHA(sha) {
+		return nil, Object{}, ErrInvalidSHA
+	}
+	o, err := s.c.GetObject(ctx, s.cfg.Bucket, objectPath(sha), minio.GetObjectOptions{})
+	if err != nil {
+		return nil, Object{}, fmt.Errorf("blob: open from %s: %w", s.cfg, err)
+	}
+	// GetObject sends nothing yet; Stat makes the request, so an absent
+	// object is reported here and not at the first Read.
+	st, err := o.Stat()
+	if err != nil {
+		o.Close()
+		if isNoSuchKey(err) {
+			return nil, Object{}, ErrNotFound
+		}
+		return nil, Object{}, fmt.Errorf("blob: open from %s: %w", s.cfg, err)
+	}
+	return o, Object{SHA256: sha, Size: st.Size}, nil
+}
+
+// Exists asks the bucket for the object's metadata.
+func (s *s3store) Exists(ctx context.Context, sha string) (bool, error) {
+	if !ValidSHA(sha) {
+		return false, ErrInvalidSHA
+	}
+	_, err := s.c.StatObject(ctx, s.cfg.Bucket, objectPath(sha), minio.StatObjectOptions{})
+	if isNoSuchKey(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("blob: exists in %s: %w", s.cfg, err)
+	}
+	return true, nil
+}
+
+// Delete removes the object; S3 itself treats an absent one as deleted.
+func (s *s3store) Delete(ctx context.Context, sha string) error {
+	if !ValidSHA(sha) {
+		return ErrInvalidSHA
+	}
+	err := s.c.RemoveObject(ctx, s.cfg.Bucket, objectPath(sha), minio.RemoveObjectOptions{})
+	if err != nil && !isNoSuchKey(err) {
+		return fmt.Errorf("blob: delete from %s: %w", s.cfg, err)
+	}
+	return nil
+}
+
+func isNoSuchKey(err error) bool {
+	if err == nil {
+		return false
+	}
+	code := minio.ToErrorResponse(err).Code
+	return code == minio.NoSuchKey || code == "NotFound"
+}
