@@ -1,0 +1,305 @@
+package library
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/db"
+)
+
+// Sort orders the catalog.
+type Sort string
+
+// Catalog orders.
+const (
+	SortNew       Sort = "new"
+	SortPopular   Sort = "popular"
+	SortDownloads Sort = "downloads"
+)
+
+// ParseSort returns the sort named by s, SortNew for anything else.
+func ParseSort(s string) Sort {
+	switch Sort(s) {
+	case SortPopular, SortDownloads:
+		return Sort(s)
+	}
+	return SortNew
+}
+
+// column is the materials column a sort orders by (descending, then id).
+func (s Sort) column() string {
+	switch s {
+	case SortPopular:
+		return "views"
+	case SortDownloads:
+		return "downloads"
+	}
+	return "published_at"
+}
+
+// Filter narrows and orders the catalog. Empty fields match everything.
+type Filter struct {
+	Subject, Grade, Type, Language string
+	// Q is the reader's search text.
+	Q    string
+	Sort Sort
+}
+
+// Cursor is a keyset position: the sort column's value and the id of the
+// last material on the previous page. The zero Cursor is the first page.
+type Cursor struct{ Value, ID int64 }
+
+// IsZero reports whether c is the first page.
+func (c Cursor) IsZero() bool { return c.ID == 0 }
+
+// String encodes c for a URL ("" for the first page).
+func (c Cursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(c.Value, 10) + "." + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseCursor decodes a cursor from a URL; anything malformed is the
+// first page.
+func ParseCursor(s string) Cursor {
+	v, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return Cursor{}
+	}
+	a, err1 := strconv.ParseInt(v, 10, 64)
+	b, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || b <= 0 {
+		return Cursor{}
+	}
+	return Cursor{a, b}
+}
+
+// Card is a material as the catalog lists it.
+type Card struct {
+	ID, AuthorID                   int64
+	Title, Slug                    string
+	Subject, Grade, Type, Language string
+	Views, Downloads               int64
+	PublishedAt                    time.Time
+}
+
+// Path is the card's material address.
+func (c Card) Path() string { return MaterialPath(c.ID, c.Slug) }
+
+func (c Card) cursor(s Sort) Cursor {
+	switch s {
+	case SortPopular:
+		return Cursor{c.Views, c.ID}
+	case SortDownloads:
+		return Cursor{c.Downloads, c.ID}
+	}
+	return Cursor{c.PublishedAt.UnixMilli(), c.ID}
+}
+
+// Page is one page of the catalog; Next is the zero Cursor on the last.
+type Page struct {
+	Items []Card
+	Next  Cursor
+}
+
+// Searcher finds published materials whose index terms match every group
+// (a group matches when any of its alternatives does), narrowed by the
+// filter and in its order, after the keyset cursor. A full-text index
+// (FTS5, tsvector) implements it; SQLSearcher is the plain fallback.
+type Searcher interface {
+	Search(ctx context.Context, groups [][]string, f Filter, after Cursor, limit int) ([]int64, error)
+}
+
+// MaxPage bounds a catalog page.
+const MaxPage = 100
+
+const cardColumns = `m.id, m.author_id, m.title, m.slug, m.subject, m.grade, m.type, m.language, m.views, m.downloads, m.published_at`
+
+func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
+	var c Card
+	var pub int64
+	err := sc.Scan(&c.ID, &c.AuthorID, &c.Title, &c.Slug, &c.Subject, &c.Grade, &c.Type, &c.Language, &c.Views, &c.Downloads, &pub)
+	c.PublishedAt = db.Time(pub)
+	return c, err
+}
+
+// where builds the filter and keyset conditions shared by the catalog and
+// SQLSearcher. The keyset is a row-value comparison, which both engines
+// answer from the sort's index.
+func where(f Filter, after Cursor) (string, []any) {
+	conds := []string{"m.status = ?"}
+	args := []any{string(StatusPublished)}
+	for _, c := range []struct{ col, v string }{{"m.subject", f.Subject}, {"m.grade", f.Grade}, {"m.type", f.Type}, {"m.language", f.Language}} {
+		if c.v != "" {
+			conds = append(conds, c.col+" = ?")
+			args = append(args, c.v)
+		}
+	}
+	if !after.IsZero() {
+		conds = append(conds, "(m."+f.Sort.column()+", m.id) < (?, ?)")
+		args = append(args, after.Value, after.ID)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func orderBy(s Sort) string {
+	return " ORDER BY m." + s.column() + " DESC, m.id DESC"
+}
+
+func clampLimit(n int) int {
+	if n <= 0 || n > MaxPage {
+		return 20
+	}
+	return n
+}
+
+// List returns a page of the published catalog. With a search text the
+// Searcher picks the materials; without, one keyset query over the sort's
+// index does, so a deep page costs what the first one does.
+func (s *Service) List(ctx context.Context, f Filter, after Cursor, limit int) (*Page, error) {
+	f.Sort = ParseSort(string(f.Sort))
+	limit = clampLimit(limit)
+	var cards []Card
+	var err error
+	full := false
+	if groups := queryTerms(f.Q); len(groups) > 0 {
+		ids, err := s.o.Searcher.Search(ctx, groups, f, after, limit)
+		if err != nil {
+			return nil, wrap("search", err)
+		}
+		cards, err = s.cards(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		full = len(ids) == limit
+	} else {
+		w, args := where(f, after)
+		cards, err = s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE `+w+orderBy(f.Sort)+` LIMIT ?`, append(args, limit)...)
+		if err != nil {
+			return nil, err
+		}
+		full = len(cards) == limit
+	}
+	p := &Page{Items: cards}
+	if full && len(cards) > 0 {
+		p.Next = cards[len(cards)-1].cursor(f.Sort)
+	}
+	return p, nil
+}
+
+func (s *Service) queryCards(ctx context.Context, q string, args ...any) ([]Card, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, wrap("catalog", err)
+	}
+	defer rows.Close()
+	var out []Card
+	for rows.Next() {
+		c, err := scanCard(rows)
+		if err != nil {
+			return nil, wrap("catalog", err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap("catalog", rows.Err())
+}
+
+// cards loads published cards by id, in the order given.
+func (s *Service) cards(ctx context.Context, ids []int64) ([]Card, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	marks := make([]string, len(ids))
+	args := []any{string(StatusPublished)}
+	for i, id := range ids {
+		marks[i] = "?"
+		args = append(args, id)
+	}
+	got, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status = ? AND m.id IN (`+strings.Join(marks, ",")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Card, len(got))
+	for _, c := range got {
+		byID[c.ID] = c
+	}
+	out := make([]Card, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Related lists other published materials of the same subject and grade,
+// newest first.
+func (s *Service) Related(ctx context.Context, m *Material, limit int) ([]Card, error) {
+	return s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status = ? AND m.subject = ? AND m.grade = ? AND m.id <> ?
+		ORDER BY m.published_at DESC, m.id DESC LIMIT ?`, string(StatusPublished), m.Subject, m.Grade, m.ID, clampLimit(limit))
+}
+
+// ByAuthor lists an author's own materials in every status, newest first.
+func (s *Service) ByAuthor(ctx context.Context, authorID int64) ([]Material, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+materialColumns+` FROM materials WHERE author_id = ? ORDER BY created_at DESC, id DESC LIMIT 500`, authorID)
+	if err != nil {
+		return nil, wrap("by author", err)
+	}
+	defer rows.Close()
+	var out []Material
+	for rows.Next() {
+		m, err := scanMaterial(rows)
+		if err != nil {
+			return nil, wrap("by author", err)
+		}
+		out = append(out, *m)
+	}
+	return out, wrap("by author", rows.Err())
+}
+
+// SQLSearcher matches index terms with LIKE over material_search: correct
+// on both engines and fine for a small library; a full-text index
+// replaces it at scale.
+type SQLSearcher struct{ DB *db.DB }
+
+// Search implements Searcher.
+func (q *SQLSearcher) Search(ctx context.Context, groups [][]string, f Filter, after Cursor, limit int) ([]int64, error) {
+	f.Sort = ParseSort(string(f.Sort))
+	w, args := where(f, after)
+	var match []string
+	for _, g := range groups {
+		var alts []string
+		for _, t := range g {
+			alts = append(alts, `(' ' || s.terms || ' ') LIKE ? ESCAPE '\'`)
+			args = append(args, "% "+likeEscape(t)+" %")
+		}
+		if len(alts) > 0 {
+			match = append(match, "("+strings.Join(alts, " OR ")+")")
+		}
+	}
+	if len(match) > 0 {
+		w += " AND " + strings.Join(match, " AND ")
+	}
+	rows, err := q.DB.Query(ctx, `SELECT m.id FROM materials m JOIN material_search s ON s.material_id = m.id WHERE `+w+orderBy(f.Sort)+` LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("library: search: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("library: search: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
