@@ -66,7 +66,9 @@ func TestModerationFlow(t *testing.T) {
 		ctx := context.Background()
 		outbox := t.TempDir()
 		o := library.Options{Mail: mail.NewOutbox(outbox, ""), BaseURL: "https://smartustaz.test",
-			Contacts: func(ctx context.Context, id int64) (string, i18n.Lang, error) { return "author@mektep.test", i18n.RU, nil }}
+			Contacts: func(ctx context.Context, id int64) (string, i18n.Lang, error) {
+				return "author@mektep.test", i18n.RU, nil
+			}}
 		e := newEnv(t, d, o)
 		author, other, mod := e.user("user"), e.user("user"), e.user("moderator")
 		m, err := e.publish(author, validInput(), upload{"жоспар.docx", docx(t, "Теңдеулер жүйесін шешу")})
