@@ -44,11 +44,10 @@ func walkXML(ctx context.Context, r io.Reader, lim Limits, fn func(xml.Token) er
 			return nil
 		}
 		if err != nil {
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				return fmt.Errorf("xml: %v: %w", err, ErrCorrupt)
+			if errors.Is(err, ErrBomb) || errors.Is(err, ErrCorrupt) {
+				return err // from the entry reader
 			}
-			return err // ErrBomb, ErrCorrupt from the entry reader
+			return fmt.Errorf("xml: %v: %w", err, ErrCorrupt)
 		}
 		tokens++
 		if tokens > lim.MaxTokens {

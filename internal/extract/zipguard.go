@@ -145,8 +145,6 @@ type entryReader struct {
 	rc       io.ReadCloser
 	left     int64 // per-part cap
 	bud      *budget
-	declared uint64
-	read     uint64
 }
 
 func (e *entryReader) Read(p []byte) (int, error) {
@@ -168,17 +166,17 @@ func (e *entryReader) Read(p []byte) (int, error) {
 	n, err := e.rc.Read(p)
 	e.left -= int64(n)
 	e.bud.left -= int64(n)
-	e.read += uint64(n)
 	return n, e.mapErr(err)
 }
 
 // mapErr turns archive/zip's refusal to read past the declared size (a
-// header that lies) into ErrBomb and broken data into ErrCorrupt.
+// header that lies; reading entry data, archive/zip returns ErrFormat for
+// nothing else) into ErrBomb and broken data into ErrCorrupt.
 func (e *entryReader) mapErr(err error) error {
 	switch {
 	case err == nil || err == io.EOF:
 		return err
-	case errors.Is(err, zip.ErrFormat) && e.read >= e.declared:
+	case errors.Is(err, zip.ErrFormat):
 		return fmt.Errorf("an entry inflates past its declared size: %w", ErrBomb)
 	default:
 		return fmt.Errorf("zip entry: %v: %w", err, ErrCorrupt)
@@ -196,5 +194,5 @@ func openEntry(f *zip.File, partMax int64, bud *budget) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("zip entry: %v: %w", err, ErrCorrupt)
 	}
-	return &entryReader{rc: rc, left: partMax, bud: bud, declared: f.UncompressedSize64}, nil
+	return &entryReader{rc: rc, left: partMax, bud: bud}, nil
 }
