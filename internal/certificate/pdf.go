@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -88,7 +89,7 @@ func PDF(w io.Writer, f Fields, sig []byte) error {
 
 	// Head: site name, heading, the sentence that says what is certified.
 	y := 27.0
-	setColor(pdf, colorAccent)
+	textColor(pdf, colorAccent)
 	pdf.SetFont(family, "B", 15)
 	centre(pdf, y, SiteName)
 	pdf.SetDrawColor(colorAccent[0], colorAccent[1], colorAccent[2])
@@ -96,14 +97,14 @@ func PDF(w io.Writer, f Fields, sig []byte) error {
 	pdf.Line(pageW/2-18, y+5, pageW/2+18, y+5)
 
 	y = 46
-	setColor(pdf, colorText)
+	textColor(pdf, colorText)
 	pdf.SetFont(family, "B", 28)
 	centre(pdf, y, i18n.T(lang, "certificate.heading"))
 
 	y = 58
-	setColor(pdf, colorLabel)
-	pdf.SetFont(family, "", 12.5)
-	for _, line := range fit(pdf, "", i18n.T(lang, "certificate.intro", SiteName)+":", 12.5, 12.5, 2) {
+	textColor(pdf, colorLabel)
+	_, intro := block{maxSize: 12.5, minSize: 10, maxLines: 2}.layout(pdf, i18n.T(lang, "certificate.intro", SiteName)+":")
+	for _, line := range intro {
 		centre(pdf, y, line)
 		y += 6
 	}
@@ -118,26 +119,26 @@ func PDF(w io.Writer, f Fields, sig []byte) error {
 		inner = strings.NewReplacer("“", "‘", "”", "’")
 	}
 	y += 6
-	setColor(pdf, colorText)
-	size, lines := fitSize(pdf, "B", open+inner.Replace(clip(clean(f.Title)))+close, 22, 11, 3)
+	textColor(pdf, colorText)
+	title := block{style: "B", maxSize: 22, minSize: 11, maxLines: 3, tail: close}
+	size, lines := title.layout(pdf, open+inner.Replace(clip(clean(f.Title)))+close)
 	for _, line := range lines {
 		y += size * 0.3528 * 1.25
 		centre(pdf, y, line)
 	}
 	if u := clean(f.MaterialURL); u != "" {
 		y += 7
-		setColor(pdf, colorLabel)
-		pdf.SetFont(family, "", 9)
-		centre(pdf, y, fit(pdf, "", u, 9, 9, 1)[0])
+		textColor(pdf, colorLabel)
+		centre(pdf, y, block{maxSize: 9, minSize: 9}.line(pdf, u))
 	}
 
 	// The author.
 	y = max(y+14, 118)
-	setColor(pdf, colorLabel)
+	textColor(pdf, colorLabel)
 	pdf.SetFont(family, "", 11)
 	centre(pdf, y, i18n.T(lang, "certificate.author"))
-	setColor(pdf, colorText)
-	size, lines = fitSize(pdf, "", clip(clean(f.AuthorName)), 22, 12, 2)
+	textColor(pdf, colorText)
+	size, lines = block{maxSize: 22, minSize: 12, maxLines: 2}.layout(pdf, clip(clean(f.AuthorName)))
 	y += 3
 	for _, line := range lines {
 		y += size * 0.3528 * 1.2
@@ -173,32 +174,31 @@ func drawFooter(pdf *fpdf.Fpdf, f Fields, lang i18n.Lang, sig, qr []byte) {
 	left := 30.0
 
 	label := func(y float64, key, value string) {
-		setColor(pdf, colorLabel)
+		textColor(pdf, colorLabel)
 		pdf.SetFont(family, "", 9.5)
 		pdf.Text(left, y, i18n.T(lang, key))
-		setColor(pdf, colorText)
-		pdf.SetFont(family, "B", 13)
-		pdf.Text(left, y+6.5, fit(pdf, "B", value, 13, 8, 1)[0])
+		textColor(pdf, colorText)
+		pdf.Text(left, y+6.5, block{style: "B", maxSize: 13, minSize: 8}.line(pdf, value))
 	}
 	label(top+8, "certificate.number", clean(f.Number))
 	label(top+24, "certificate.date", formatDate(f, lang))
 
 	// QR code, linked as well, for a reader who opens the PDF on screen.
-	qx, qy := pageW-30-qrSize, top-8
-	opt := fpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
+	qx, qy := pageW-30-qrSize, top-6
+	opt := fpdf.ImageOptions{ImageType: "PNG"}
 	pdf.RegisterImageOptionsReader("qr", opt, bytes.NewReader(qr))
 	pdf.ImageOptions("qr", qx, qy, qrSize, qrSize, false, opt, 0, f.VerifyURL)
-	setColor(pdf, colorLabel)
+	textColor(pdf, colorLabel)
 	pdf.SetFont(family, "", 7.5)
 	scan := i18n.T(lang, "certificate.scan")
 	pdf.Text(qx+qrSize/2-pdf.GetStringWidth(scan)/2, qy+qrSize+3.5, scan)
 
 	// Small type at the foot: where to verify and the signature.
-	pdf.SetFont(family, "", 8)
-	verify := fit(pdf, "", i18n.T(lang, "certificate.verify", clean(f.VerifyURL)), 8, 6, 1)[0]
+	verify := block{maxSize: 8, minSize: 6}.line(pdf, i18n.T(lang, "certificate.verify", clean(f.VerifyURL)))
 	vw := pdf.GetStringWidth(verify)
 	pdf.SetXY(pageW/2-vw/2, 186)
 	pdf.CellFormat(vw, 4, verify, "", 0, "L", false, 0, f.VerifyURL)
+	pdf.SetFont(family, "", 8)
 	centre(pdf, 194, i18n.T(lang, "certificate.signature", SignatureFingerprint(sig)))
 }
 
@@ -206,7 +206,7 @@ func drawFooter(pdf *fpdf.Fpdf, f Fields, lang i18n.Lang, sig, qr []byte) {
 // Kazakhstan's time (UTC+5 throughout the country since March 2024), so
 // a certificate issued late in the evening carries the local date.
 func formatDate(f Fields, lang i18n.Lang) string {
-	t := f.IssuedAt.UTC().Add(5 * 3600e9)
+	t := f.IssuedAt.UTC().Add(5 * time.Hour)
 	month := i18n.T(lang, fmt.Sprintf("certificate.month.%02d", int(t.Month())))
 	return i18n.T(lang, "certificate.date.format", t.Day(), month, t.Year())
 }
@@ -223,48 +223,57 @@ func qrPNG(url string) ([]byte, error) {
 	return q.PNG(n * 8)
 }
 
-// setColor sets the text colour.
-func setColor(pdf *fpdf.Fpdf, c [3]int) { pdf.SetTextColor(c[0], c[1], c[2]) }
+// textColor sets the text colour.
+func textColor(pdf *fpdf.Fpdf, c [3]int) { pdf.SetTextColor(c[0], c[1], c[2]) }
 
 // centre writes s centred on the page with its baseline at y.
 func centre(pdf *fpdf.Fpdf, y float64, s string) {
 	pdf.Text(pageW/2-pdf.GetStringWidth(s)/2, y, s)
 }
 
-// fitSize finds the largest font size from maxSize down to minSize at
-// which s wraps into at most maxLines lines of textW; at minSize the
-// last line is cut with an ellipsis. It leaves that size set.
-func fitSize(pdf *fpdf.Fpdf, style, s string, maxSize, minSize float64, maxLines int) (float64, []string) {
-	for size := maxSize; size > minSize; size -= 0.5 {
-		pdf.SetFont(family, style, size)
-		if lines := wrap(pdf, s, textW); len(lines) <= maxLines {
-			return size, lines
-		}
-	}
-	return minSize, fit(pdf, style, s, minSize, minSize, maxLines)
+// block is how a piece of text is laid out in the centred column: at the
+// largest size from maxSize down to minSize (in half points) at which it
+// wraps into maxLines; at minSize the last line is cut with an ellipsis,
+// and tail (a closing quotation mark) is kept after it.
+type block struct {
+	style            string
+	maxSize, minSize float64
+	maxLines         int
+	tail             string
 }
 
-// fit is fitSize that always returns at least one line (perhaps empty).
-func fit(pdf *fpdf.Fpdf, style, s string, maxSize, minSize float64, maxLines int) []string {
-	pdf.SetFont(family, style, maxSize)
-	lines := wrap(pdf, s, textW)
-	if len(lines) <= maxLines {
+// layout sets the font size chosen for s and returns it with the lines,
+// always at least one (perhaps empty).
+func (b block) layout(pdf *fpdf.Fpdf, s string) (float64, []string) {
+	size := b.maxSize
+	for {
+		pdf.SetFont(family, b.style, size)
+		lines := wrap(pdf, s, textW)
 		if len(lines) == 0 {
-			return []string{""}
+			return size, []string{""}
 		}
-		return lines
+		if len(lines) <= b.maxLines {
+			return size, lines
+		}
+		if size-0.5 < b.minSize {
+			lines = lines[:b.maxLines]
+			cut := "…" + b.tail
+			last := []rune(lines[b.maxLines-1])
+			for len(last) > 0 && pdf.GetStringWidth(string(last)+cut) > textW {
+				last = last[:len(last)-1]
+			}
+			lines[b.maxLines-1] = strings.TrimRightFunc(string(last), unicode.IsSpace) + cut
+			return size, lines
+		}
+		size -= 0.5
 	}
-	if maxSize > minSize {
-		_, lines = fitSize(pdf, style, s, maxSize, minSize, maxLines)
-		return lines
-	}
-	lines = lines[:maxLines]
-	last := []rune(lines[maxLines-1])
-	for len(last) > 0 && pdf.GetStringWidth(string(last)+"…") > textW {
-		last = last[:len(last)-1]
-	}
-	lines[maxLines-1] = strings.TrimRightFunc(string(last), unicode.IsSpace) + "…"
-	return lines
+}
+
+// line lays s out on a single line and returns it.
+func (b block) line(pdf *fpdf.Fpdf, s string) string {
+	b.maxLines = 1
+	_, lines := b.layout(pdf, s)
+	return lines[0]
 }
 
 // wrap breaks s into lines no wider than w at spaces, and inside a word
