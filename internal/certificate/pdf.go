@@ -52,9 +52,10 @@ var (
 )
 
 // PDF writes the certificate f with signature sig as a one-page A4
-// landscape PDF in f.Lang. Any UTF-8 in the name and title prints: long
-// text wraps and shrinks to fit, characters the font cannot draw become
-// a replacement mark.
+// landscape PDF in f.Lang. Any string in the name and title prints: long
+// text wraps, shrinks and at last is cut with an ellipsis; invalid UTF-8
+// and characters beyond the Basic Multilingual Plane (emoji) become
+// U+FFFD, and the few in it that DejaVu lacks (CJK) print as its box.
 func PDF(w io.Writer, f Fields, sig []byte) error {
 	if f.Number == "" || f.VerifyURL == "" || len(sig) != ed25519.SignatureSize {
 		return ErrIncomplete
