@@ -94,8 +94,8 @@ func objectPath(sha string) string {
 //     The endpoint defaults to s3.amazonaws.com and secure to true. The
 //     bucket must exist; Open checks that it answers.
 //
-// Files on their way to S3 are first spooled to dataDir/tmp (see s3.go for
-// why). Errors never contain the secret key.
+// Files on their way to S3 are first spooled to dataDir/spool (see s3.go
+// for why). Errors never contain the secret key.
 func Open(spec, dataDir string) (Store, error) {
 	return OpenEnv(spec, dataDir, os.Getenv)
 }
@@ -121,7 +121,7 @@ func OpenEnv(spec, dataDir string, getenv func(string) string) (Store, error) {
 		if dataDir == "" {
 			return nil, errors.New("blob: open: no data folder given for the upload spool")
 		}
-		return openS3(sp.s3, filepath.Join(dataDir, "tmp"))
+		return openS3(sp.s3, filepath.Join(dataDir, "spool"))
 	}
 }
 

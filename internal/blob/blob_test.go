@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 )
@@ -130,7 +131,7 @@ func s3Backend(t *testing.T, srv *s3Server) backend {
 				}
 				other = append(other, "multipart upload of "+u.Key)
 			}
-			for _, f := range walkFiles(t, filepath.Join(dataDir, "tmp")) {
+			for _, f := range walkFiles(t, filepath.Join(dataDir, "spool")) {
 				other = append(other, "spooled "+f)
 			}
 			return other
@@ -541,6 +542,54 @@ func TestOpenS3(t *testing.T) {
 			}
 			if msg := err.Error(); strings.Contains(msg, srv.secret) || strings.Contains(msg, wrongSecret) {
 				t.Fatal("the error message contains the secret key")
+			}
+		})
+	}
+}
+
+// TestStaleUploadsRemovedAtOpen: the temporary file of an upload that a
+// crash interrupted is removed when storage is next opened, once it is a
+// day old; a fresh one, which another process may still be writing, stays.
+func TestStaleUploadsRemovedAtOpen(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		dir  func(dataDir string) string // where unfinished uploads live
+		open func(t *testing.T, dataDir string) error
+	}{
+		{"local", func(d string) string { return filepath.Join(d, "files", "tmp") }, func(t *testing.T, d string) error {
+			_, err := Open("", d)
+			return err
+		}},
+		{"s3", func(d string) string { return filepath.Join(d, "spool") }, func(t *testing.T, d string) error {
+			srv := startS3(t)
+			_, err := OpenEnv(srv.spec(srv.newBucket(t)), d, func(string) string { return "" })
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dataDir := t.TempDir()
+			dir := c.dir(dataDir)
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			old, fresh := filepath.Join(dir, "put-crashed"), filepath.Join(dir, "put-in-progress")
+			for _, p := range []string{old, fresh} {
+				if err := os.WriteFile(p, []byte("half an upload"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			twoDaysAgo := time.Now().Add(-48 * time.Hour)
+			if err := os.Chtimes(old, twoDaysAgo, twoDaysAgo); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.open(t, dataDir); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(old); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a two-day-old unfinished upload is still there (%v)", err)
+			}
+			if _, err := os.Stat(fresh); err != nil {
+				t.Errorf("a fresh upload in progress was removed: %v", err)
 			}
 		})
 	}

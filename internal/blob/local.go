@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // local stores files in a folder: dir/ab/cd/abcd… (0600 files in 0700
@@ -22,6 +24,7 @@ func openLocal(dir string) (*local, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o700); err != nil {
 		return nil, fmt.Errorf("blob: open local folder: %w", err)
 	}
+	removeStale(filepath.Join(dir, "tmp"))
 	return &local{dir: dir}, nil
 }
 
@@ -151,5 +154,26 @@ func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
+	}
+}
+
+// staleAge is how old an unfinished upload's temporary file must be before
+// removeStale deletes it: far longer than any upload takes, so a file that
+// another process sharing the folder is still writing is never touched.
+const staleAge = 24 * time.Hour
+
+// removeStale deletes temporary files that a crashed process left behind.
+func removeStale(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "put-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
 }

@@ -16,16 +16,23 @@ import (
 // Put spools the upload to a local temporary file while hashing it, then
 // uploads that file under its hash. The other way, streaming straight to a
 // temporary object (PutObject with size -1) and copying it server-side to
-// its hash, was measured and rejected: minio-go then buffers one whole
-// part in memory per upload (at least 5 MiB, the S3 minimum, even for a
-// 10-byte file; 16 MiB parts cost 16 MiB), so N concurrent uploads cost
-// N×5 MiB, and a crash leaves temporary objects in the bucket. A spooled
-// file has a known size and is an io.ReaderAt, so minio-go uploads its
-// parts from section readers and the heap stays flat (BenchmarkPutLarge:
-// see memory_test.go). It also learns the hash before sending a byte, so
-// content already stored is not uploaded again. The cost is local disk
-// for the file in flight, in dataDir/tmp (not os.TempDir, which may be
-// tmpfs, i.e. memory).
+// its hash, was measured against versitygw and rejected: minio-go then
+// buffers one whole part per upload, at least 5 MiB (the S3 minimum) even
+// for a 10-byte file. Peak extra heap measured with peakHeap
+// (memory_test.go):
+//
+//	                     10 B file   64 MB file
+//	stream, 5 MiB parts     5.2 MB      10.1 MB
+//	stream, 16 MiB parts   16.1 MB      21.8 MB (over the 20 MB budget)
+//	spool (this code)       0.1 MB       2.6 MB
+//
+// so N concurrent streamed uploads would cost N×5 MiB or more, and a crash
+// would leave temporary objects in the bucket. A spooled file has a known
+// size and is an io.ReaderAt, so minio-go sends its parts from section
+// readers without buffering them. The hash is also known before a byte is
+// sent, so content already stored is not uploaded again. The cost is
+// local disk for the file in flight, in dataDir/spool (not os.TempDir, which
+// may be tmpfs, i.e. memory).
 type s3store struct {
 	c        *minio.Client
 	cfg      s3Config
@@ -50,6 +57,7 @@ func openS3(cfg s3Config, spoolDir string) (*s3store, error) {
 	if err := os.MkdirAll(spoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("blob: open %s: spool folder: %w", cfg, err)
 	}
+	removeStale(spoolDir)
 	// Fail at start, not at the first upload, when the bucket or the
 	// credentials are wrong.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
