@@ -140,8 +140,8 @@ func (s *Service) CreateDemoUsersWith(ctx context.Context, n int, o DemoOptions)
 
 // isIDCollision reports a unique violation, which for demo users (whose
 // addresses are free, see nextDemoNumber) means two rows drew the same
-// db.NewID: its 22 random bits per millisecond collide about once per
-// few hundred thousand ids made at bulk speed. The batch was rolled back
+// db.NewID: its 22 random bits per millisecond collide roughly once per
+// million ids made at bulk speed (tens per millisecond). The batch was rolled back
 // and is written again with new ids. A genuinely taken address fails
 // every retry and is reported.
 func isIDCollision(err error) bool {
