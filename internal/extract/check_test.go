@@ -181,6 +181,7 @@ func TestCheckAcceptsHonestFiles(t *testing.T) {
 		{"pdf sample", PDF, readSample(t, "sample.pdf")},
 		{"hand-made pdf", PDF, handPDF(contentObj("BT /F1 12 Tf 72 700 Td (Hello lesson) Tj ET", false))},
 		{"hand-made pdf with a cross-reference stream", PDF, xrefStreamPDF("/Size 6 /W [1 2 1]")},
+		{"pdf with a 200 KB array object", PDF, handPDF(contentObj("BT ET", false), "["+strings.Repeat("1 0 R ", 40000)+"]")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -291,6 +292,7 @@ func TestCheckRefusesPDFBombs(t *testing.T) {
 		{"content stream inflating to 100 MB", handPDF(inflating)},
 		{"content stream nesting arrays 100000 deep", handPDF(contentObj(strings.Repeat("[", 100000), false))},
 		{"compressed content stream nesting 100000 deep", handPDF(contentObj(strings.Repeat("[", 100000), true))},
+		{"stream whose dictionary is 200 KB", handPDF(strings.Replace(contentObj("BT ET", true), "/Filter", "/Junk ["+strings.Repeat("0 ", 100000)+"] /Filter", 1))},
 		{"object nesting dictionaries 100000 deep", handPDF(contentObj("BT ET", false), strings.Repeat("<<", 100000))},
 		{"cross-reference table of 10^11 objects", assemblePDF(contentObj("BT ET", false), "0 99999999999")},
 		{"cross-reference stream of 10^11 objects", xrefStreamPDF("/Size 99999999999 /W [1 2 1]")},

@@ -75,5 +75,7 @@ func FuzzTextDOCX(f *testing.F) { fuzzText(f, DOCX, "sample.docx") }
 func FuzzTextXLSX(f *testing.F) { fuzzText(f, XLSX, "sample.xlsx") }
 func FuzzTextODT(f *testing.F)  { fuzzText(f, ODT, "sample.odt", "sample.odp") }
 func FuzzTextRTF(f *testing.F)  { fuzzText(f, RTF, "sample.rtf") }
-func FuzzTextTXT(f *testing.F)  { fuzzText(f, TXT, "sample-utf8.txt", "sample-utf16le.txt", "sample-cp1251.txt") }
-func FuzzTextPDF(f *testing.F)  { fuzzText(f, PDF, "sample.pdf") }
+func FuzzTextTXT(f *testing.F) {
+	fuzzText(f, TXT, "sample-utf8.txt", "sample-utf16le.txt", "sample-cp1251.txt")
+}
+func FuzzTextPDF(f *testing.F) { fuzzText(f, PDF, "sample.pdf") }

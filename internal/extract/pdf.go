@@ -131,10 +131,14 @@ func pdfPreflight(ctx context.Context, r io.ReaderAt, size int64, lim Limits) er
 			continue
 		}
 		if s.capturing {
-			if len(s.dict) >= pdfMaxDict {
-				return fmt.Errorf("pdf: object dictionary over %d bytes: %w", pdfMaxDict, ErrBomb)
+			if len(s.dict) < pdfMaxDict {
+				s.dict = append(s.dict, c)
+			} else {
+				// A big array or dictionary is fine (a long /Kids list);
+				// a stream whose dictionary is that big is not checked, so
+				// it is refused in stream.
+				s.overflow = true
 			}
-			s.dict = append(s.dict, c)
 		}
 		s.pos = pos // offset just after c
 		if err := s.raw.feed(c); err != nil {
@@ -153,6 +157,7 @@ type pdfScan struct {
 	pos       int64
 	capturing bool
 	dict      []byte
+	overflow  bool // the current object's text outgrew dict
 	skipping  bool
 	match     int // bytes of "endstream" matched while skipping
 	inXref    bool
@@ -211,7 +216,7 @@ func (s *pdfScan) rawWord(w string, end byte) error {
 	case "xref":
 		s.inXref, s.xrefInts = true, s.xrefInts[:0]
 	case "obj":
-		s.capturing, s.dict = true, s.dict[:0]
+		s.capturing, s.dict, s.overflow = true, s.dict[:0], false
 	case "endobj":
 		s.capturing = false
 	case "stream":
@@ -243,6 +248,9 @@ func (s *pdfScan) xrefHeader() error {
 // stream checks one stream: its dictionary is in s.dict, its data starts at
 // offset data.
 func (s *pdfScan) stream(data int64) error {
+	if s.overflow {
+		return fmt.Errorf("pdf: stream dictionary over %d bytes: %w", pdfMaxDict, ErrBomb)
+	}
 	dict := s.dict
 	if reXRefType.Match(dict) {
 		if err := checkXRefDict(dict); err != nil {

@@ -142,9 +142,9 @@ type budget struct{ left int64 }
 // entryReader counts what an entry really inflates to and fails with
 // ErrBomb past the per-part cap or the file's remaining budget.
 type entryReader struct {
-	rc       io.ReadCloser
-	left     int64 // per-part cap
-	bud      *budget
+	rc   io.ReadCloser
+	left int64 // per-part cap
+	bud  *budget
 }
 
 func (e *entryReader) Read(p []byte) (int, error) {
