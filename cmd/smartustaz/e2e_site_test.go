@@ -313,6 +313,17 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/admin/audit", "/admin/audit", adminOnly, true},
 			{"/admin/agreement", "/admin/agreement", adminOnly, true},
 			{"/admin/agreement?kind=privacy", "/admin/agreement", adminOnly, true},
+			{"/materials", "/materials", all(200), true},
+			{"/materials?q=" + url.QueryEscape("сабақ жоспары") + "&subject=algebra&grade=7&type=test&language=kk&sort=popular&after=5.5", "/materials", all(200), true},
+			{"/materials/new", "/materials/new", signed, true},
+			{"/materials/12345-no-such", "/materials/{ref}", all(404), true},
+			{"/materials/x", "/materials/{ref}", all(404), true},
+			{"/materials/12345/files/1", "/materials/{id}/files/{file}", all(404), true},
+			{"/materials/12345/edit", "/materials/{id}/edit", [3]int{303, 404, 404}, true},
+			{"/account/materials", "/account/materials", signed, true},
+			{"/admin/moderation", "/admin/moderation", adminOnly, true},
+			{"/admin/reports", "/admin/reports", adminOnly, true},
+			{"/admin/taxonomy", "/admin/taxonomy", adminOnly, true},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}

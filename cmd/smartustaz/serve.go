@@ -13,6 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/blob"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -34,11 +38,22 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	store, err := blob.Open(c.Storage, c.DataDir)
+	if err != nil {
+		return err
+	}
+	lib := library.New(a.db, a.vault, store, library.Options{
+		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
+		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
+	})
+	if err := lib.SeedTaxonomy(ctx); err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 	})
 	if err != nil {
@@ -54,6 +69,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		// Port 0 or a wildcard address: the links must carry the real port.
 		base = "http://" + displayAddr(ln.Addr())
 		srv.BaseURL = base
+		lib.SetBaseURL(base)
 	}
 	fmt.Fprintf(stdout, "smartustaz: listening on %s (data in %s, database %s)\n", base, c.DataDir, a.db.Engine())
 	if c.SMTP == "" {
@@ -112,6 +128,25 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintln(stdout, "smartustaz: stopped")
 	return nil
+}
+
+// contacts lets the library write to an author (a moderation decision)
+// without knowing about accounts: the address is opened for one message.
+func contacts(accounts *account.Service) library.Contacts {
+	return func(ctx context.Context, userID int64) (string, i18n.Lang, error) {
+		u, err := accounts.Get(ctx, userID)
+		if err != nil {
+			return "", "", err
+		}
+		if u.Status != account.StatusActive {
+			return "", "", nil
+		}
+		l, ok := i18n.Parse(u.Locale)
+		if !ok {
+			l = i18n.Default
+		}
+		return u.Email.Reveal(), l, nil
+	}
 }
 
 func displayAddr(a net.Addr) string {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,14 @@ type Config struct {
 	// serve then uses the address it really listens on (port 0 too).
 	BaseURLDerived  bool
 	ShutdownTimeout time.Duration
+	// Storage is where uploaded files live: "" = the folder DATA/files,
+	// or s3://bucket?endpoint=host:port&region=…&secure=false.
+	Storage string
+	// MaxFileMB bounds each uploaded file, in megabytes.
+	MaxFileMB int
+	// PublishImmediately puts new and edited materials in the catalog
+	// without waiting for a moderator.
+	PublishImmediately bool
 }
 
 // FlagSet builds the common flags of a subcommand over c, with defaults
@@ -48,14 +57,29 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	fs.StringVar(&c.MailFrom, "mail-from", env("SMARTUSTAZ_MAIL_FROM", "smartustaz <no-reply@smartustaz.local>"), "From address of outgoing mail [SMARTUSTAZ_MAIL_FROM]")
 	fs.StringVar(&c.BaseURL, "base-url", env("SMARTUSTAZ_BASE_URL", ""), "public address of the site for links in email; empty = http://ADDR [SMARTUSTAZ_BASE_URL]")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", env("SMARTUSTAZ_TRUST_PROXY", "") == "true", "trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy) [SMARTUSTAZ_TRUST_PROXY]")
+	fs.StringVar(&c.Storage, "storage", env("SMARTUSTAZ_STORAGE", ""), "file storage: empty = the folder DATA/files; s3://bucket?endpoint=host:port&region=…&secure=false for an S3-compatible store (keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) [SMARTUSTAZ_STORAGE]")
+	fs.IntVar(&c.MaxFileMB, "max-file-mb", envInt(getenv, "SMARTUSTAZ_MAX_FILE_MB", 50), "largest uploaded file, in MB [SMARTUSTAZ_MAX_FILE_MB]")
+	fs.BoolVar(&c.PublishImmediately, "publish-immediately", env("SMARTUSTAZ_PUBLISH_IMMEDIATELY", "") == "true", "publish new materials without waiting for a moderator [SMARTUSTAZ_PUBLISH_IMMEDIATELY]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish at shutdown")
 	return fs
+}
+
+// envInt reads an integer default from the environment (def when unset
+// or not a number; flag parsing then reports a bad flag value).
+func envInt(getenv func(string) string, k string, def int) int {
+	if n, err := strconv.Atoi(getenv(k)); err == nil {
+		return n
+	}
+	return def
 }
 
 // Finish fills derived values after parsing.
 func (c *Config) Finish() error {
 	if c.DataDir == "" {
 		return fmt.Errorf("config: --data must not be empty")
+	}
+	if c.MaxFileMB < 1 || c.MaxFileMB > 4096 {
+		return fmt.Errorf("config: --max-file-mb must be between 1 and 4096")
 	}
 	abs, err := filepath.Abs(c.DataDir)
 	if err != nil {

@@ -1,6 +1,6 @@
 package library
 
-// The library's calls into blob and extract, in one place.
+// The library's calls into blob, extract and search, in one place.
 
 import (
 	"context"
@@ -8,6 +8,16 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/extract"
+	"github.com/smartustaz/smartustaz/internal/search"
+)
+
+// terms are the index terms of a text (folded, stemmed kk and ru);
+// queryTerms the AND of OR-groups a query means; slug the readable URL
+// part of a title, Kazakh letters transliterated.
+var (
+	terms      = search.Terms
+	queryTerms = search.QueryTerms
+	slug       = search.Slug
 )
 
 // Store is where file contents live: blob.Store (a local folder or an

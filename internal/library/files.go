@@ -287,3 +287,22 @@ func (s *seekReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, err
 }
+
+// ASCIIName is a file name for clients that cannot read the UTF-8 one:
+// the name transliterated as in material addresses, its ending kept.
+func ASCIIName(name, kind string) string {
+	ext := path.Ext(name)
+	base := slug(strings.TrimSuffix(name, ext))
+	if base == "" {
+		base = "file"
+	}
+	if e := extensions[kind]; len(e) > 0 {
+		ext = e[0]
+		for _, x := range e {
+			if strings.EqualFold(path.Ext(name), x) {
+				ext = x
+			}
+		}
+	}
+	return base + ext
+}

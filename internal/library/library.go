@@ -202,3 +202,7 @@ func wrap(op string, err error) error {
 	}
 	return fmt.Errorf("library: %s: %w", op, err)
 }
+
+// SetBaseURL changes the site address used in email links (serve learns
+// the real port only after it starts listening). Call it before serving.
+func (s *Service) SetBaseURL(u string) { s.o.BaseURL = u }

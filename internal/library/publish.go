@@ -382,3 +382,10 @@ func (s *Service) insertEvent(ctx context.Context, q db.Querier, key *vault.User
 		id, userID, materialID, fileID, action, s.nowMS(), ip, ua)
 	return err
 }
+
+// Check validates a form without publishing, so a page can show every
+// problem at once even when a file was refused.
+func (s *Service) Check(ctx context.Context, in Input, files int) error {
+	_, err := s.validate(ctx, in, files)
+	return err
+}

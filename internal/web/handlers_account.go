@@ -382,6 +382,21 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 			"actor_user_id": c.ActorID, "actor_session_id": c.ActorSessionID})
 	}
 	out["consents"], out["sessions"], out["changes"] = consents, sessions, chs
+	// Uploads and downloads, with the address and browser recorded
+	// (clause 1.2 (c)).
+	if s.Library != nil {
+		evs, err := s.Library.FileEvents(ctx, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		files := []obj{}
+		for _, e := range evs {
+			files = append(files, obj{"action": e.Action, "at": e.At, "material_id": e.MaterialID, "file_id": e.FileID,
+				"ip": e.IP.Reveal(), "user_agent": e.UserAgent.Reveal()})
+		}
+		out["files"] = files
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)
 	w.Header().Set("Cache-Control", "no-store")

@@ -17,7 +17,8 @@ import (
 	"github.com/smartustaz/smartustaz/internal/i18n"
 )
 
-// maxBody bounds every request body; forms here are small.
+// maxBody bounds every request body but the upload forms'; forms here
+// are small.
 const maxBody = 1 << 20
 
 // sessionCookie is the session cookie's name; over TLS it gets the
@@ -74,7 +75,7 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.consentGate(h)
 	h = s.session(h)
 	h = csrf.Handler(h)
-	h = limitBody(h)
+	h = s.limitBody(h)
 	h = s.metrics.wrap(h)
 	h = securityHeaders(h)
 	h = s.requestInfo(h)
@@ -140,10 +141,18 @@ func securityHeaders(h http.Handler) http.Handler {
 	})
 }
 
-func limitBody(h http.Handler) http.Handler {
+// limitBody bounds request bodies: 1 MiB, except the material upload
+// forms, which may carry the configured number of files at the
+// configured size (their parser streams, so the limit is on the wire,
+// not in memory).
+func (s *Server) limitBody(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			limit := int64(maxBody)
+			if isUploadPath(r) {
+				limit = s.uploadLimit()
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		h.ServeHTTP(w, r)
 	})

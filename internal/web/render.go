@@ -17,6 +17,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/ui"
 )
 
@@ -93,6 +94,31 @@ func parseTemplates() (map[string]*template.Template, error) {
 				Entries []audit.Entry
 			}{p.Lang, es}
 		},
+		"upper": strings.ToUpper,
+		"size":  humanSize,
+		"sel": func(p *page, name, label string, terms []library.Term) any {
+			return struct {
+				P           *page
+				Name, Label string
+				Terms       []library.Term
+			}{p, name, label, terms}
+		},
+		"reportArgs": func(p *page, rs []library.ReportEntry, admin bool) any {
+			return struct {
+				P       *page
+				Reports []library.ReportEntry
+				Admin   bool
+			}{p, rs, admin}
+		},
+		"terms": func(t *library.Taxonomy, kind string) []library.Term {
+			switch library.TermKind(kind) {
+			case library.KindSubject:
+				return t.Subjects
+			case library.KindGrade:
+				return t.Grades
+			}
+			return t.Types
+		},
 		"val": func(f url.Values, k string) string {
 			if f == nil {
 				return ""
@@ -117,6 +143,17 @@ func parseTemplates() (map[string]*template.Template, error) {
 		out[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
 	return out, nil
+}
+
+// humanSize writes a file size the way people read it (KB, MB).
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1<<9)>>10)
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 // newPage fills the common fields.

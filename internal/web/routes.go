@@ -51,6 +51,18 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/delete", s.deleteAccount)
 	m.HandleFunc("GET /account/export.json", s.export)
 
+	// The materials library (issue 3; clauses 1.2 (c), 1.4).
+	m.HandleFunc("GET /materials", s.catalog)
+	m.HandleFunc("GET /materials/new", s.materialNewForm)
+	m.HandleFunc("POST /materials/new", s.materialCreate)
+	m.HandleFunc("GET /materials/{ref}", s.material)
+	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
+	m.HandleFunc("POST /materials/{id}/report", s.report)
+	m.HandleFunc("GET /materials/{id}/edit", s.materialEditForm)
+	m.HandleFunc("POST /materials/{id}/edit", s.materialEdit)
+	m.HandleFunc("POST /materials/{id}/withdraw", s.materialWithdraw)
+	m.HandleFunc("GET /account/materials", s.myMaterials)
+
 	// First administrator on a fresh install.
 	m.HandleFunc("GET /setup", s.setupForm)
 	m.HandleFunc("POST /setup", s.setup)
@@ -65,6 +77,17 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/audit", s.requireRole(adminOnly, s.adminAudit))
 	m.Handle("GET /admin/agreement", s.requireRole(adminOnly, s.adminAgreementForm))
 	m.Handle("POST /admin/agreement", s.requireRole(adminOnly, s.adminAgreementPublish))
+
+	// Moderation of the public sections and the register of complaints
+	// (clause 3.2); the taxonomy editor.
+	m.Handle("GET /admin/moderation", s.requireRole(staff, s.moderationQueue))
+	m.Handle("POST /admin/moderation/{id}/approve", s.requireRole(staff, s.moderate("approve")))
+	m.Handle("POST /admin/moderation/{id}/reject", s.requireRole(staff, s.moderate("reject")))
+	m.Handle("POST /admin/moderation/{id}/takedown", s.requireRole(staff, s.moderate("takedown")))
+	m.Handle("POST /admin/reports/{id}/dismiss", s.requireRole(staff, s.moderate("dismiss")))
+	m.Handle("GET /admin/reports", s.requireRole(staff, s.reportsRegister))
+	m.Handle("GET /admin/taxonomy", s.requireRole(adminOnly, s.taxonomyEditor))
+	m.Handle("POST /admin/taxonomy", s.requireRole(adminOnly, s.taxonomySave))
 
 	// Any other address: the site's own page in the reader's language,
 	// not Go's plain-text "404 page not found".

@@ -16,6 +16,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -27,6 +28,7 @@ type Deps struct {
 	Accounts *account.Service
 	Consent  *consent.Service
 	Audit    *audit.Log
+	Library  *library.Service
 	Mail     mail.Sender
 	Log      *slog.Logger
 	// BaseURL is the public address used in emailed links.

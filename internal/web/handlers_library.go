@@ -1,0 +1,761 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/library"
+)
+
+// The materials library's pages (issue 3): catalog, material, upload,
+// edit, download, report, and the moderators' queue.
+
+// uploadTime is how long one upload or download may take: a 50 MB file
+// over a slow village line needs many minutes, far beyond the server's
+// default read and write timeouts.
+const uploadTime = 30 * time.Minute
+
+// maxTextPart bounds one text field of the upload form (the description
+// is at most 20,000 characters, up to 4 bytes each).
+const maxTextPart = 128 << 10
+
+// uploadLimit is the body limit of the upload forms: every file at its
+// largest, plus room for the text fields.
+func (s *Server) uploadLimit() int64 {
+	if s.Library == nil {
+		return maxBody
+	}
+	return s.Library.MaxFileSize()*int64(s.Library.MaxFiles()) + 1<<20
+}
+
+// isUploadPath reports whether a request is one of the upload forms,
+// which alone get the larger body limit.
+func isUploadPath(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	p := r.URL.Path
+	if p == "/materials/new" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "/materials/")
+	if !ok {
+		return false
+	}
+	id, tail, _ := strings.Cut(rest, "/")
+	_, err := strconv.ParseInt(id, 10, 64)
+	return err == nil && tail == "edit"
+}
+
+func viewer(r *http.Request) library.Viewer {
+	u := info(r).User
+	if u == nil {
+		return library.Viewer{}
+	}
+	return library.Viewer{UserID: u.ID, Staff: staff(u.Role)}
+}
+
+func (s *Server) libMeta(r *http.Request) library.Meta {
+	ri := info(r)
+	return library.Meta{IP: ri.IP, UserAgent: ri.UA}
+}
+
+// pathID parses a numeric path value, or reports not found.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.New(apperr.NotFound, "library.notfound")
+	}
+	return id, nil
+}
+
+// catalogData is what the catalog page shows.
+type catalogData struct {
+	Tax     *library.Taxonomy
+	Filter  library.Filter
+	Page    *library.Page
+	NextURL string
+	Sorts   []library.Sort
+	Langs   []string
+}
+
+// sortURL is the catalog address with the same filters in another order.
+func (d catalogData) SortURL(sort library.Sort) string {
+	return catalogURL(d.Filter, sort, library.Cursor{})
+}
+
+func catalogURL(f library.Filter, sort library.Sort, after library.Cursor) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"subject": f.Subject, "grade": f.Grade, "type": f.Type, "language": f.Language, "q": f.Q} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if sort != library.SortNew {
+		q.Set("sort", string(sort))
+	}
+	if !after.IsZero() {
+		q.Set("after", after.String())
+	}
+	if len(q) == 0 {
+		return "/materials"
+	}
+	return "/materials?" + q.Encode()
+}
+
+func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := library.Filter{Subject: q.Get("subject"), Grade: q.Get("grade"), Type: q.Get("type"), Language: q.Get("language"),
+		Q: strings.TrimSpace(q.Get("q")), Sort: library.ParseSort(q.Get("sort"))}
+	if len([]rune(f.Q)) > 200 {
+		f.Q = string([]rune(f.Q)[:200])
+	}
+	tax, err := s.Library.Taxonomy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, err := s.Library.List(r.Context(), f, library.ParseCursor(q.Get("after")), 20)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := catalogData{Tax: tax, Filter: f, Page: page, Sorts: []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads}, Langs: library.Languages}
+	if !page.Next.IsZero() {
+		d.NextURL = catalogURL(f, f.Sort, page.Next)
+	}
+	pg := s.newPage(r, "library.page.catalog")
+	pg.Form = q
+	pg.Data = d
+	s.render(w, r, http.StatusOK, "materials_list", pg)
+}
+
+// materialData is what the material page shows.
+type materialData struct {
+	M           *library.Material
+	Tax         *library.Taxonomy
+	Description any
+	Related     []library.Card
+	IsAuthor    bool
+	IsStaff     bool
+	Reasons     []string
+	Decisions   []library.Decision
+	Notice      string
+}
+
+func (s *Server) material(w http.ResponseWriter, r *http.Request) {
+	ref := r.PathValue("ref")
+	idPart, slug, _ := strings.Cut(ref, "-")
+	id, err := strconv.ParseInt(idPart, 10, 64)
+	if err != nil || id <= 0 {
+		s.renderError(w, r, http.StatusNotFound, "library.notfound")
+		return
+	}
+	ctx := r.Context()
+	m, err := s.Library.Get(ctx, id, viewer(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if slug != m.Slug {
+		target := m.Path()
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	v := viewer(r)
+	isAuthor := v.UserID != 0 && v.UserID == m.AuthorID
+	if m.Status == library.StatusPublished && !isAuthor {
+		if err := s.Library.View(ctx, m.ID); err != nil {
+			s.Log.Warn("count view", "err", err)
+		}
+	}
+	tax, err := s.Library.Taxonomy(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	related, err := s.Library.Related(ctx, m, 6)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := materialData{M: m, Tax: tax, Description: renderMarkdown(m.Description), Related: related,
+		IsAuthor: isAuthor, IsStaff: v.Staff, Reasons: library.ReportReasons}
+	if v.Staff || isAuthor {
+		if d.Decisions, err = s.Library.Decisions(ctx, m.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	pg := s.newPage(r, "library.page.material")
+	pg.Title = m.Title
+	switch r.URL.Query().Get("done") {
+	case "submitted":
+		pg.Notice = i18n.T(pg.Lang, "library.page.submitted")
+	case "published":
+		pg.Notice = i18n.T(pg.Lang, "library.page.published")
+	}
+	pg.Data = d
+	s.render(w, r, http.StatusOK, "materials_show", pg)
+}
+
+// formData is what the publish and edit form shows.
+type formData struct {
+	Tax      *library.Taxonomy
+	Langs    []string
+	Edit     *library.Material
+	MaxMB    int64
+	MaxFiles int
+	Accept   string
+}
+
+// acceptList is the file picker's hint; the server decides by content.
+const acceptList = ".pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx,.odt,.odp,.rtf,.txt,.jpg,.jpeg,.png,.zip"
+
+// publisher returns the signed-in user if they may publish (a confirmed
+// address), else the error to show.
+func publisher(r *http.Request) (*account.User, error) {
+	u, err := user(r)
+	if err != nil {
+		return nil, err
+	}
+	if !u.EmailVerified {
+		return nil, apperr.New(apperr.Forbidden, "library.author.unverified")
+	}
+	return u, nil
+}
+
+func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error) {
+	tax, err := s.Library.Taxonomy(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	title := "library.page.new"
+	if edit != nil {
+		title = "library.page.edit"
+	}
+	pg := s.newPage(r, title)
+	pg.Data = formData{Tax: tax, Langs: library.Languages, Edit: edit, MaxMB: s.Library.MaxFileSize() >> 20,
+		MaxFiles: s.Library.MaxFiles(), Accept: acceptList}
+	return pg, nil
+}
+
+func (s *Server) materialNewForm(w http.ResponseWriter, r *http.Request) {
+	if _, err := publisher(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg, err := s.formPage(r, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg.Form = url.Values{"language": {string(pg.Lang)}}
+	if pg.Lang == i18n.EN {
+		pg.Form.Set("language", "kk")
+	}
+	s.render(w, r, http.StatusOK, "materials_new", pg)
+}
+
+// readUpload streams a multipart upload form: text fields are read into
+// the form (each bounded), files go one by one into up as they arrive,
+// never through ParseMultipartForm's memory and temporary files. The
+// first refused file is returned as fileErr; the rest of the body is
+// still read (files discarded) so the browser gets the answer and every
+// text field can be checked.
+func (s *Server) readUpload(r *http.Request, up *library.Upload) (form url.Values, fileErr error, err error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, apperr.New(apperr.Invalid, "library.upload.form")
+	}
+	form = url.Values{}
+	for fields := 0; ; {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return form, fileErr, nil
+		}
+		if err != nil {
+			return form, fileErr, err
+		}
+		name := part.FormName()
+		// part.FileName() strips folders silently; the raw parameter is
+		// kept so a path-like name is refused, not quietly trimmed.
+		_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+		filename, isFile := params["filename"]
+		switch {
+		case isFile && name == "files":
+			if filename == "" && fileErr == nil {
+				// An empty file input: the browser sends a nameless, empty part.
+				io.Copy(io.Discard, part)
+				break
+			}
+			if fileErr != nil {
+				io.Copy(io.Discard, part)
+				break
+			}
+			if err := up.Add(r.Context(), filename, part); err != nil {
+				if _, ok := apperr.As(err); !ok {
+					return form, fileErr, err
+				}
+				fileErr = err
+				io.Copy(io.Discard, part)
+			}
+		case isFile:
+			io.Copy(io.Discard, part)
+		default:
+			fields++
+			if fields > 50 {
+				return form, fileErr, apperr.New(apperr.Invalid, "library.upload.form")
+			}
+			b, err := io.ReadAll(io.LimitReader(part, maxTextPart+1))
+			if err != nil {
+				return form, fileErr, err
+			}
+			if len(b) > maxTextPart {
+				return form, fileErr, apperr.Field(name, "library.description.length", library.MaxDescription)
+			}
+			form.Add(name, string(b))
+		}
+		part.Close()
+	}
+}
+
+func inputOf(f url.Values) library.Input {
+	return library.Input{Title: f.Get("title"), Description: f.Get("description"), Subject: f.Get("subject"),
+		Grade: f.Get("grade"), Type: f.Get("type"), Language: f.Get("language"), Tags: f.Get("tags"),
+		AuthorDeclaration: f.Get("author_declaration") == "yes"}
+}
+
+// uploadErrors merges a refused file with the form's other problems.
+func (s *Server) uploadErrors(r *http.Request, in library.Input, files int, fileErr error) error {
+	var out apperr.Fields
+	if e, ok := apperr.As(fileErr); ok {
+		out = append(out, e)
+	}
+	if err := s.Library.Check(r.Context(), in, max(files, 1)); err != nil {
+		var fs apperr.Fields
+		if errors.As(err, &fs) {
+			out = append(out, fs...)
+		}
+	}
+	return out
+}
+
+// bodyTooLarge turns an upload that ran past the body limit into a field
+// error the form can show.
+func bodyTooLarge(err error, maxMB int64, maxFiles int) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return apperr.Fields{apperr.Field("files", "library.upload.too_large", maxMB, maxFiles)}
+	}
+	return err
+}
+
+func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
+	u, err := publisher(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
+	ctx := r.Context()
+	up := s.Library.NewUpload()
+	defer up.Discard(ctx)
+	pg, err := s.formPage(r, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form, fileErr, err := s.readUpload(r, up)
+	pg.Form = form
+	if err != nil {
+		s.formError(w, r, "materials_new", pg, bodyTooLarge(err, s.Library.MaxFileSize()>>20, s.Library.MaxFiles()))
+		return
+	}
+	in := inputOf(form)
+	if fileErr != nil {
+		s.formError(w, r, "materials_new", pg, s.uploadErrors(r, in, up.Len(), fileErr))
+		return
+	}
+	m, err := s.Library.Publish(ctx, u.ID, in, up, s.libMeta(r))
+	if err != nil {
+		s.formError(w, r, "materials_new", pg, err)
+		return
+	}
+	done := "submitted"
+	if m.Status == library.StatusPublished {
+		done = "published"
+	}
+	http.Redirect(w, r, m.Path()+"?done="+done, http.StatusSeeOther)
+}
+
+// ownMaterial loads a material its signed-in author may edit.
+func (s *Server) ownMaterial(r *http.Request) (*account.User, *library.Material, error) {
+	u, err := publisher(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := s.Library.Get(r.Context(), id, library.Viewer{UserID: u.ID})
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.AuthorID != u.ID {
+		return nil, nil, apperr.New(apperr.NotFound, "library.notfound")
+	}
+	return u, m, nil
+}
+
+func materialForm(m *library.Material) url.Values {
+	return url.Values{"title": {m.Title}, "description": {m.Description}, "subject": {m.Subject}, "grade": {m.Grade},
+		"type": {m.Type}, "language": {m.Language}, "tags": {strings.Join(m.Tags, ", ")}}
+}
+
+func (s *Server) materialEditForm(w http.ResponseWriter, r *http.Request) {
+	_, m, err := s.ownMaterial(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg, err := s.formPage(r, m)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg.Form = materialForm(m)
+	s.render(w, r, http.StatusOK, "materials_new", pg)
+}
+
+func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
+	u, m, err := s.ownMaterial(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
+	ctx := r.Context()
+	up := s.Library.NewUpload()
+	defer up.Discard(ctx)
+	pg, err := s.formPage(r, m)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form, fileErr, err := s.readUpload(r, up)
+	pg.Form = form
+	if err != nil {
+		s.formError(w, r, "materials_new", pg, bodyTooLarge(err, s.Library.MaxFileSize()>>20, s.Library.MaxFiles()))
+		return
+	}
+	in := inputOf(form)
+	if fileErr != nil {
+		s.formError(w, r, "materials_new", pg, s.uploadErrors(r, in, max(up.Len(), len(m.Files)), fileErr))
+		return
+	}
+	m, err = s.Library.Edit(ctx, u.ID, m.ID, in, up, s.libMeta(r))
+	if err != nil {
+		s.formError(w, r, "materials_new", pg, err)
+		return
+	}
+	done := "submitted"
+	if m.Status == library.StatusPublished {
+		done = "published"
+	}
+	http.Redirect(w, r, m.Path()+"?done="+done, http.StatusSeeOther)
+}
+
+func (s *Server) materialWithdraw(w http.ResponseWriter, r *http.Request) {
+	u, m, err := s.ownMaterial(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Library.Withdraw(r.Context(), u.ID, m.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account/materials?done=withdrawn", http.StatusSeeOther)
+}
+
+func (s *Server) myMaterials(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ms, err := s.Library.ByAuthor(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tax, err := s.Library.Taxonomy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "library.page.mine")
+	if r.URL.Query().Get("done") == "withdrawn" {
+		pg.Notice = i18n.T(pg.Lang, "library.page.withdrawn")
+	}
+	pg.Data = struct {
+		Materials []library.Material
+		Tax       *library.Taxonomy
+	}{ms, tax}
+	s.render(w, r, http.StatusOK, "materials_mine", pg)
+}
+
+// contentDisposition names a download so every browser keeps Kazakh
+// letters: the real name percent-encoded in UTF-8 in filename*= (RFC 6266,
+// RFC 5987), and a transliterated ASCII name in filename= for clients
+// that do not read filename*.
+func contentDisposition(name, fallback string) string {
+	var enc strings.Builder
+	for _, b := range []byte(name) {
+		// attr-char of RFC 5987: ALPHA / DIGIT / "!#$&+-.^_`|~"
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0 {
+			enc.WriteByte(b)
+		} else {
+			fmt.Fprintf(&enc, "%%%02X", b)
+		}
+	}
+	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + enc.String()
+}
+
+// download serves a file of a material: as an attachment (never shown in
+// the site's own origin), with the type its content was sniffed as, and
+// range requests for resuming. Only a request for the start of the file
+// counts as a download, so resumed parts are not counted twice.
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	mid, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fid, err := pathID(r, "file")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	_, f, err := s.Library.File(ctx, mid, fid, viewer(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc, err := s.Library.OpenFile(ctx, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer rc.Close()
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(uploadTime))
+	h := w.Header()
+	ct := library.ContentTypes[f.Kind]
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Content-Disposition", contentDisposition(f.Name, library.ASCIIName(f.Name, f.Kind)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("ETag", `"`+f.SHA256+`"`)
+	if r.Method == http.MethodGet && countsAsDownload(r.Header.Get("Range")) && r.Header.Get("If-None-Match") == "" {
+		var uid int64
+		if u := info(r).User; u != nil {
+			uid = u.ID
+		}
+		if err := s.Library.RecordDownload(ctx, f, uid, s.libMeta(r)); err != nil {
+			s.Log.Warn("record download", "err", err)
+		}
+	}
+	http.ServeContent(w, r, "", time.Time{}, rc)
+}
+
+// countsAsDownload: a whole-file request, or a range from its first byte.
+func countsAsDownload(rng string) bool {
+	rng = strings.TrimSpace(rng)
+	return rng == "" || strings.HasPrefix(rng, "bytes=0-")
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	in := library.ReportInput{Reason: r.PostForm.Get("reason"), Text: r.PostForm.Get("text")}
+	if u := info(r).User; u != nil {
+		in.ReporterID = u.ID
+	}
+	deadline, err := s.Library.Report(r.Context(), id, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "library.page.reported")
+	pg.Notice = i18n.T(pg.Lang, "library.page.reported.p", deadline.In(library.Kazakhstan).Format("2006-01-02 15:04"))
+	s.render(w, r, http.StatusOK, "notice", pg)
+}
+
+// Moderation (staff: moderators and administrators).
+
+func (s *Server) moderationQueue(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	items, err := s.Library.Pending(ctx, 0, 0, 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reports, err := s.Library.Reports(ctx, true, false, 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tax, err := s.Library.Taxonomy(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "library.page.moderation")
+	switch r.URL.Query().Get("done") {
+	case "approve", "reject", "takedown", "dismiss":
+		pg.Notice = i18n.T(pg.Lang, "library.page.done."+r.URL.Query().Get("done"))
+	}
+	pg.Data = struct {
+		Items   []library.QueueItem
+		Reports []library.ReportEntry
+		Tax     *library.Taxonomy
+		Reasons []string
+	}{items, reports, tax, library.RejectReasons}
+	s.render(w, r, http.StatusOK, "admin_moderation", pg)
+}
+
+func (s *Server) moderate(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+			return
+		}
+		mod := info(r).User.ID
+		reason, note := r.PostForm.Get("reason"), r.PostForm.Get("note")
+		switch action {
+		case "approve":
+			err = s.Library.Approve(r.Context(), mod, id)
+		case "reject":
+			err = s.Library.Reject(r.Context(), mod, id, reason, note)
+		case "takedown":
+			err = s.Library.TakeDown(r.Context(), mod, id, reason, note)
+		case "dismiss":
+			err = s.Library.Dismiss(r.Context(), mod, id)
+		}
+		if err != nil {
+			var fs apperr.Fields
+			if errors.As(err, &fs) {
+				s.renderError(w, r, http.StatusUnprocessableEntity, fs[0].Key, fs[0].Args...)
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+		back := "/admin/moderation?done=" + action
+		if action == "dismiss" || r.PostForm.Get("back") == "reports" {
+			back = "/admin/reports?done=" + action
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
+	}
+}
+
+// reportsRegister is the register of complaints (clause 3.2). The
+// reporters' own words are personal and opened for administrators only
+// (clause 1.3); moderators see the reason and the deadline.
+func (s *Server) reportsRegister(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	admin := info(r).User.Role == account.RoleAdmin
+	open, err := s.Library.Reports(ctx, true, admin, 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	decided, err := s.Library.Reports(ctx, false, admin, 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "library.page.reports")
+	switch r.URL.Query().Get("done") {
+	case "takedown", "dismiss":
+		pg.Notice = i18n.T(pg.Lang, "library.page.done."+r.URL.Query().Get("done"))
+	}
+	pg.Data = struct {
+		Open, Decided []library.ReportEntry
+		Reasons       []string
+		Admin         bool
+	}{open, decided, library.RejectReasons, admin}
+	s.render(w, r, http.StatusOK, "admin_reports", pg)
+}
+
+func (s *Server) taxonomyEditor(w http.ResponseWriter, r *http.Request) {
+	s.renderTaxonomy(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderTaxonomy(w http.ResponseWriter, r *http.Request, status int, err error) {
+	tax, terr := s.Library.Taxonomy(r.Context())
+	if terr != nil {
+		s.fail(w, r, terr)
+		return
+	}
+	pg := s.newPage(r, "library.page.taxonomy")
+	if r.URL.Query().Get("done") == "saved" {
+		pg.Notice = i18n.T(pg.Lang, "library.page.done.saved")
+	}
+	pg.Data = tax
+	if err != nil {
+		s.formError(w, r, "admin_taxonomy", pg, err)
+		return
+	}
+	s.render(w, r, status, "admin_taxonomy", pg)
+}
+
+func (s *Server) taxonomySave(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	f := r.PostForm
+	sortOrder, _ := strconv.Atoi(f.Get("sort"))
+	in := library.TermInput{Kind: library.TermKind(f.Get("kind")), Code: strings.TrimSpace(f.Get("code")),
+		Name: [3]string{f.Get("name_kk"), f.Get("name_ru"), f.Get("name_en")},
+		Abbr: [3]string{f.Get("abbr_kk"), f.Get("abbr_ru"), f.Get("abbr_en")},
+		Sort: sortOrder, Active: f.Get("active") == "yes"}
+	if err := s.Library.SaveTerm(r.Context(), in); err != nil {
+		s.renderTaxonomy(w, r, http.StatusUnprocessableEntity, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/taxonomy?done=saved#"+string(in.Kind)+"-"+in.Code, http.StatusSeeOther)
+}
