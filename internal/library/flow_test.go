@@ -424,3 +424,51 @@ func TestDownloadCount(t *testing.T) {
 		}
 	})
 }
+
+// Search covers the title, tags and the text inside the files, in
+// Kazakh and Russian word forms, with the filters and in pages.
+func TestCatalogSearch(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, library.Options{PublishImmediately: true})
+		author := e.user("user")
+		inDocx, err := e.publish(author, with(validInput(), "Теңдеулер"), upload{"a.docx", docx(t, "Бұл сабақтың жоспарлары жетінші сыныпқа арналған.")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ru := validInput()
+		ru.Title, ru.Language, ru.Tags = "Презентация по алгебре", "ru", "квадратные уравнения"
+		inTitle, err := e.publish(author, ru, upload{"b.pdf", pdf(t, "slides")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			q    string
+			f    library.Filter
+			want []int64
+		}{
+			{q: "сабақ жоспары", want: []int64{inDocx.ID}},
+			{q: "презентации", want: []int64{inTitle.ID}},
+			{q: "квадратное уравнение", want: []int64{inTitle.ID}},
+			{q: "ҚМЖ", want: []int64{inTitle.ID, inDocx.ID}}, // the type's abbreviation is indexed
+			{q: "сабақ жоспары", f: library.Filter{Language: "ru"}, want: nil},
+			{q: "география", want: nil},
+		} {
+			c.f.Q = c.q
+			p, err := e.lib.List(ctx, c.f, library.Cursor{}, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(p.Items); fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%q %+v: found %v, want %v", c.q, c.f, got, c.want)
+			}
+		}
+		// Pages of a search do not repeat or lose materials.
+		p1, _ := e.lib.List(ctx, library.Filter{Q: "ҚМЖ"}, library.Cursor{}, 1)
+		p2, _ := e.lib.List(ctx, library.Filter{Q: "ҚМЖ"}, p1.Next, 1)
+		if len(p1.Items) != 1 || len(p2.Items) != 1 || p1.Items[0].ID == p2.Items[0].ID {
+			t.Errorf("search pages: %v then %v", ids(p1.Items), ids(p2.Items))
+		}
+	})
+}
