@@ -30,6 +30,10 @@ func ParseSort(s string) Sort {
 }
 
 // column is the materials column a sort orders by (descending, then id).
+// Views and downloads change while a reader pages; a material whose count
+// changes between two pages may then move across the cursor and be seen
+// twice or not at all — acceptable for a popularity list, and the price of
+// pages that cost the same at any depth.
 func (s Sort) column() string {
 	switch s {
 	case SortPopular:

@@ -25,6 +25,14 @@ import (
 // default read and write timeouts.
 const uploadTime = 30 * time.Minute
 
+// extendDeadlines gives an upload request time to arrive and its answer
+// time to leave: the server's own timeouts suit small forms.
+func extendDeadlines(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(uploadTime))
+	rc.SetWriteDeadline(time.Now().Add(uploadTime + time.Minute))
+}
+
 // maxTextPart bounds one text field of the upload form (the description
 // is at most 20,000 characters, up to 4 bytes each).
 const maxTextPart = 128 << 10
@@ -370,7 +378,7 @@ func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
+	extendDeadlines(w)
 	ctx := r.Context()
 	up := s.Library.NewUpload()
 	defer up.Discard(ctx)
@@ -448,7 +456,7 @@ func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
+	extendDeadlines(w)
 	ctx := r.Context()
 	up := s.Library.NewUpload()
 	defer up.Discard(ctx)
