@@ -17,9 +17,11 @@
 //     тест, презентация) may be either. So each word is stemmed by both
 //     stemmers and both stems are indexed; a word with a Kazakh-only letter
 //     (ә ғ қ ң ө ұ ү һ і) is Kazakh and gets the Kazakh stem only (plus the
-//     Russian stem of that stem when it is a loanword such as презентация, so
-//     «презентацияға» meets «презентации»). A wrong extra stem costs a little
-//     precision; a missing one loses the document.
+//     Russian stem of that stem when it is a loanword, spelled with a letter
+//     native words lack, such as презентация, so «презентацияға» meets
+//     «презентации»). A wrong extra stem costs a little precision; a missing
+//     one loses the document. Known Kazakh words (the protected list: бала,
+//     ата…) get no Russian stem, which would be бал, ат.
 //
 //   - StemKK is our own suffix stripper (plural, possessive, case, with vowel
 //     harmony and the sound a suffix follows checked, k/q/p devoicing undone).
@@ -48,5 +50,7 @@
 // stripped because it cannot be told from nouns in -ым/-ім (білім, мұғалім);
 // verbs are not analysed; no phrase or proximity search; words typed with
 // Kazakh suffixes on a Russian keyboard (сабактын) are matched only through
-// the Russian stemmer, if at all.
+// the Russian stemmer, if at all; and the Russian stem of a Kazakh word in
+// the common alphabet can meet another Kazakh word (the verbal noun жазу
+// gives the Russian stem жаз, "summer"; тарих gives тар).
 package search

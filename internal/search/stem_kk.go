@@ -37,6 +37,26 @@ func lastHarmony(rs []rune) harmony {
 	return anyHarmony
 }
 
+// stemHarmony is the harmony a suffix must follow: the last vowel's, except
+// in a word with both back and front vowels, which is a loanword (педагог,
+// компьютер) whose suffixes Kazakh spelling does not always harmonise
+// (педагогтің in the official lesson-plan form): then any shape goes.
+func stemHarmony(rs []rune) harmony {
+	var b, f bool
+	for _, r := range rs {
+		switch vowelClass(r) {
+		case back:
+			b = true
+		case front:
+			f = true
+		}
+	}
+	if b && f {
+		return anyHarmony
+	}
+	return lastHarmony(rs)
+}
+
 // Classes of the sound a stem ends in, which choose the suffix's first
 // consonant (лар after a vowel, дар after м, тар after п, …).
 const (
@@ -182,7 +202,7 @@ var protectedKK = toSet(`
 төменгі кейінгі келесі негізгі жалпы түрлі әртүрлі пайдалы
 қазақстан өзбекстан қырғызстан түрікменстан тәжікстан ауғанстан пәкістан
 үндістан дағыстан татарстан башқұртстан дастан бостан
-сана ара бота дана жаза шана бата
+сана ара бота дана жаза шана бата бәйге
 `)
 
 // loanStems are loanwords ending in two consonants, so тесті is тест + -і,
@@ -271,9 +291,18 @@ func analyseKK(w []rune) [][]rune {
 			if !ok {
 				continue
 			}
-			if len(sf.s) == 1 {
-				// -ын/-ін also ends many stems (мәтін, толқын): keep the whole word too.
-				c = append(c, w)
+			// A stem in -ын/-ін (мәтін, толқын) reads as a 3rd-person
+			// possessive too: мәтін·де or мәті·н·де, мәтін or мәті·н.
+			// Keep the stem-in-н reading as well; alone if it is a known word.
+			plain := w
+			if len(sf.s) > 1 && sf.s[1] == 'д' {
+				plain = w[:len(w)-len(sf.s)+1]
+			}
+			if len(sf.s) == 1 || len(plain) < len(w) {
+				if protectedKK[string(plain)] {
+					return [][]rune{plain}
+				}
+				c = append(c, plain)
 			}
 			return c
 		}
@@ -282,8 +311,16 @@ func analyseKK(w []rune) [][]rune {
 			// -ты may be the accusative (дыбыс·ты) or a stem in -т with
 			// the possessive -ы (тест·і); -ны a vowel stem's accusative
 			// (оқушы·ны) or a stem in -н (пән·і): keep both readings.
+			possStem := w[:len(w)-1]
+			if known(possStem) {
+				p, _ := possessive(w, false)
+				return p[:1]
+			}
+			if known(rem) {
+				return c
+			}
 			p, _ := possessive(w, false)
-			if preferPossessive(rem, w[:len(w)-1]) {
+			if preferPossessive(rem) {
 				return append(p, c...)
 			}
 			return append(c, p[0]) // its other readings are only noise here
@@ -304,18 +341,17 @@ func isAccusative(sf suffix) bool {
 	return last == 'ы' || last == 'і'
 }
 
+func known(rs []rune) bool {
+	return protectedKK[string(rs)] || loanStems[string(rs)]
+}
+
 // preferPossessive chooses between the accusative reading (rest caseStem)
-// and the possessive one (rest possStem, ending in the suffix's consonant).
-func preferPossessive(caseStem, possStem []rune) bool {
-	switch {
-	case protectedKK[string(possStem)] || loanStems[string(possStem)]:
-		return true
-	case protectedKK[string(caseStem)] || loanStems[string(caseStem)]:
-		return false
-	case len(caseStem) < 3: // пә·ні is too short to be a noun: пән·і
-		return true
-	}
+// and the possessive one (a stem ending in the suffix's consonant).
+func preferPossessive(caseStem []rune) bool {
 	n := len(caseStem)
+	if n < 3 && finalClass(caseStem)&sVowel != 0 {
+		return true // пә·ні is too short to be a noun: пән·і (but ой·ды)
+	}
 	last := caseStem[n-1]
 	// A stem in -ы/-і other than an agent noun in -шы/-ші is rare: мәті·ні
 	// is less likely than мәтін·і.
@@ -351,8 +387,11 @@ func possessive(w []rune, onlyThird bool) ([][]rune, bool) {
 			return [][]rune{p}, true
 		}
 		if sf.third && !onlyThird {
-			// A bare -ы/-і may end the stem itself (оқушы, алты).
-			if rem[len(rem)-1] == 'ш' {
+			// A bare -ы/-і may end the stem itself: agent nouns in -шы/-ші
+			// (оқушы) and adjectives in -ғы/-гі after a consonant (жылғы,
+			// кейінгі) are likelier than a possessive.
+			n := len(w)
+			if w[n-2] == 'ш' || (w[n-2] == 'ғ' || w[n-2] == 'г') && finalClass(w[:n-2])&sConsonant != 0 {
 				return [][]rune{w, rem}, true
 			}
 			return [][]rune{rem, w}, true
@@ -442,7 +481,7 @@ func cut(w []rune, sf suffix) ([]rune, bool) {
 		return nil, false
 	}
 	if sf.h != anyHarmony {
-		if h := lastHarmony(rem); h != anyHarmony && h != sf.h {
+		if h := stemHarmony(rem); h != anyHarmony && h != sf.h {
 			return nil, false
 		}
 	}

@@ -11,7 +11,8 @@ import (
 // QueryTerms drop them.
 var stopWords = toSet(`
 және мен бен пен да де та те бұл осы сол ол үшін туралы немесе әрі бойынша арқылы
-сияқты ғана тек ал бірақ егер яғни
+сияқты ғана тек ал бірақ егер яғни менің сенің оның біздің сіздің олардың
+мені оны оған маған онда одан
 и в во на не что с со по к у о об из за для от до а но или как это так же ли бы
 the and of to in for on is are
 `)
@@ -108,12 +109,19 @@ func cyrillicTerms(tok string) []string {
 	}
 	if !hasKazakhLetter(tok) {
 		add(StemRU(tok))
-	} else if p := kk[0]; p != tok && !hasKazakhLetter(p) {
+	} else if p := kk[0]; p != tok && !hasKazakhLetter(p) && looksBorrowed(p) {
 		// A loanword with Kazakh endings (презентацияға → презентация) also
-		// meets its Russian forms.
+		// meets its Russian forms; a native stem (баланың → бала) must not,
+		// or it would meet бал.
 		add(StemRU(p))
 	}
 	return out
+}
+
+// looksBorrowed reports a stem with a letter that native Kazakh words do
+// not use (презентация, математика), so it came from Russian.
+func looksBorrowed(s string) bool {
+	return strings.ContainsAny(s, "вфцчщъьэёюяи")
 }
 
 // englishSingular strips a regular English plural; nothing cleverer, since
@@ -123,7 +131,8 @@ func englishSingular(w string) string {
 	switch {
 	case n > 4 && strings.HasSuffix(w, "ies"):
 		return w[:n-3] + "y"
-	case n > 4 && strings.HasSuffix(w, "sses"):
+	case n > 4 && (strings.HasSuffix(w, "sses") || strings.HasSuffix(w, "xes") ||
+		strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes")):
 		return w[:n-2]
 	case n > 3 && strings.HasSuffix(w, "s") &&
 		!strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):

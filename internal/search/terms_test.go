@@ -93,6 +93,7 @@ func TestDistinctWordsDoNotCollide(t *testing.T) {
 		{"мұғалім", "мұғал"}, {"мәтін", "мәт"}, {"Қазақстан", "қазақ"},
 		{"дастан", "дас"}, {"ұлы", "ұл"}, {"толқын", "толқ"},
 		{"урок", "урод"}, {"школа", "шкаф"},
+		{"баланың", "бал"}, {"ойыны", "ой"}, {"мәтінде", "мәт"}, {"аталары", "ат"},
 	}
 	for _, p := range pairs {
 		a, b := Terms(p[0]), Terms(p[1])
@@ -209,5 +210,20 @@ func TestQueryTerms(t *testing.T) {
 	}
 	if matches("сабақ физика", "сабақтың жоспарлары") {
 		t.Error("a query with a word the document lacks still matched")
+	}
+}
+
+func TestEnglishPlural(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"worksheets", "worksheet"}, {"studies", "study"}, {"classes", "class"},
+		{"boxes", "box"}, {"sketches", "sketch"}, {"class", "class"}, {"bus", "bus"},
+		{"analysis", "analysis"},
+	} {
+		if !matches(pair[0], pair[1]) || !matches(pair[1], pair[0]) {
+			t.Errorf("%q and %q do not find each other: %v / %v", pair[0], pair[1], Terms(pair[0]), Terms(pair[1]))
+		}
+	}
+	if matches("bus", "bu") {
+		t.Error("bus was cut to bu")
 	}
 }
