@@ -89,6 +89,9 @@ type Card struct {
 	Subject, Grade, Type, Language string
 	Views, Downloads               int64
 	PublishedAt                    time.Time
+	// AuthorName is the author's public display name, "" unless they
+	// chose to show one (clause 1.4).
+	AuthorName string
 }
 
 // Path is the card's material address.
@@ -188,6 +191,9 @@ func (s *Service) List(ctx context.Context, f Filter, after Cursor, limit int) (
 		}
 		full = len(cards) == limit
 	}
+	if cards, err = s.withAuthorNames(ctx, cards); err != nil {
+		return nil, err
+	}
 	p := &Page{Items: cards}
 	if full && len(cards) > 0 {
 		p.Next = cards[len(cards)-1].cursor(f.Sort)
@@ -243,8 +249,12 @@ func (s *Service) cards(ctx context.Context, ids []int64) ([]Card, error) {
 // Related lists other published materials of the same subject and grade,
 // newest first.
 func (s *Service) Related(ctx context.Context, m *Material, limit int) ([]Card, error) {
-	return s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status = ? AND m.subject = ? AND m.grade = ? AND m.id <> ?
+	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status = ? AND m.subject = ? AND m.grade = ? AND m.id <> ?
 		ORDER BY m.published_at DESC, m.id DESC LIMIT ?`, string(StatusPublished), m.Subject, m.Grade, m.ID, clampLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	return s.withAuthorNames(ctx, cards)
 }
 
 // ByAuthor lists an author's own materials in every status, newest first.

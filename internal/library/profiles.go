@@ -1,0 +1,263 @@
+package library
+
+// Public author profiles (issue 3 §4, clause 1.4): each user chooses,
+// field by field, what their public page at /authors/{id} shows. Nothing
+// is public until chosen; every choice is recorded as a consent to
+// publication, apart from the agreement's acceptance. The chosen values
+// are kept in plain text — the person published them — and a withdrawn
+// field is deleted, so it leaves the page at once. A photo is not offered
+// (no image pipeline yet).
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/db"
+)
+
+// Public profile fields.
+const (
+	ProfileDisplayName = "display_name"
+	ProfileSchool      = "school"
+	ProfileRegion      = "region"
+	ProfilePosition    = "position"
+	ProfileAbout       = "about"
+)
+
+// ProfileFields are the fields a public profile may show, in the order
+// pages show them.
+var ProfileFields = []string{ProfileDisplayName, ProfileSchool, ProfileRegion, ProfilePosition, ProfileAbout}
+
+// ProfileMax bounds each field, in characters.
+var ProfileMax = map[string]int{
+	ProfileDisplayName: 100, ProfileSchool: 200, ProfileRegion: 100, ProfilePosition: 100, ProfileAbout: 2000,
+}
+
+// PublicProfile is what a user chose to show. Fields holds the chosen
+// fields only.
+type PublicProfile struct {
+	UserID int64
+	Fields map[string]string
+}
+
+// DisplayName is the public name, "" when the user did not choose one.
+func (p *PublicProfile) DisplayName() string { return p.Fields[ProfileDisplayName] }
+
+// Empty reports whether nothing is public.
+func (p *PublicProfile) Empty() bool { return len(p.Fields) == 0 }
+
+// Has reports whether field is public.
+func (p *PublicProfile) Has(field string) bool { _, ok := p.Fields[field]; return ok }
+
+// PublicationConsent is one recorded choice of what to publish.
+type PublicationConsent struct {
+	// Fields were public after the choice (none when all withdrawn).
+	Fields    []string
+	At        time.Time
+	SessionID int64
+}
+
+// cleanProfileValue normalises a field's value: the about text keeps its
+// line breaks, the others are one line.
+func cleanProfileValue(field, v string) string {
+	v = text(v)
+	if field == ProfileAbout {
+		return strings.TrimSpace(v)
+	}
+	return strings.Join(strings.Fields(v), " ")
+}
+
+// PublicProfile returns what userID shows publicly (an empty profile when
+// nothing, or when the account is deleted).
+func (s *Service) PublicProfile(ctx context.Context, userID int64) (*PublicProfile, error) {
+	p := &PublicProfile{UserID: userID, Fields: map[string]string{}}
+	rows, err := s.db.Query(ctx, `SELECT p.field, p.value FROM public_profiles p JOIN users u ON u.id = p.user_id
+		WHERE p.user_id = ? AND u.status = 'active'`, userID)
+	if err != nil {
+		return nil, wrap("public profile", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f, v string
+		if err := rows.Scan(&f, &v); err != nil {
+			return nil, wrap("public profile", err)
+		}
+		p.Fields[f] = v
+	}
+	return p, wrap("public profile", rows.Err())
+}
+
+// SavePublicProfile makes exactly the fields in chosen (field → value)
+// public and withdraws every other, and records the choice as a consent
+// to publication from sessionID. An empty chosen withdraws everything.
+func (s *Service) SavePublicProfile(ctx context.Context, userID, sessionID int64, chosen map[string]string) error {
+	clean := map[string]string{}
+	var errs apperr.Fields
+	for _, f := range ProfileFields {
+		v, ok := chosen[f]
+		if !ok {
+			continue
+		}
+		v = cleanProfileValue(f, v)
+		switch n := utf8.RuneCountInString(v); {
+		case n == 0:
+			errs = append(errs, apperr.Field(f, "library.profile.empty"))
+		case n > ProfileMax[f]:
+			errs = append(errs, apperr.Field(f, "library.profile.length", ProfileMax[f]))
+		}
+		clean[f] = v
+	}
+	for f := range chosen {
+		if _, known := ProfileMax[f]; !known {
+			errs = append(errs, apperr.Field(f, "library.profile.unknown"))
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(clean))
+	for f := range clean {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM users WHERE id = ?`, userID).Scan(&status); err != nil {
+			return err
+		}
+		if status != "active" {
+			return errNotFound()
+		}
+		now := s.nowMS()
+		if _, err := tx.Exec(ctx, `DELETE FROM public_profiles WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		for _, f := range names {
+			if _, err := tx.Exec(ctx, `INSERT INTO public_profiles (user_id, field, value, updated_at) VALUES (?, ?, ?, ?)`,
+				userID, f, clean[f], now); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO publication_consents (id, user_id, fields, at, session_id) VALUES (?, ?, ?, ?, ?)`,
+			db.NewID(), userID, strings.Join(names, ","), now, sessionID)
+		return err
+	})
+	return wrap("save public profile", err)
+}
+
+// ErasePublicProfile deletes everything a user published about
+// themselves, when their account is deleted. The consent records stay:
+// they hold field names and dates, not values.
+func (s *Service) ErasePublicProfile(ctx context.Context, userID int64) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM public_profiles WHERE user_id = ?`, userID)
+	return wrap("erase public profile", err)
+}
+
+// PublicationConsents lists a user's choices of what to publish, oldest
+// first.
+func (s *Service) PublicationConsents(ctx context.Context, userID int64) ([]PublicationConsent, error) {
+	rows, err := s.db.Query(ctx, `SELECT fields, at, session_id FROM publication_consents WHERE user_id = ? ORDER BY at, id`, userID)
+	if err != nil {
+		return nil, wrap("publication consents", err)
+	}
+	defer rows.Close()
+	var out []PublicationConsent
+	for rows.Next() {
+		var fields string
+		var at int64
+		var c PublicationConsent
+		if err := rows.Scan(&fields, &at, &c.SessionID); err != nil {
+			return nil, wrap("publication consents", err)
+		}
+		c.At = db.Time(at)
+		c.Fields = []string{}
+		if fields != "" {
+			c.Fields = strings.Split(fields, ",")
+		}
+		out = append(out, c)
+	}
+	return out, wrap("publication consents", rows.Err())
+}
+
+// AuthorPage is the public page of an author.
+type AuthorPage struct {
+	Profile   *PublicProfile
+	Materials []Card
+}
+
+// Author returns an author's public page: the fields they chose and their
+// published materials, newest first. When nothing about the person is
+// public (no field chosen, nothing published) it is not found, so the
+// page does not even tell that the account exists.
+func (s *Service) Author(ctx context.Context, userID int64) (*AuthorPage, error) {
+	p, err := s.PublicProfile(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.author_id = ? AND m.status = ?
+		ORDER BY m.published_at DESC, m.id DESC LIMIT ?`, userID, string(StatusPublished), MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	if p.Empty() && len(cards) == 0 {
+		return nil, errNotFound()
+	}
+	for i := range cards {
+		cards[i].AuthorName = p.DisplayName()
+	}
+	return &AuthorPage{Profile: p, Materials: cards}, nil
+}
+
+// DisplayNames returns the public display names of the given authors
+// (only those who chose to show one).
+func (s *Service) DisplayNames(ctx context.Context, authorIDs []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(authorIDs) == 0 {
+		return out, nil
+	}
+	seen := map[int64]bool{}
+	marks := []string{}
+	args := []any{ProfileDisplayName}
+	for _, id := range authorIDs {
+		if !seen[id] {
+			seen[id] = true
+			marks = append(marks, "?")
+			args = append(args, id)
+		}
+	}
+	rows, err := s.db.Query(ctx, `SELECT p.user_id, p.value FROM public_profiles p JOIN users u ON u.id = p.user_id
+		WHERE p.field = ? AND u.status = 'active' AND p.user_id IN (`+strings.Join(marks, ",")+`)`, args...)
+	if err != nil {
+		return nil, wrap("display names", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, wrap("display names", err)
+		}
+		out[id] = name
+	}
+	return out, wrap("display names", rows.Err())
+}
+
+// withAuthorNames fills the cards' public author names.
+func (s *Service) withAuthorNames(ctx context.Context, cards []Card) ([]Card, error) {
+	ids := make([]int64, len(cards))
+	for i, c := range cards {
+		ids[i] = c.AuthorID
+	}
+	names, err := s.DisplayNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cards {
+		cards[i].AuthorName = names[cards[i].AuthorID]
+	}
+	return cards, nil
+}
