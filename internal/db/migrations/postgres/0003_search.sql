@@ -1,0 +1,16 @@
+-- The full-text index of the materials library (issue 3, section 3) over
+-- material_search, whose terms internal/search has already analysed
+-- (stemmed, folded): the index must store and compare them as whole
+-- strings, never through an engine's own analysis.
+--
+-- PostgreSQL: a GIN index over the terms split into a text[] (an
+-- expression index, so the table keeps the same columns as on SQLite,
+-- which indexes these rows with FTS5 — see its 0003_search.sql). A query
+-- group is an overlap (&&) with the group's terms, so a match is exact
+-- string equality of whole terms, as in FTS5 with tokenize 'ascii' — not
+-- to_tsvector, whose parser splits and classifies words and whose
+-- tsvector is limited to 1 MB, which the text of a big file can exceed.
+-- string_to_array is immutable, so it may index; the query must spell the
+-- expression exactly like this to use the index. A term is at most 64
+-- letters (search.Tokens), far below GIN's limit on a key.
+CREATE INDEX material_search_terms ON material_search USING GIN (string_to_array(terms, ' '));
