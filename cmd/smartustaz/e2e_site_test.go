@@ -324,6 +324,14 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/admin/moderation", "/admin/moderation", adminOnly, true},
 			{"/admin/reports", "/admin/reports", adminOnly, true},
 			{"/admin/taxonomy", "/admin/taxonomy", adminOnly, true},
+			{"/materials/12345/certificate", "/materials/{id}/certificate", [3]int{303, 404, 404}, true},
+			{"/materials/12345/certificate.pdf?lang=ru", "/materials/{id}/certificate.pdf", [3]int{303, 404, 404}, true},
+			{"/verify/", "/verify/{$}", all(200), true},
+			{"/verify/?number=nonsense", "/verify/{$}", all(200), true},
+			{"/verify/SU-2026-2222-2222", "/verify/{number}", all(404), true},
+			{"/verify/garbage", "/verify/{number}", all(404), true},
+			{"/account/public", "/account/public", signed, true},
+			{"/authors/12345", "/authors/{id}", all(404), true},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}

@@ -33,7 +33,7 @@ func init() {
 		},
 
 		// Issue form (author).
-		"certificate.web.issue.title": {KK: "Жарияланым сертификаты", RU: "Сертификат о публикации", EN: "Certificate of publication"},
+		"certificate.web.issue.title": {KK: "Жариялау туралы сертификат", RU: "Сертификат о публикации", EN: "Certificate of publication"},
 		"certificate.web.issue.intro": {
 			KK: "Сертификатта аты-жөніңіз қалай басылатынын тексеріңіз, қажет болса түзетіңіз. Сертификатты қайта алу тегін.",
 			RU: "Проверьте, как ваше имя будет напечатано на сертификате, и при необходимости исправьте. Повторная выдача бесплатна.",

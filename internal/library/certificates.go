@@ -82,6 +82,9 @@ type Certificate struct {
 	ShowName                 bool
 	RevokedAt                time.Time
 	RevokeReason             string
+	// Name is the printed name, filled only in the author's own list
+	// (Certificates); elsewhere use CertificateFor.
+	Name vault.Secret
 }
 
 // Revoked reports whether the certificate was revoked.
@@ -324,24 +327,50 @@ func (s *Service) CertificatePrint(ctx context.Context, authorID, materialID int
 	return f, c.Signature, nil
 }
 
-// Certificates lists an author's certificates, newest first, revoked ones
-// included (the account page shows both).
+// Certificates lists an author's certificates with the names they bear,
+// newest first, revoked ones included (the account page and the data
+// export show both).
 func (s *Service) Certificates(ctx context.Context, authorID int64) ([]Certificate, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+certColumns+` FROM certificates WHERE author_id = ? ORDER BY issued_at DESC, id DESC LIMIT 500`, authorID)
+	rows, err := s.db.Query(ctx, `SELECT `+certColumns+`, name_enc FROM certificates WHERE author_id = ? ORDER BY issued_at DESC, id DESC LIMIT 500`, authorID)
 	if err != nil {
 		return nil, wrap("certificates", err)
 	}
-	defer rows.Close()
 	var out []Certificate
+	var sealed [][]byte
 	for rows.Next() {
-		c, err := scanCertificate(rows)
+		var enc []byte
+		c, err := scanCertificate(scanWith{rows, &enc})
 		if err != nil {
+			rows.Close()
 			return nil, wrap("certificates", err)
 		}
 		out = append(out, *c)
+		sealed = append(sealed, enc)
 	}
-	return out, wrap("certificates", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, wrap("certificates", err)
+	}
+	key, err := s.v.UserKey(ctx, s.db, authorID)
+	if err != nil {
+		return nil, wrap("certificates", err)
+	}
+	for i := range out {
+		if out[i].Name, err = key.Open(nameField(out[i].ID), sealed[i]); err != nil {
+			return nil, wrap("certificates", err)
+		}
+	}
+	return out, nil
 }
+
+// scanWith scans a row's leading columns into a scanner's destinations
+// and the trailing ones into extra.
+type scanWith struct {
+	sc    interface{ Scan(...any) error }
+	extra any
+}
+
+func (w scanWith) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.extra)...) }
 
 // Verification is what the public verify page shows about a number.
 type Verification struct {

@@ -164,6 +164,9 @@ func TestCertificateLifecycle(t *testing.T) {
 		if err != nil || len(list) != 2 {
 			t.Fatalf("author's certificates: %d, %v", len(list), err)
 		}
+		if list[0].Number != c3.Number || list[0].Name.Reveal() != "Әсел Серікқызы Тестова" || !list[1].Revoked() || list[1].Name.Reveal() != name {
+			t.Errorf("author's list: newest first with their names, the old one revoked")
+		}
 		if cur, _, err := e.lib.CertificateFor(ctx, author, m.ID); err != nil || cur.Number != c3.Number {
 			t.Errorf("current certificate: %v", err)
 		}

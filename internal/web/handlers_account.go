@@ -10,11 +10,13 @@ import (
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
 )
 
 func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
-	if _, err := user(r); err != nil {
+	u, err := user(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -23,6 +25,15 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	case "profile", "password", "email", "consent", "verify-sent":
 		pg.Notice = i18n.T(pg.Lang, "web.account.done."+r.URL.Query().Get("done"))
 	}
+	// The author's certificates of publication (issue 3 §6).
+	var certs []library.Certificate
+	if s.Library != nil {
+		if certs, err = s.Library.Certificates(r.Context(), u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	pg.Data = struct{ Certificates []library.Certificate }{certs}
 	s.render(w, r, http.StatusOK, "account", pg)
 }
 
@@ -327,6 +338,13 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// What they published about themselves goes too (clause 1.4); pages
+	// already hide a deleted account's profile should this fail.
+	if s.Library != nil {
+		if err := s.Library.ErasePublicProfile(r.Context(), u.ID); err != nil {
+			s.Log.Error("erase public profile", "err", err)
+		}
+	}
 	s.clearSessionCookie(w, r)
 	done := s.newPage(r, "web.delete.title")
 	done.User = nil
@@ -396,6 +414,39 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 				"ip": e.IP.Reveal(), "user_agent": e.UserAgent.Reveal()})
 		}
 		out["files"] = files
+		// What they chose to publish and every such choice (clause 1.4),
+		// and their certificates with the names printed on them.
+		pp, err := s.Library.PublicProfile(ctx, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out["public_profile"] = pp.Fields
+		pcs, err := s.Library.PublicationConsents(ctx, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pubs := []obj{}
+		for _, c := range pcs {
+			pubs = append(pubs, obj{"fields": c.Fields, "at": c.At, "session_id": c.SessionID})
+		}
+		out["publication_consents"] = pubs
+		certs, err := s.Library.Certificates(ctx, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		cs := []obj{}
+		for _, c := range certs {
+			x := obj{"number": c.Number, "material_id": c.MaterialID, "name": c.Name.Reveal(), "title": c.Title,
+				"issued_at": c.IssuedAt, "show_name": c.ShowName}
+			if c.Revoked() {
+				x["revoked_at"], x["revoke_reason"] = c.RevokedAt, c.RevokeReason
+			}
+			cs = append(cs, x)
+		}
+		out["certificates"] = cs
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)

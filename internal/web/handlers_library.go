@@ -159,6 +159,8 @@ type materialData struct {
 	Reasons     []string
 	Decisions   []library.Decision
 	Notice      string
+	// AuthorName is the author's public display name ("" unless chosen).
+	AuthorName string
 }
 
 func (s *Server) material(w http.ResponseWriter, r *http.Request) {
@@ -200,8 +202,13 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	names, err := s.Library.DisplayNames(ctx, []int64{m.AuthorID})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	d := materialData{M: m, Tax: tax, Description: renderMarkdown(m.Description), Related: related,
-		IsAuthor: isAuthor, IsStaff: v.Staff, Reasons: library.ReportReasons}
+		IsAuthor: isAuthor, IsStaff: v.Staff, Reasons: library.ReportReasons, AuthorName: names[m.AuthorID]}
 	if v.Staff || isAuthor {
 		if d.Decisions, err = s.Library.Decisions(ctx, m.ID); err != nil {
 			s.fail(w, r, err)

@@ -89,6 +89,21 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/taxonomy", s.requireRole(adminOnly, s.taxonomyEditor))
 	m.Handle("POST /admin/taxonomy", s.requireRole(adminOnly, s.taxonomySave))
 
+	// Certificates of publication (issue 3 §6): the author issues and
+	// downloads; anyone verifies. GET /verify is the email confirmation
+	// form, so the number form is /verify/.
+	m.HandleFunc("GET /materials/{id}/certificate", s.certificateForm)
+	m.HandleFunc("POST /materials/{id}/certificate", s.certificateIssue)
+	m.HandleFunc("GET /materials/{id}/certificate.pdf", s.certificatePDF)
+	m.HandleFunc("GET /verify/{$}", s.certLookup)
+	m.HandleFunc("GET /verify/{number}", s.certVerify)
+	m.HandleFunc("POST /verify/{number}", s.certNameMatch)
+
+	// Public author profiles (issue 3 §4, clause 1.4).
+	m.HandleFunc("GET /account/public", s.publicProfileForm)
+	m.HandleFunc("POST /account/public", s.publicProfileSave)
+	m.HandleFunc("GET /authors/{id}", s.author)
+
 	// Any other address: the site's own page in the reader's language,
 	// not Go's plain-text "404 page not found".
 	m.HandleFunc("/", s.notFound)
