@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -17,28 +19,29 @@ import (
 // a demo teacher. Demo data only: never on a site with real users.
 const defaultDemoPassword = "demo-password-2026"
 
-// demoStep is one kind of synthetic data. Later kinds (materials, …) are
-// further steps in cmdDemo's list, each reporting its own progress.
+// demoStep is one kind of synthetic data, reporting its own progress.
 type demoStep struct {
 	name string // plural noun for the progress line and the summary
 	want int
 	run  func(ctx context.Context, a *app, n int, progress func(done int)) (int, error)
 }
 
-// cmdDemo fills the database with synthetic teachers, for trying the site
-// and for measuring it at scale (docs/benchmarks.md).
+// cmdDemo fills the database with synthetic teachers and their published
+// materials, for trying the site and for measuring it at scale
+// (docs/benchmarks.md).
 func cmdDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var users int
+	var users, materials int
 	var password string
 	c, _, err := parse("demo", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.IntVar(&users, "users", 1000, "how many demo teachers to add")
+		fs.IntVar(&materials, "materials", 0, "how many published demo materials to add, by the demo teachers")
 		fs.StringVar(&password, "password", defaultDemoPassword, "the password of every demo teacher")
 	})
 	if err != nil {
 		return err
 	}
-	if users < 0 {
-		return fmt.Errorf("demo: --users must not be negative")
+	if users < 0 || materials < 0 {
+		return fmt.Errorf("demo: --users and --materials must not be negative")
 	}
 	a, err := open(ctx, c, getenv, stderr)
 	if err != nil {
@@ -54,8 +57,16 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 			return demoUsers(ctx, a, n, password, progress)
 		}},
 	}
+	if materials > 0 {
+		steps = append(steps, demoStep{name: "demo materials", want: materials, run: func(ctx context.Context, a *app, n int, progress func(int)) (int, error) {
+			return demoMaterials(ctx, a, n, progress)
+		}})
+	}
 	total := time.Now()
 	for _, st := range steps {
+		if st.want == 0 {
+			continue
+		}
 		start := time.Now()
 		done, err := st.run(ctx, a, st.want, func(done int) {
 			fmt.Fprintf(stderr, "\r%s: %d of %d (%.1f%%)", st.name, done, st.want, 100*float64(done)/float64(max(st.want, 1)))
@@ -101,4 +112,36 @@ func demoUsers(ctx context.Context, a *app, n int, password string, progress fun
 			return a.consent.RecordAcceptance(ctx, tx, key, u.ID, docs, consent.MethodRegistration, consent.Meta{})
 		},
 	})
+}
+
+// demoAuthors bounds how many demo teachers are looked up to author demo
+// materials: enough for a varied catalog, few enough that finding them
+// (one blind-index lookup each) takes seconds at a million users.
+const demoAuthors = 2000
+
+// demoMaterials adds n published materials by demo teachers spread over
+// all of them, their files in the configured storage (--storage).
+func demoMaterials(ctx context.Context, a *app, n int, progress func(int)) (int, error) {
+	teachers, err := a.accounts.DemoCount(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if teachers == 0 {
+		return 0, fmt.Errorf("there are no demo teachers to be the authors: add some with --users")
+	}
+	var authors []int64
+	k := min(teachers, demoAuthors)
+	for i := range k {
+		u, err := a.accounts.FindByEmail(ctx, account.DemoEmail(1+i*teachers/k))
+		if err != nil {
+			return 0, err
+		}
+		authors = append(authors, u.ID)
+	}
+	store, err := blob.Open(a.cfg.Storage, a.cfg.DataDir)
+	if err != nil {
+		return 0, err
+	}
+	lib := library.New(a.db, a.vault, store, library.Options{MaxFileSize: int64(a.cfg.MaxFileMB) << 20})
+	return lib.CreateDemoMaterials(ctx, n, library.DemoOptions{Authors: authors, Progress: progress})
 }
