@@ -1,13 +1,25 @@
 // Command load measures the site under concurrent use: it fills a fresh
-// data folder with demo teachers (`smartustaz demo`), starts `smartustaz
-// serve` on 127.0.0.1, and lets a number of clients sign in as random demo
-// teachers and load their account page, for a bounded time and a bounded
-// number of requests. It prints throughput and latency percentiles per kind
-// of request. Standard library only; it talks to 127.0.0.1 and nothing else.
+// data folder with demo data (`smartustaz demo`), starts `smartustaz
+// serve` on 127.0.0.1, and lets a number of clients use it for a bounded
+// time and a bounded number of requests. It prints throughput and latency
+// percentiles per kind of request. Standard library only; it talks to
+// 127.0.0.1 and nothing else.
 //
-//	go run ./scripts/load                      # 1,000 users, 32 clients, 20 s, SQLite
-//	go run ./scripts/load -users 100000 -db postgres://postgres@127.0.0.1:5432/loadtest?sslmode=disable
-//	go run ./scripts/load -data /var/tmp/demo1m -users 1000000   # reuse a folder filled by `smartustaz demo`
+// Scenarios (-scenario):
+//
+//   - accounts: clients sign in as random demo teachers and load their
+//     account page.
+//
+//   - catalog: visitors who are not signed in load catalog pages (random
+//     filters and sorts, half of them deep keyset pages at a random
+//     position), search with realistic Kazakh and Russian words, and open
+//     material pages.
+//
+//     go run ./scripts/load                      # accounts: 1,000 users, 32 clients, 20 s, SQLite
+//     go run ./scripts/load -users 100000 -db postgres://postgres@127.0.0.1:5432/loadtest?sslmode=disable
+//     go run ./scripts/load -data /var/tmp/demo1m -users 1000000   # reuse a folder filled by `smartustaz demo`
+//     go run ./scripts/load -scenario catalog -users 1000 -materials 100000
+//     go run ./scripts/load -scenario catalog -data /var/tmp/demo1m    # a folder filled with --materials
 //
 // The PostgreSQL database named in -db must exist and be empty (demo fills
 // it), unless -data names a folder already filled for that database.
@@ -47,6 +59,8 @@ func main() {
 }
 
 type options struct {
+	scenario      string
+	materials     int
 	bin           string
 	users         int
 	clients       int
@@ -62,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.StringVar(&o.scenario, "scenario", "accounts", "accounts (sign in, account pages) or catalog (catalog pages, search, material pages)")
+	fs.IntVar(&o.materials, "materials", 10000, "catalog scenario: demo materials to create before the run (with a fresh folder)")
 	fs.StringVar(&o.bin, "bin", "", "smartustaz binary; empty = go build ./cmd/smartustaz into a temporary folder")
 	fs.IntVar(&o.users, "users", 1000, "demo teachers to create before the run")
 	fs.IntVar(&o.clients, "clients", 32, "concurrent clients")
@@ -74,8 +90,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if o.users < 1 || o.clients < 1 || o.duration <= 0 || o.maxRequests < 1 || o.pagesPerLogin < 0 {
+	if o.users < 1 || o.clients < 1 || o.duration <= 0 || o.maxRequests < 1 || o.pagesPerLogin < 0 || o.materials < 0 {
 		return errors.New("users, clients, duration and max-requests must be positive")
+	}
+	if o.scenario != "accounts" && o.scenario != "catalog" {
+		return fmt.Errorf("unknown scenario %q (accounts or catalog)", o.scenario)
 	}
 	tmp, err := os.MkdirTemp("", "smartustaz-load-")
 	if err != nil {
@@ -97,7 +116,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	env := append(os.Environ(), "SMARTUSTAZ_DATA="+data, "SMARTUSTAZ_DB="+o.dsn)
 	if o.data == "" {
-		demo := exec.CommandContext(ctx, o.bin, "demo", "--users", fmt.Sprint(o.users), "--password", o.password)
+		args := []string{"demo", "--users", fmt.Sprint(o.users), "--password", o.password}
+		if o.scenario == "catalog" {
+			args = append(args, "--materials", fmt.Sprint(o.materials))
+		}
+		demo := exec.CommandContext(ctx, o.bin, args...)
 		demo.Env, demo.Stdout, demo.Stderr = env, stderr, stderr
 		if err := demo.Run(); err != nil {
 			return fmt.Errorf("demo: %w", err)
@@ -110,6 +133,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer stopServer()
 
+	if o.scenario == "catalog" {
+		cat, err := prepareCatalog(ctx, base, stderr)
+		if err != nil {
+			return err
+		}
+		cat.size = fmt.Sprintf("%d demo materials", o.materials)
+		if o.data != "" {
+			cat.size = "the folder " + o.data
+		}
+		fmt.Fprintf(stderr, "load: %d clients for %s (at most %d requests) against %s\n", o.clients, o.duration, o.maxRequests, base)
+		res := driveCatalog(ctx, base, o, cat)
+		reportKinds(stdout, fmt.Sprintf("load: %s, catalog of %s, %d clients, ran %s", engineOf(o), cat.size, o.clients, res.elapsed.Round(time.Millisecond)),
+			res, []string{"catalog", "deep", "search", "material"})
+		return nil
+	}
 	fmt.Fprintf(stderr, "load: %d clients for %s (at most %d requests) against %s\n", o.clients, o.duration, o.maxRequests, base)
 	res := drive(ctx, base, o)
 	report(stdout, o, res)
@@ -281,23 +319,32 @@ func do(ctx context.Context, hc *http.Client, method, u string, form url.Values)
 	return resp.StatusCode, nil
 }
 
-func report(w io.Writer, o options, r *results) {
-	engine := "sqlite"
+func engineOf(o options) string {
 	if o.dsn != "" {
-		engine = "postgres"
+		return "postgres"
 	}
-	fmt.Fprintf(w, "load: %s, %d demo users, %d clients, %d page loads per login, ran %s\n",
-		engine, o.users, o.clients, o.pagesPerLogin, r.elapsed.Round(time.Millisecond))
+	return "sqlite"
+}
+
+func report(w io.Writer, o options, r *results) {
+	reportKinds(w, fmt.Sprintf("load: %s, %d demo users, %d clients, %d page loads per login, ran %s",
+		engineOf(o), o.users, o.clients, o.pagesPerLogin, r.elapsed.Round(time.Millisecond)), r, []string{"login", "account"})
+}
+
+// reportKinds prints a heading and a line of figures per kind of request.
+func reportKinds(w io.Writer, heading string, r *results, kinds []string) {
+	fmt.Fprintln(w, heading)
 	fmt.Fprintf(w, "%-8s %8s %6s %10s %10s %10s %10s %10s\n", "kind", "ok", "failed", "req/s", "p50", "p95", "p99", "max")
-	all := 0
-	for _, kind := range []string{"login", "account"} {
+	all, fails := 0, 0
+	for _, kind := range kinds {
 		lat := r.lat[kind]
 		slices.Sort(lat)
 		all += len(lat)
+		fails += r.fails[kind]
 		fmt.Fprintf(w, "%-8s %8d %6d %10.1f %10s %10s %10s %10s\n", kind, len(lat), r.fails[kind],
 			float64(len(lat))/r.elapsed.Seconds(), pct(lat, 50), pct(lat, 95), pct(lat, 99), pct(lat, 100))
 	}
-	fmt.Fprintf(w, "%-8s %8d %6d %10.1f\n", "all", all, r.fails["login"]+r.fails["account"], float64(all)/r.elapsed.Seconds())
+	fmt.Fprintf(w, "%-8s %8d %6d %10.1f\n", "all", all, fails, float64(all)/r.elapsed.Seconds())
 }
 
 // pct is the p-th percentile of sorted (nearest rank).
