@@ -570,7 +570,9 @@ func (s *Service) storeDemoFile(ctx context.Context, key demoFileKey) (*demoStor
 	up := s.NewUpload()
 	name := "demo" + extensions[key.kind][0]
 	sum := sha256.Sum256(b)
-	if ok, err := s.store.Exists(ctx, hex.EncodeToString(sum[:])); err == nil && ok {
+	// (The Exists error is deliberately dropped: on doubt the file is
+	// simply written again, which content addressing makes harmless.)
+	if ok, existsErr := s.store.Exists(ctx, hex.EncodeToString(sum[:])); existsErr == nil && ok {
 		// Stored by an earlier run: checked and read from the store as an
 		// upload is, without writing (and syncing) it again.
 		err = up.addStored(ctx, name, hex.EncodeToString(sum[:]), int64(len(b)), b)
