@@ -19,6 +19,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
 )
 
@@ -45,6 +46,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
+		Searcher: index.New(a.db),
 	})
 	if err := lib.SeedTaxonomy(ctx); err != nil {
 		return err

@@ -20,6 +20,7 @@ package index
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -32,12 +33,15 @@ import (
 // Index answers the library's full-text queries from the engine's index.
 type Index struct {
 	d *db.DB
+	// The plan bounds (see searchSQLite, searchPostgres); tests move them
+	// to run every plan on a small library.
+	joinMax, probeCap, pgRareMax int
 }
 
 var _ library.Searcher = (*Index)(nil)
 
 // New returns the index of d's engine.
-func New(d *db.DB) *Index { return &Index{d: d} }
+func New(d *db.DB) *Index { return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgRareMax: pgRareMax} }
 
 // ErrEngine is returned for an engine the index does not know.
 var ErrEngine = errors.New("index: unknown database engine")
@@ -53,17 +57,16 @@ func (x *Index) Search(ctx context.Context, groups [][]string, f library.Filter,
 	if !ok {
 		return nil, nil // a group no material can match
 	}
-	w, args := library.SearchConditions(f, after)
-	order := library.SearchOrder(f.Sort)
 	if len(groups) == 0 {
 		// Nothing to match: the filtered catalog, as SQLSearcher gives it.
-		return x.ids(ctx, `SELECT m.id FROM materials m WHERE `+w+order+` LIMIT ?`, append(args, limit)...)
+		w, args := library.SearchConditions(f, after)
+		return x.ids(ctx, `SELECT m.id FROM materials m WHERE `+w+library.SearchOrder(f.Sort)+` LIMIT ?`, append(args, limit)...)
 	}
 	switch x.d.Engine() {
 	case db.SQLite:
-		return x.searchSQLite(ctx, groups, w, args, order, limit)
+		return x.searchSQLite(ctx, groups, f, after, limit)
 	case db.Postgres:
-		return x.searchPostgres(ctx, groups, w, args, order, limit)
+		return x.searchPostgres(ctx, groups, f, after, limit)
 	}
 	return nil, ErrEngine
 }
@@ -134,27 +137,128 @@ func matchExpr(groups [][]string) string {
 	return b.String()
 }
 
-func (x *Index) searchSQLite(ctx context.Context, groups [][]string, w string, args []any, order string, limit int) ([]int64, error) {
-	q := `SELECT m.id FROM material_fts f CROSS JOIN materials m ON m.id = f.rowid
-		WHERE material_fts MATCH ? AND ` + w + order + ` LIMIT ?`
-	return x.ids(ctx, q, append(append([]any{matchExpr(groups)}, args...), limit)...)
+// Plans of the SQLite search. SQLite's planner cannot know how many
+// materials an FTS5 query matches, and the fastest plan depends on it, so
+// the index counts first (up to probeCap, cheap: posting lists only) and
+// picks:
+//
+//   - none: nothing to fetch.
+//   - up to joinMax: from the index to the materials (a lookup each) and
+//     sort those few.
+//   - up to probeCap: walk the sort's index of materials in order and keep
+//     those in the set of matches, which SQLite builds once; facets in the
+//     index have already applied the filters, so the walk reads only the
+//     sort's index, never the rows.
+//   - more: matches are dense, so walk the sort's index with the filters
+//     and test each material's terms in material_search directly; a
+//     page is found after a few hundred rows.
+//
+// docs/benchmarks.md has the measurements these bounds come from.
+const (
+	joinMax  = 1000
+	probeCap = 20000
+)
+
+func (x *Index) searchSQLite(ctx context.Context, groups [][]string, f library.Filter, after library.Cursor, limit int) ([]int64, error) {
+	match := matchExpr(append(groups, facetGroups(f)...))
+	var n int
+	if err := x.d.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM material_fts WHERE material_fts MATCH ? LIMIT ?)`, match, x.probeCap).Scan(&n); err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	order := library.SearchOrder(f.Sort)
+	switch {
+	case n == 0:
+		return nil, nil
+	case n <= x.joinMax:
+		w, args := library.SearchConditions(f, after)
+		return x.ids(ctx, `SELECT m.id FROM material_fts f CROSS JOIN materials m ON m.id = f.rowid
+			WHERE material_fts MATCH ? AND `+w+order+` LIMIT ?`, append(append([]any{match}, args...), limit)...)
+	case n < x.probeCap:
+		// Only status and the cursor: the facets in match are the filters.
+		w, args := library.SearchConditions(library.Filter{Sort: f.Sort}, after)
+		return x.ids(ctx, `SELECT m.id FROM materials m
+			WHERE `+w+` AND m.id IN (SELECT rowid FROM material_fts WHERE material_fts MATCH ?)`+order+` LIMIT ?`, append(args, match, limit)...)
+	}
+	w, args := library.SearchConditions(f, after)
+	var conds []string
+	for _, g := range groups {
+		var alts []string
+		for _, t := range g {
+			alts = append(alts, `instr(' ' || s.terms || ' ', ?) > 0`)
+			args = append(args, " "+t+" ")
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+	}
+	return x.ids(ctx, `SELECT m.id FROM materials m JOIN material_search s ON s.material_id = m.id
+		WHERE `+w+` AND `+strings.Join(conds, " AND ")+order+` LIMIT ?`, append(args, limit)...)
 }
 
-// searchPostgres matches each group with an overlap of the material's
-// terms and the group's, spelled as the GIN index's expression.
-func (x *Index) searchPostgres(ctx context.Context, groups [][]string, w string, args []any, order string, limit int) ([]int64, error) {
-	var conds []string
+// facetGroups are the facet tokens of f's filters, as the triggers of
+// 0003_search.sql index them: a prefix and the value's hex (lower case:
+// the ascii tokenizer folds the upper case that SQLite's hex() writes).
+func facetGroups(f library.Filter) [][]string {
+	var out [][]string
+	for _, c := range []struct{ prefix, v string }{{"§s", f.Subject}, {"§g", f.Grade}, {"§t", f.Type}, {"§l", f.Language}} {
+		if c.v != "" {
+			out = append(out, []string{c.prefix + hex.EncodeToString([]byte(c.v))})
+		}
+	}
+	return out
+}
+
+// pgRareMax bounds the PostgreSQL rare plan (see searchPostgres).
+const pgRareMax = 2000
+
+// searchPostgres counts the matches in the GIN index first (up to
+// pgRareMax), because PostgreSQL's planner, given ORDER BY … LIMIT, walks
+// the sort's index and tests every material when it believes a term is
+// common, which for a rare or absent word means the whole table (seconds
+// at a million materials), and the statistics of a text[] cannot tell it
+// better. Then:
+//
+//   - none: nothing to fetch.
+//   - fewer than pgRareMax: take the matches from the GIN index (a
+//     materialised CTE, so the planner cannot fold it into the walk), join
+//     the materials and sort those few.
+//   - more: matches are dense; walk the sort's index with the filters and
+//     test each material's terms with strpos, which is cheaper per row than
+//     splitting them into an array.
+func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library.Filter, after library.Cursor, limit int) ([]int64, error) {
+	var gin []string
+	var ginArgs []any
 	for _, g := range groups {
 		marks := make([]string, len(g))
 		for i, t := range g {
 			marks[i] = "?"
-			args = append(args, t)
+			ginArgs = append(ginArgs, t)
 		}
-		conds = append(conds, `string_to_array(s.terms, ' ') && ARRAY[`+strings.Join(marks, ",")+`]::text[]`)
+		gin = append(gin, `string_to_array(s.terms, ' ') && ARRAY[`+strings.Join(marks, ",")+`]::text[]`)
 	}
-	q := `SELECT m.id FROM materials m JOIN material_search s ON s.material_id = m.id
-		WHERE ` + w + ` AND ` + strings.Join(conds, " AND ") + order + ` LIMIT ?`
-	return x.ids(ctx, q, append(args, limit)...)
+	ginCond := strings.Join(gin, " AND ")
+	var n int
+	if err := x.d.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM material_search s WHERE `+ginCond+` LIMIT ?) x`, append(ginArgs, x.pgRareMax)...).Scan(&n); err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	w, args := library.SearchConditions(f, after)
+	order := library.SearchOrder(f.Sort)
+	switch {
+	case n == 0:
+		return nil, nil
+	case n < x.pgRareMax:
+		return x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginCond+`)
+			SELECT m.id FROM hits h JOIN materials m ON m.id = h.material_id WHERE `+w+order+` LIMIT ?`, append(append(ginArgs, args...), limit)...)
+	}
+	var conds []string
+	for _, g := range groups {
+		var alts []string
+		for _, t := range g {
+			alts = append(alts, `strpos(' ' || s.terms || ' ', ?) > 0`)
+			args = append(args, " "+t+" ")
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+	}
+	return x.ids(ctx, `SELECT m.id FROM materials m JOIN material_search s ON s.material_id = m.id
+		WHERE `+w+` AND `+strings.Join(conds, " AND ")+order+` LIMIT ?`, append(args, limit)...)
 }
 
 func (x *Index) ids(ctx context.Context, q string, args ...any) ([]int64, error) {

@@ -110,7 +110,23 @@ func setTerms(t *testing.T, d *db.DB, id int64, terms string) {
 // searchers are what must agree: the plain SQL fallback and the engine's
 // full-text index (FTS5 on SQLite, GIN on PostgreSQL).
 func searchers(d *db.DB) map[string]library.Searcher {
-	return map[string]library.Searcher{"SQLSearcher": &library.SQLSearcher{DB: d}, "Index": index.New(d)}
+	s := indexes(d)
+	s["SQLSearcher"] = &library.SQLSearcher{DB: d}
+	return s
+}
+
+// indexes are the engine's index, and the index forced into each of its
+// plans (a small library would otherwise take only the first).
+func indexes(d *db.DB) map[string]library.Searcher {
+	s := map[string]library.Searcher{"Index": index.New(d)}
+	plans := []string{"join", "scan"}
+	if d.Engine() == db.SQLite {
+		plans = append(plans, "in")
+	}
+	for _, p := range plans {
+		s["Index-"+p] = index.WithPlan(d, p)
+	}
+	return s
 }
 
 func (w *world) search(t *testing.T, s library.Searcher, groups [][]string, f library.Filter, after library.Cursor, limit int) []string {
@@ -311,7 +327,6 @@ func TestIndexTakesTermsLiterally(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		w := put(t, d, mat{key: "raw", subject: "biology", grade: "5", typ: "test", lang: "kk", pub: 1})
 		setTerms(t, d, w.ids["raw"], "әліппе ғылым йод ёж қызық өнер ұлт үй һәм 2025 x2")
-		x := index.New(d)
 		cases := []struct {
 			groups [][]string
 			want   []string
@@ -342,58 +357,72 @@ func TestIndexTakesTermsLiterally(t *testing.T) {
 			{[][]string{{`") OR ("`, "йод"}}, []string{"raw"}},
 			{[][]string{{"йод", "йод"}, {"үй"}}, []string{"raw"}},
 		}
-		for _, c := range cases {
-			if got := w.search(t, x, c.groups, library.Filter{}, library.Cursor{}, 20); !slices.Equal(got, c.want) {
-				t.Errorf("%q: got %v, want %v", c.groups, got, c.want)
+		for name, x := range indexes(d) {
+			for _, c := range cases {
+				if got := w.search(t, x, c.groups, library.Filter{}, library.Cursor{}, 20); !slices.Equal(got, c.want) {
+					t.Errorf("%s %q: got %v, want %v", name, c.groups, got, c.want)
+				}
 			}
 		}
 	})
 }
 
 // The index follows material_search through the library's upsert, an
-// update, and a material's deletion (which cascades to its terms).
+// update, and a material's deletion (which cascades to its terms), and
+// follows an edit of what the filters see.
 func TestIndexFollowsChanges(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		w := put(t, d, fixture...)
-		x := index.New(d)
-		find := func(q string) []string {
-			return w.search(t, x, search.QueryTerms(q), library.Filter{}, library.Cursor{}, 20)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := d.Exec(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		expect := func(what, q string, f library.Filter, want ...string) {
+			t.Helper()
+			for name, x := range searchers(d) {
+				if got := w.search(t, x, search.QueryTerms(q), f, library.Cursor{}, 20); !slices.Equal(got, append([]string{}, want...)) {
+					t.Errorf("%s: %s: %q %+v gives %v, want %v", name, what, q, f, got, want)
+				}
+			}
 		}
 		id := w.ids["kitap"]
 		setTerms(t, d, id, strings.Join(search.Terms("Алманың түрлері"), " "))
-		if got := find("китап"); len(got) != 0 {
-			t.Errorf("after the upsert the old word still finds %v", got)
-		}
-		if got := find("алма"); !slices.Equal(got, []string{"kitap"}) {
-			t.Errorf("after the upsert the new word finds %v", got)
-		}
-		if _, err := d.Exec(ctx, `UPDATE material_search SET terms = ? WHERE material_id = ?`, strings.Join(search.Terms("Алмұрт"), " "), id); err != nil {
-			t.Fatal(err)
-		}
-		if got := find("алма"); len(got) != 0 {
-			t.Errorf("after the update the old word still finds %v", got)
-		}
-		if got := find("алмұрт"); !slices.Equal(got, []string{"kitap"}) {
-			t.Errorf("after the update the new word finds %v", got)
-		}
-		if _, err := d.Exec(ctx, `DELETE FROM materials WHERE id = ?`, w.ids["cell"]); err != nil {
-			t.Fatal(err)
-		}
-		if got := find("жасуша"); len(got) != 0 {
-			t.Errorf("a deleted material is still found: %v", got)
-		}
+		expect("after the upsert, the old word", "китап", library.Filter{})
+		expect("after the upsert, the new word", "алма", library.Filter{}, "kitap")
+		exec(`UPDATE material_search SET terms = ? WHERE material_id = ?`, strings.Join(search.Terms("Алмұрт"), " "), id)
+		expect("after the update, the old word", "алма", library.Filter{})
+		expect("after the update, the new word", "алмұрт", library.Filter{}, "kitap")
+
+		exec(`DELETE FROM materials WHERE id = ?`, w.ids["cell"])
+		expect("a deleted material", "жасуша", library.Filter{})
+
 		// Publishing a material that was waiting brings its terms in.
-		if _, err := d.Exec(ctx, `UPDATE materials SET status = 'published', published_at = 50 WHERE id = ?`, w.ids["cell-pending"]); err != nil {
-			t.Fatal(err)
-		}
-		if got := find("рибосома"); !slices.Equal(got, []string{"cell-pending"}) {
-			t.Errorf("a newly published material is found as %v", got)
-		}
+		exec(`UPDATE materials SET status = 'published', published_at = 50 WHERE id = ?`, w.ids["cell-pending"])
+		expect("a newly published material", "рибосома", library.Filter{}, "cell-pending")
+
+		// An edit moves a material to another subject, grade, type and
+		// language (the library rewrites its terms after; the filters
+		// must follow before that too).
+		exec(`UPDATE materials SET subject = 'chemistry', grade = '10', type = 'test', language = 'kk' WHERE id = ?`, w.ids["pres-ru"])
+		expect("edited into chemistry", "фотосинтез", library.Filter{Subject: "chemistry", Grade: "10", Type: "test", Language: "kk"}, "pres-ru")
+		expect("edited out of biology", "фотосинтез", library.Filter{Subject: "biology"}, "pres-kk")
+		expect("edited out of grade 7", "фотосинтез", library.Filter{Grade: "7"}, "pres-kk")
+		setTerms(t, d, w.ids["pres-ru"], strings.Join(search.Terms("Фотосинтез и хлорофилл"), " "))
+		expect("edited terms keep the new subject", "хлорофилл", library.Filter{Subject: "chemistry"}, "pres-ru")
+		expect("edited terms keep the new subject", "хлорофилл", library.Filter{Subject: "biology"})
+		// Counters and status do not touch the index.
+		exec(`UPDATE materials SET views = views + 100, downloads = downloads + 1 WHERE id = ?`, w.ids["pres-kk"])
+		expect("more views", "фотосинтез", library.Filter{Sort: library.SortPopular}, "pres-kk", "pres-ru")
+		exec(`UPDATE materials SET status = 'withdrawn' WHERE id = ?`, w.ids["pres-kk"])
+		expect("withdrawn", "фотосинтез", library.Filter{}, "pres-ru")
+
 		if d.Engine() == db.SQLite {
-			// FTS5 compares its index with the content table.
+			// FTS5 checks its own structures.
 			if _, err := d.Exec(ctx, `INSERT INTO material_fts (material_fts) VALUES ('integrity-check')`); err != nil {
-				t.Errorf("FTS5 index out of step with material_search: %v", err)
+				t.Errorf("FTS5 index is damaged: %v", err)
 			}
 		}
 	})
