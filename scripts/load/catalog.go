@@ -218,10 +218,25 @@ func (c *catalogInfo) searchURL(r *rand.Rand) string {
 	return "/materials?" + q.Encode()
 }
 
+// catalogMix is the share of each kind of request: first catalog pages,
+// deep pages, searches, material pages.
+var catalogMix = []struct {
+	kind   string
+	weight int
+}{{"catalog", 30}, {"deep", 20}, {"search", 30}, {"material", 20}}
+
 // driveCatalog runs visitors until the time or the request budget is
-// spent: 30 % first catalog pages, 20 % deep pages, 30 % searches, 20 %
-// material pages.
+// spent, each request of a kind drawn by catalogMix among the kinds
+// asked for.
 func driveCatalog(ctx context.Context, base string, o options, c *catalogInfo) *results {
+	var mix []string
+	for _, m := range catalogMix {
+		if o.kinds == "" || strings.Contains(","+o.kinds+",", ","+m.kind+",") {
+			for range m.weight {
+				mix = append(mix, m.kind)
+			}
+		}
+	}
 	res := &results{lat: map[string][]time.Duration{}, fails: map[string]int{}}
 	ctx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
@@ -246,16 +261,17 @@ func driveCatalog(ctx context.Context, base string, o options, c *catalogInfo) *
 			hc := &http.Client{Transport: tr, Timeout: 60 * time.Second,
 				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			for take() {
-				var kind, u string
-				switch p := r.IntN(100); {
-				case p < 30:
-					kind, u = "catalog", c.firstURL(r)
-				case p < 50:
-					kind, u = "deep", c.deepURL(r, true)
-				case p < 80:
-					kind, u = "search", c.searchURL(r)
+				var u string
+				kind := mix[r.IntN(len(mix))]
+				switch kind {
+				case "catalog":
+					u = c.firstURL(r)
+				case "deep":
+					u = c.deepURL(r, true)
+				case "search":
+					u = c.searchURL(r)
 				default:
-					kind, u = "material", c.paths[r.IntN(len(c.paths))]
+					u = c.paths[r.IntN(len(c.paths))]
 				}
 				t0 := time.Now()
 				status, err := do(ctx, hc, http.MethodGet, base+u, nil)

@@ -61,6 +61,7 @@ func main() {
 type options struct {
 	scenario      string
 	materials     int
+	kinds         string
 	bin           string
 	users         int
 	clients       int
@@ -77,6 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.scenario, "scenario", "accounts", "accounts (sign in, account pages) or catalog (catalog pages, search, material pages)")
+	fs.StringVar(&o.kinds, "kinds", "", "catalog scenario: the kinds of request to send, comma-separated (catalog,deep,search,material); empty = all, mixed 30/20/30/20")
 	fs.IntVar(&o.materials, "materials", 10000, "catalog scenario: demo materials to create before the run (with a fresh folder)")
 	fs.StringVar(&o.bin, "bin", "", "smartustaz binary; empty = go build ./cmd/smartustaz into a temporary folder")
 	fs.IntVar(&o.users, "users", 1000, "demo teachers to create before the run")
@@ -95,6 +97,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.scenario != "accounts" && o.scenario != "catalog" {
 		return fmt.Errorf("unknown scenario %q (accounts or catalog)", o.scenario)
+	}
+	if o.kinds != "" {
+		for _, k := range strings.Split(o.kinds, ",") {
+			if !slices.Contains([]string{"catalog", "deep", "search", "material"}, k) {
+				return fmt.Errorf("unknown kind of request %q (catalog, deep, search, material)", k)
+			}
+		}
 	}
 	tmp, err := os.MkdirTemp("", "smartustaz-load-")
 	if err != nil {
