@@ -150,7 +150,7 @@ func BenchmarkSearch(b *testing.B) {
 			p50, p95 := percentiles(lat)
 			b.ReportMetric(p50, "p50-ms")
 			b.ReportMetric(p95, "p95-ms")
-			if testing.Verbose() {
+			if testing.Verbose() && b.N > 1 {
 				for _, q := range benchQueries {
 					if l := perQuery[q]; len(l) > 0 {
 						a, c := percentiles(l)

@@ -12,7 +12,9 @@
 // analysis: SQLite's FTS5 table uses the ascii tokenizer (a term of
 // Kazakh or Russian letters is one token, unchanged) and every term is
 // quoted in the MATCH expression; PostgreSQL compares the terms split into
-// a text[] with && (overlap). Anything that is not a valid index term (a
+// a text[] with && (overlap). Where a plan tests a material's terms one by
+// one instead, it looks for " term " in " terms " (instr, strpos), which
+// is the same whole-term match. Anything that is not a valid index term (a
 // lower-case run of letters and digits, as search.Terms makes) can never be
 // in the index, so it matches nothing on either engine, and it never
 // reaches the query text as syntax.
@@ -35,13 +37,13 @@ type Index struct {
 	d *db.DB
 	// The plan bounds (see searchSQLite, searchPostgres); tests move them
 	// to run every plan on a small library.
-	joinMax, probeCap, pgRareMax int
+	joinMax, probeCap, pgWalk int
 }
 
 var _ library.Searcher = (*Index)(nil)
 
 // New returns the index of d's engine.
-func New(d *db.DB) *Index { return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgRareMax: pgRareMax} }
+func New(d *db.DB) *Index { return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgWalk: pgWalk} }
 
 // ErrEngine is returned for an engine the index does not know.
 var ErrEngine = errors.New("index: unknown database engine")
@@ -206,24 +208,50 @@ func facetGroups(f library.Filter) [][]string {
 	return out
 }
 
-// pgRareMax bounds the PostgreSQL rare plan (see searchPostgres).
-const pgRareMax = 2000
+// pgWalk bounds the first PostgreSQL plan (see searchPostgres).
+const pgWalk = 1000
 
-// searchPostgres counts the matches in the GIN index first (up to
-// pgRareMax), because PostgreSQL's planner, given ORDER BY … LIMIT, walks
-// the sort's index and tests every material when it believes a term is
-// common, which for a rare or absent word means the whole table (seconds
-// at a million materials), and the statistics of a text[] cannot tell it
-// better. Then:
-//
-//   - none: nothing to fetch.
-//   - fewer than pgRareMax: take the matches from the GIN index (a
-//     materialised CTE, so the planner cannot fold it into the walk), join
-//     the materials and sort those few.
-//   - more: matches are dense; walk the sort's index with the filters and
-//     test each material's terms with strpos, which is cheaper per row than
-//     splitting them into an array.
+// searchPostgres first walks the sort's index with the filters, at most
+// pgWalk materials, testing each one's terms with strpos (cheaper per row
+// than splitting them into an array): a common query fills its page
+// within a few dozen rows, and a walk that ends before pgWalk has seen
+// every candidate. Only when the walk ran out of room with the page not
+// full are the matches few (under one in a hundred of the walked
+// materials); then they come from the GIN index, in a materialised CTE,
+// joined to the materials and sorted. Left to itself, PostgreSQL's
+// planner walks the sort's index for any term it believes common, and a
+// text[]'s statistics believe an absent word is: a whole-table walk,
+// seconds at a million materials.
 func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library.Filter, after library.Cursor, limit int) ([]int64, error) {
+	w, args := library.SearchConditions(f, after)
+	order := library.SearchOrder(f.Sort)
+	col := "m." + library.SortColumn(f.Sort)
+	walk := `SELECT m.id, ` + col + ` AS v FROM materials m WHERE ` + w + order + ` LIMIT ?`
+	walkArgs := append(args, x.pgWalk)
+
+	var conds []string
+	var condArgs []any
+	for _, g := range groups {
+		var alts []string
+		for _, t := range g {
+			alts = append(alts, `strpos(' ' || s.terms || ' ', ?) > 0`)
+			condArgs = append(condArgs, " "+t+" ")
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+	}
+	ids, err := x.ids(ctx, `SELECT c.id FROM (`+walk+`) c JOIN material_search s ON s.material_id = c.id
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.v DESC, c.id DESC LIMIT ?`, append(append(walkArgs, condArgs...), limit)...)
+	if err != nil || len(ids) == limit {
+		return ids, err
+	}
+	var walked int
+	if err := x.d.QueryRow(ctx, `SELECT count(*) FROM (`+walk+`) c`, walkArgs...).Scan(&walked); err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	if walked < x.pgWalk {
+		return ids, nil // every candidate was tested
+	}
+
 	var gin []string
 	var ginArgs []any
 	for _, g := range groups {
@@ -234,31 +262,12 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 		}
 		gin = append(gin, `string_to_array(s.terms, ' ') && ARRAY[`+strings.Join(marks, ",")+`]::text[]`)
 	}
-	ginCond := strings.Join(gin, " AND ")
-	var n int
-	if err := x.d.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM material_search s WHERE `+ginCond+` LIMIT ?) x`, append(ginArgs, x.pgRareMax)...).Scan(&n); err != nil {
-		return nil, fmt.Errorf("index: search: %w", err)
-	}
-	w, args := library.SearchConditions(f, after)
-	order := library.SearchOrder(f.Sort)
-	switch {
-	case n == 0:
-		return nil, nil
-	case n < x.pgRareMax:
-		return x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginCond+`)
-			SELECT m.id FROM hits h JOIN materials m ON m.id = h.material_id WHERE `+w+order+` LIMIT ?`, append(append(ginArgs, args...), limit)...)
-	}
-	var conds []string
-	for _, g := range groups {
-		var alts []string
-		for _, t := range g {
-			alts = append(alts, `strpos(' ' || s.terms || ' ', ?) > 0`)
-			args = append(args, " "+t+" ")
-		}
-		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
-	}
-	return x.ids(ctx, `SELECT m.id FROM materials m JOIN material_search s ON s.material_id = m.id
-		WHERE `+w+` AND `+strings.Join(conds, " AND ")+order+` LIMIT ?`, append(args, limit)...)
+	// LATERAL with OFFSET 0 (which keeps the planner from flattening it):
+	// one primary-key lookup per match; a join left to the planner merges
+	// with the whole primary key instead (a second at a million).
+	return x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+strings.Join(gin, " AND ")+`)
+		SELECT m.id FROM hits h CROSS JOIN LATERAL (SELECT m.id, m.published_at, m.views, m.downloads FROM materials m
+			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(ginArgs, args...), limit)...)
 }
 
 func (x *Index) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
