@@ -134,7 +134,6 @@ type corpus struct {
 	types    [][]int32
 	tail     [][]int32 // rare words: names, places, terms of one topic
 	numbers  [][]int32
-	tailZipf *rand.Zipf
 }
 
 func (c *corpus) analyse(text string) []int32 {
