@@ -130,11 +130,9 @@ func TestDemoMaterialsCatalog(t *testing.T) {
 				next = html.UnescapeString(m[1])
 			}
 			if page == 3 && m != nil {
-				// A full last page still links on (keyset pages do not look
-				// ahead); what it leads to must be empty.
-				if n := strings.Count(visitor.get(next).Body, `class="mat-card"`); n != 0 {
-					t.Errorf("a fourth page lists %d materials", n)
-				}
+				// The catalog looks one item ahead: a full last page does
+				// not link to an empty one.
+				t.Errorf("the last catalog page links to a next page")
 			}
 		}
 		if len(titles) != 60 {

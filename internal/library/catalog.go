@@ -174,7 +174,9 @@ func (s *Service) List(ctx context.Context, f Filter, after Cursor, limit int) (
 	var err error
 	full := false
 	if groups := queryTerms(f.Q); len(groups) > 0 {
-		ids, err := s.o.Searcher.Search(ctx, groups, f, after, limit)
+		// One more than a page is asked for, so "next" appears only when
+		// there is something after this page.
+		ids, err := s.o.Searcher.Search(ctx, groups, f, after, limit+1)
 		if err != nil {
 			return nil, wrap("search", err)
 		}
@@ -182,14 +184,17 @@ func (s *Service) List(ctx context.Context, f Filter, after Cursor, limit int) (
 		if err != nil {
 			return nil, err
 		}
-		full = len(ids) == limit
+		full = len(ids) > limit
 	} else {
 		w, args := where(f, after)
-		cards, err = s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE `+w+orderBy(f.Sort)+` LIMIT ?`, append(args, limit)...)
+		cards, err = s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE `+w+orderBy(f.Sort)+` LIMIT ?`, append(args, limit+1)...)
 		if err != nil {
 			return nil, err
 		}
-		full = len(cards) == limit
+		full = len(cards) > limit
+	}
+	if len(cards) > limit {
+		cards = cards[:limit]
 	}
 	if cards, err = s.withAuthorNames(ctx, cards); err != nil {
 		return nil, err
