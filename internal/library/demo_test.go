@@ -174,8 +174,9 @@ func TestCreateDemoMaterials(t *testing.T) {
 			}
 			after = p.Next
 		}
-		if p, err := e.lib.List(ctx, library.Filter{}, after, 20); err != nil || len(p.Items) != 0 {
-			t.Errorf("a fourth page lists %d materials (err %v)", len(p.Items), err)
+		if !after.IsZero() {
+			// The catalog looks one item ahead: the full last page has no next.
+			t.Errorf("the third and last page links to a fourth")
 		}
 		slices.Sort(ids)
 		if len(slices.Compact(ids)) != 60 {
