@@ -18,12 +18,18 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 )
 
-func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("migrate", args, getenv, stderr, nil)
+// openCommand parses a subcommand that has only the common flags and opens
+// the app for it; the caller closes it.
+func openCommand(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (*app, error) {
+	c, _, err := parse(name, args, getenv, stderr, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	a, err := open(ctx, c, getenv, stderr)
+	return open(ctx, c, getenv, stderr)
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	a, err := openCommand(ctx, "migrate", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -84,11 +90,7 @@ func cmdAdminCreate(ctx context.Context, args []string, getenv func(string) stri
 }
 
 func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("keys rotate", args, getenv, stderr, nil)
-	if err != nil {
-		return err
-	}
-	a, err := open(ctx, c, getenv, stderr)
+	a, err := openCommand(ctx, "keys rotate", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -109,11 +111,7 @@ func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) strin
 }
 
 func cmdKeysStatus(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("keys status", args, getenv, stderr, nil)
-	if err != nil {
-		return err
-	}
-	a, err := open(ctx, c, getenv, stderr)
+	a, err := openCommand(ctx, "keys status", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -127,11 +125,7 @@ func cmdKeysStatus(ctx context.Context, args []string, getenv func(string) strin
 }
 
 func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("audit verify", args, getenv, stderr, nil)
-	if err != nil {
-		return err
-	}
-	a, err := open(ctx, c, getenv, stderr)
+	a, err := openCommand(ctx, "audit verify", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
