@@ -186,12 +186,14 @@ func (s *Service) List(ctx context.Context, f Filter, after Cursor, limit int) (
 		}
 		full = len(ids) > limit
 	} else {
-		w, args := where(f, after)
-		cards, err = s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE `+w+orderBy(f.Sort)+` LIMIT ?`, append(args, limit+1)...)
+		ids, err := s.browse(ctx, f, after, limit+1)
 		if err != nil {
+			return nil, wrap("catalog", err)
+		}
+		if cards, err = s.cards(ctx, ids); err != nil {
 			return nil, err
 		}
-		full = len(cards) > limit
+		full = len(ids) > limit
 	}
 	if len(cards) > limit {
 		cards = cards[:limit]
@@ -321,4 +323,123 @@ func (q *SQLSearcher) Search(ctx context.Context, groups [][]string, f Filter, a
 
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// browseWindow is how many entries of the sort's index a filtered page
+// reads before it gives up on the walk and asks the facet index instead.
+// A combination that holds 1 material in 200 fills a 21-card page within
+// it on average; one that holds fewer is cheaper to find by its filters
+// and sort (materials_facets). Either way a page never reads rows it does
+// not show: both indexes hold the filter columns.
+const browseWindow = 4000
+
+func (s *Service) window() int {
+	if s.browseWindow > 0 {
+		return s.browseWindow
+	}
+	return browseWindow
+}
+
+func (f Filter) filtered() bool {
+	return f.Subject != "" || f.Grade != "" || f.Type != "" || f.Language != ""
+}
+
+// browse returns the ids of one catalog page without a search text, in
+// the sort's order after the cursor. The plans and why are in
+// internal/db/migrations/*/0005_catalog.sql: with no filter, the sort's
+// index in order; with filters, first a bounded window of it (dense
+// combinations), and when that does not fill the page, the facet index,
+// which finds only the matching materials and sorts them (sparse ones).
+// The second plan is exact, so a page is never short of what matches.
+func (s *Service) browse(ctx context.Context, f Filter, after Cursor, n int) ([]int64, error) {
+	col := f.Sort.column()
+	keyset, args := "", []any{string(StatusPublished)}
+	if !after.IsZero() {
+		keyset = " AND (m." + col + ", m.id) < (?, ?)"
+		args = append(args, after.Value, after.ID)
+	}
+	if !f.filtered() {
+		return s.ids(ctx, `SELECT m.id FROM materials m WHERE m.status = ?`+keyset+orderBy(f.Sort)+` LIMIT ?`, append(args, n)...)
+	}
+	var conds []string
+	var fargs []any
+	for _, c := range []struct{ col, v string }{{"subject", f.Subject}, {"grade", f.Grade}, {"type", f.Type}, {"language", f.Language}} {
+		if c.v != "" {
+			conds = append(conds, "w."+c.col+" = ?")
+			fargs = append(fargs, c.v)
+		}
+	}
+	// The inner query is an ordered range of the sort's index, cut at the
+	// window; the outer one tests the filter columns that index carries.
+	window := `SELECT w.id FROM (SELECT m.id, m.` + col + `, m.subject, m.grade, m.type, m.language FROM materials m WHERE m.status = ?` + keyset +
+		orderBy(f.Sort) + ` LIMIT ?) w WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY w.` + col + ` DESC, w.id DESC LIMIT ?`
+	wargs := append(append(append(append([]any{}, args...), s.window()), fargs...), n)
+	ids, err := s.ids(ctx, window, wargs...)
+	if err != nil || len(ids) >= n {
+		return ids, err
+	}
+	return s.browseSparse(ctx, f, keyset, args, n)
+}
+
+// browseSparse answers a filtered page from materials_facets: each filter
+// the reader left open becomes the list of every code of its kind (the
+// taxonomy keeps retired codes, so every material's code is listed), so
+// both engines seek the index once per combination instead of scanning,
+// then sort only the matches. "+ 0" keeps the planner from walking the
+// sort's index instead — the plan that reads the whole table when few
+// materials match.
+func (s *Service) browseSparse(ctx context.Context, f Filter, keyset string, args []any, n int) ([]int64, error) {
+	tax, err := s.Taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	codes := func(terms []Term) []string {
+		out := make([]string, len(terms))
+		for i, t := range terms {
+			out[i] = t.Code
+		}
+		return out
+	}
+	var conds []string
+	for _, c := range []struct {
+		col, v string
+		all    []string
+	}{{"subject", f.Subject, codes(tax.Subjects)}, {"grade", f.Grade, codes(tax.Grades)}, {"type", f.Type, codes(tax.Types)}, {"language", f.Language, Languages}} {
+		vals := c.all
+		if c.v != "" {
+			vals = []string{c.v}
+		}
+		if len(vals) == 0 {
+			return nil, nil
+		}
+		conds = append(conds, "m."+c.col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	indexed := ""
+	if s.db.Engine() == db.SQLite {
+		indexed = " INDEXED BY materials_facets"
+	}
+	col := f.Sort.column()
+	q := `SELECT m.id FROM materials m` + indexed + ` WHERE m.status = ?` + keyset + ` AND ` + strings.Join(conds, " AND ") +
+		` ORDER BY m.` + col + ` + 0 DESC, m.id DESC LIMIT ?`
+	return s.ids(ctx, q, append(args, n)...)
+}
+
+func (s *Service) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

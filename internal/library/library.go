@@ -139,6 +139,9 @@ type Service struct {
 	// upload never deletes a blob another upload is about to reference.
 	mu       sync.Mutex
 	inflight map[string]int
+	// browseWindow overrides the catalog's walk window (tests make it
+	// small so both plans run on a small library).
+	browseWindow int
 }
 
 // taxonomyTTL bounds how long another node's taxonomy edit takes to show.
