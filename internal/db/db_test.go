@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -111,5 +112,27 @@ func TestNewIDUnique(t *testing.T) {
 			t.Fatalf("bad or repeated id %d", id)
 		}
 		seen[id] = true
+	}
+}
+
+// PostgreSQL connections run with JIT off unless the address asks for it
+// (internal/db openPostgres says why).
+func TestPostgresJITOff(t *testing.T) {
+	ctx := context.Background()
+	dsn := dbtest.DSN(t, db.Postgres)
+	for _, c := range []struct{ dsn, want string }{{dsn, "off"}, {dsn + "&jit=on", "on"}} {
+		if !strings.Contains(c.dsn, "?") {
+			c.dsn = strings.Replace(c.dsn, "&", "?", 1)
+		}
+		d, err := db.Open(ctx, c.dsn, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = d.QueryRow(ctx, `SHOW jit`).Scan(&got)
+		d.Close()
+		if err != nil || got != c.want {
+			t.Errorf("jit = %q (%v), want %q", got, err, c.want)
+		}
 	}
 }

@@ -260,6 +260,14 @@ func driveCatalog(ctx context.Context, base string, o options, c *catalogInfo) *
 			r := rand.New(rand.NewPCG(uint64(i), 99))
 			hc := &http.Client{Transport: tr, Timeout: 60 * time.Second,
 				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			// With a rate, client i sends on its own schedule, offset so
+			// the clients do not fire together.
+			var every time.Duration
+			next := start
+			if o.rate > 0 {
+				every = time.Duration(float64(o.clients) / o.rate * float64(time.Second))
+				next = start.Add(every * time.Duration(i) / time.Duration(o.clients))
+			}
 			for take() {
 				var u string
 				kind := mix[r.IntN(len(mix))]
@@ -274,6 +282,17 @@ func driveCatalog(ctx context.Context, base string, o options, c *catalogInfo) *
 					u = c.paths[r.IntN(len(c.paths))]
 				}
 				t0 := time.Now()
+				if every > 0 {
+					if d := time.Until(next); d > 0 {
+						select {
+						case <-time.After(d):
+						case <-ctx.Done():
+							return
+						}
+					}
+					t0 = next // a late send counts against the server
+					next = next.Add(every)
+				}
 				status, err := do(ctx, hc, http.MethodGet, base+u, nil)
 				ok := err == nil && status == http.StatusOK
 				if ctx.Err() != nil && !ok {

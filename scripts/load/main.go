@@ -71,6 +71,7 @@ type options struct {
 	dsn           string
 	data          string
 	password      string
+	rate          float64
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -83,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.bin, "bin", "", "smartustaz binary; empty = go build ./cmd/smartustaz into a temporary folder")
 	fs.IntVar(&o.users, "users", 1000, "demo teachers to create before the run")
 	fs.IntVar(&o.clients, "clients", 32, "concurrent clients")
+	fs.Float64Var(&o.rate, "rate", 0, "catalog scenario: requests per second offered by all clients together, each client sending on a fixed schedule (latency counts from the scheduled time, so a late server is not hidden); 0 = each client sends its next request as soon as the last is answered (saturation)")
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long to send requests")
 	fs.IntVar(&o.maxRequests, "max-requests", 50000, "stop after this many requests even if time is left")
 	fs.IntVar(&o.pagesPerLogin, "pages-per-login", 5, "account page loads by each signed-in client before it signs in as another teacher")
@@ -153,7 +155,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "load: %d clients for %s (at most %d requests) against %s\n", o.clients, o.duration, o.maxRequests, base)
 		res := driveCatalog(ctx, base, o, cat)
-		reportKinds(stdout, fmt.Sprintf("load: %s, catalog of %s, %d clients, ran %s", engineOf(o), cat.size, o.clients, res.elapsed.Round(time.Millisecond)),
+		offered := "as fast as answered"
+		if o.rate > 0 {
+			offered = fmt.Sprintf("offering %g requests/s", o.rate)
+		}
+		reportKinds(stdout, fmt.Sprintf("load: %s, catalog of %s, %d clients %s, ran %s", engineOf(o), cat.size, o.clients, offered, res.elapsed.Round(time.Millisecond)),
 			res, []string{"catalog", "deep", "search", "material"})
 		return nil
 	}
