@@ -104,10 +104,28 @@ func init() {
 		"certificate.web.revoked.takedown": {
 			KK: "Материал жарияланымнан алынды", RU: "Материал снят с публикации", EN: "The material was taken down",
 		},
-		"certificate.web.revoked_at":     {KK: "Жарамсыз деп танылған күні", RU: "Дата отзыва", EN: "Revoked on"},
-		"certificate.web.reason":         {KK: "Себебі", RU: "Причина", EN: "Reason"},
-		"certificate.web.material":       {KK: "Материал", RU: "Материал", EN: "Material"},
-		"certificate.web.material.gone":  {KK: "материал қазір жарияланбаған", RU: "материал сейчас не опубликован", EN: "the material is not published now"},
+		"certificate.web.revoked_at":    {KK: "Жарамсыз деп танылған күні", RU: "Дата отзыва", EN: "Revoked on"},
+		"certificate.web.reason":        {KK: "Себебі", RU: "Причина", EN: "Reason"},
+		"certificate.web.material":      {KK: "Материал", RU: "Материал", EN: "Material"},
+		"certificate.web.material.gone": {KK: "материал қазір жарияланбаған", RU: "материал сейчас не опубликован", EN: "the material is not published now"},
+		"certificate.web.material.withdrawn": {
+			KK: "автор материалды каталогтан алып тастады", RU: "автор убрал материал из каталога", EN: "withdrawn from the catalog by its author",
+		},
+		"certificate.web.material.withdrawn.p": {
+			KK: "Автор бұл материалды каталогтан алып тастады, сондықтан оның беті енді ашылмайды. Сертификат жарамды болып қала береді: ол материалдың сертификат берілген күні осы сайтта жарияланғанын растайды.",
+			RU: "Автор убрал этот материал из каталога, поэтому его страница больше не открывается. Сертификат остаётся действительным: он подтверждает, что на дату выдачи материал был опубликован на этом сайте.",
+			EN: "The author has withdrawn this material from the catalog, so its page no longer opens. The certificate remains valid: it attests that the material was published on this site on the date it was issued.",
+		},
+		"certificate.web.material.unlisted.p": {
+			KK: "Материал қазір каталогта жоқ: автор оны өзгертіп жатыр немесе ол қайта модерациядан өтуде. Сертификат жарамды болып қала береді: ол материалдың сертификат берілген күні осы сайтта жарияланғанын растайды.",
+			RU: "Материала сейчас нет в каталоге: автор его изменяет или он снова на модерации. Сертификат остаётся действительным: он подтверждает, что на дату выдачи материал был опубликован на этом сайте.",
+			EN: "The material is not in the catalog at the moment: its author is changing it, or it is being moderated again. The certificate remains valid: it attests that the material was published on this site on the date it was issued.",
+		},
+		"certificate.web.issue.unpublished": {
+			KK: "Материал қазір жарияланбаған. Бұрын алынған сертификат жарамды, оны жүктеп алуға болады; аты-жөнін өзгертіп қайта алу материал қайта жарияланған соң мүмкін болады.",
+			RU: "Материал сейчас не опубликован. Выданный ранее сертификат действителен, его можно скачать; получить его заново с другим именем можно будет после повторной публикации материала.",
+			EN: "The material is not published now. The certificate issued earlier is still valid and you can download it; you can reissue it under another name once the material is published again.",
+		},
 		"certificate.web.author":         {KK: "Автор", RU: "Автор", EN: "Author"},
 		"certificate.web.signature":      {KK: "Цифрлық қолтаңба", RU: "Цифровая подпись", EN: "Digital signature"},
 		"certificate.web.signature.ok":   {KK: "сайттың ашық кілтімен тексерілді: сәйкес келеді", RU: "проверена открытым ключом сайта: совпадает", EN: "checked with the site's public key: matches"},
@@ -122,5 +140,10 @@ func init() {
 		"certificate.web.name.submit":  {KK: "Аты-жөнін тексеру", RU: "Проверить имя", EN: "Check the name"},
 		"certificate.web.name.match":   {KK: "Аты-жөні сертификаттағымен сәйкес келеді.", RU: "Имя совпадает с указанным в сертификате.", EN: "The name matches the certificate."},
 		"certificate.web.name.nomatch": {KK: "Аты-жөні сертификаттағымен сәйкес келмейді.", RU: "Имя не совпадает с указанным в сертификате.", EN: "The name does not match the certificate."},
+		"certificate.web.name.limited": {
+			KK: "Сіздің желі мекенжайыңыздан сәйкес келмейтін аты-жөн тым көп рет жазылды, сондықтан аты-жөнді тексеру уақытша тоқтатылды. Біраз күтіп, қайталап көріңіз. Сертификаттың жарамдылығы жоғарыда көрсетілген.",
+			RU: "С вашего сетевого адреса слишком много раз вводились несовпадающие имена, поэтому проверка имени временно приостановлена. Подождите немного и попробуйте снова. Действителен ли сертификат, показано выше.",
+			EN: "Too many names that did not match were typed from your network address, so name checks are paused for a while. Wait a little and try again. Whether the certificate is valid is shown above.",
+		},
 	})
 }

@@ -22,6 +22,15 @@ package library
 //   - A taken-down material revokes its certificates (TakeDown). A
 //     deleted author's certificates read as revoked: their key is
 //     destroyed, the sealed name is gone, and nothing can be checked.
+//   - A material its author withdraws (or is editing, or that waits for
+//     moderation again) keeps its certificate valid: the certificate
+//     attests that the material was published here when it was issued,
+//     which stays true. The verify page says the material is no longer
+//     in the catalog (withdrawn by its author, or not published at the
+//     moment) and does not link the page, which would be a 404; the
+//     author can still download the PDF, but not reissue until the
+//     material is published again. A moderator who takes a withdrawn
+//     material down still revokes the certificate.
 
 import (
 	"context"
@@ -155,9 +164,9 @@ func checkName(name string) (string, error) {
 	return name, nil
 }
 
-// certifiable loads a material its author may have certified: it must be
-// theirs (others get Forbidden) and published.
-func certifiable(ctx context.Context, q db.Querier, authorID, materialID int64) (*Material, error) {
+// ownMaterial loads a material for its author's certificate: it must be
+// theirs (others get Forbidden, or NotFound when it is not public).
+func ownMaterial(ctx context.Context, q db.Querier, authorID, materialID int64) (*Material, error) {
 	m, err := getMaterial(ctx, q, materialID)
 	if err != nil {
 		return nil, err
@@ -168,8 +177,20 @@ func certifiable(ctx context.Context, q db.Querier, authorID, materialID int64) 
 		}
 		return nil, apperr.New(apperr.Forbidden, "library.cert.not_author")
 	}
+	return m, nil
+}
+
+func errNotPublished() error { return apperr.New(apperr.Conflict, "library.cert.not_published") }
+
+// certifiable loads a material its author may have a certificate issued
+// for: theirs and published.
+func certifiable(ctx context.Context, q db.Querier, authorID, materialID int64) (*Material, error) {
+	m, err := ownMaterial(ctx, q, authorID, materialID)
+	if err != nil {
+		return nil, err
+	}
 	if m.Status != StatusPublished {
-		return nil, apperr.New(apperr.Conflict, "library.cert.not_published")
+		return nil, errNotPublished()
 	}
 	return m, nil
 }
@@ -186,14 +207,21 @@ func validCertificate(ctx context.Context, q db.Querier, authorID, materialID in
 }
 
 // CertificateFor returns the author's valid certificate for a material
-// and the name it bears, or an error with code NotFound when there is
-// none. Only the author may ask (others get Forbidden).
+// and the name it bears. When there is none it is an error: NotFound
+// "library.cert.none" for a published material, Conflict
+// "library.cert.not_published" otherwise. A material no longer published
+// (withdrawn, being edited) keeps its valid certificate, so it is still
+// returned. Only the author may ask (others get Forbidden).
 func (s *Service) CertificateFor(ctx context.Context, authorID, materialID int64) (*Certificate, vault.Secret, error) {
-	if _, err := certifiable(ctx, s.db, authorID, materialID); err != nil {
+	m, err := ownMaterial(ctx, s.db, authorID, materialID)
+	if err != nil {
 		return nil, vault.Secret{}, err
 	}
 	c, err := validCertificate(ctx, s.db, authorID, materialID)
 	if errors.Is(err, db.ErrNotFound) {
+		if m.Status != StatusPublished {
+			return nil, vault.Secret{}, errNotPublished()
+		}
 		return nil, vault.Secret{}, &apperr.Error{Code: apperr.NotFound, Key: "library.cert.none", Err: db.ErrNotFound}
 	}
 	if err != nil {
@@ -388,7 +416,14 @@ type Verification struct {
 	Name string
 	// MaterialPath links the material while it is published ("" otherwise).
 	MaterialPath string
+	// MaterialStatus is where the material is now: a valid certificate
+	// of a material no longer published says so (see the notes above).
+	MaterialStatus Status
 }
+
+// MaterialWithdrawn reports whether the material's author took it out of
+// the catalog.
+func (v *Verification) MaterialWithdrawn() bool { return v.MaterialStatus == StatusWithdrawn }
 
 // VerifyCertificate looks a number up as a person typed it (lower case,
 // Cyrillic look-alikes and missing dashes are fine) and checks the
@@ -413,7 +448,8 @@ func (s *Service) VerifyCertificate(ctx context.Context, number string) (*Verifi
 	if err := s.db.QueryRow(ctx, `SELECT status, slug FROM materials WHERE id = ?`, c.MaterialID).Scan(&status, &slug); err != nil {
 		return nil, wrap("verify certificate", err)
 	}
-	if Status(status) == StatusPublished {
+	out.MaterialStatus = Status(status)
+	if out.MaterialStatus == StatusPublished {
 		out.MaterialPath = MaterialPath(c.MaterialID, slug)
 	}
 	name, err := s.certName(ctx, s.db, c)

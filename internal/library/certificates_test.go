@@ -255,6 +255,98 @@ func TestCertificatePendingAndDeletedAuthor(t *testing.T) {
 	})
 }
 
+// A material its author withdraws keeps a valid certificate — it attests
+// publication here on the date of issue — but the verify page no longer
+// links the material and says it was withdrawn; the author can still
+// print the PDF but not reissue. An edit waiting for moderation is "not
+// in the catalog at the moment", still valid; published again, the link
+// is back. A moderator taking a withdrawn material down still revokes.
+func TestCertificateOfWithdrawnMaterial(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, library.Options{BaseURL: "https://smartustaz.test"})
+		author, mod := e.user("user"), e.user("moderator")
+		m, err := e.publish(author, validInput(), upload{"a.docx", docx(t, "Теңдеулер жүйесі")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.lib.Approve(ctx, mod, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		const name = "Әсел Тестқызы"
+		c, _, err := e.lib.IssueCertificate(ctx, author, m.ID, library.CertificateInput{Name: name, Lang: i18n.KK})
+		if err != nil {
+			t.Fatal(err)
+		}
+		verify := func(when string, state library.CertState, status library.Status, linked bool) *library.Verification {
+			t.Helper()
+			v, err := e.lib.VerifyCertificate(ctx, c.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.State != state || v.MaterialStatus != status || (v.MaterialPath != "") != linked || !v.SignatureOK {
+				t.Errorf("%s: state %s, material %s, linked %v, signature ok %v; want %s, %s, linked %v",
+					when, v.State, v.MaterialStatus, v.MaterialPath != "", v.SignatureOK, state, status, linked)
+			}
+			return v
+		}
+		if v := verify("published", library.CertValid, library.StatusPublished, true); v.MaterialWithdrawn() {
+			t.Errorf("a published material reads as withdrawn")
+		}
+
+		// Withdrawn: still valid, not linked, said so.
+		if err := e.lib.Withdraw(ctx, author, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if v := verify("withdrawn", library.CertValid, library.StatusWithdrawn, false); !v.MaterialWithdrawn() {
+			t.Errorf("a withdrawn material does not read as withdrawn")
+		}
+		if ok, err := e.lib.MatchCertificateName(ctx, c.Number, name); !ok || err != nil {
+			t.Errorf("the name of a withdrawn material's certificate: match %v, %v", ok, err)
+		}
+		if cur, got, err := e.lib.CertificateFor(ctx, author, m.ID); err != nil || cur.Number != c.Number || got.Reveal() != name {
+			t.Errorf("the author's certificate of a withdrawn material: %v", err)
+		}
+		f, sig, err := e.lib.CertificatePrint(ctx, author, m.ID, i18n.KK) // the language it was issued in
+		if err != nil || f.Number != c.Number || !certificate.Verify(e.lib.PublicKey(), f, sig) {
+			t.Errorf("print after withdrawal: %v", err)
+		}
+		if _, _, err := e.lib.IssueCertificate(ctx, author, m.ID, library.CertificateInput{Name: "Басқа Аты"}); codeOf(err) != apperr.Conflict {
+			t.Errorf("reissue of a withdrawn material: %v, want conflict", err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM certificates WHERE material_id = ? AND revoked_at = 0`, m.ID); n != 1 {
+			t.Errorf("%d valid certificates after a refused reissue, want 1", n)
+		}
+
+		// Edited: waits for moderation, still valid; approved: linked again.
+		if _, err := e.lib.Edit(ctx, author, m.ID, validInput(), nil, library.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if v := verify("edited", library.CertValid, library.StatusPending, false); v.MaterialWithdrawn() {
+			t.Errorf("a pending material reads as withdrawn")
+		}
+		if err := e.lib.Approve(ctx, mod, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		verify("published again", library.CertValid, library.StatusPublished, true)
+
+		// Withdrawn, then taken down: revoked.
+		if err := e.lib.Withdraw(ctx, author, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.lib.TakeDown(ctx, mod, m.ID, "not_own_work", ""); err != nil {
+			t.Fatal(err)
+		}
+		if v := verify("taken down", library.CertRevoked, library.StatusTakenDown, false); v.Certificate.RevokeReason != "not_own_work" {
+			t.Errorf("taken down: reason %q", v.Certificate.RevokeReason)
+		}
+		if _, _, err := e.lib.CertificatePrint(ctx, author, m.ID, i18n.KK); codeOf(err) != apperr.Conflict {
+			t.Errorf("print after take-down: %v, want conflict", err)
+		}
+	})
+}
+
 func count(t *testing.T, d *db.DB, q string, args ...any) int {
 	t.Helper()
 	var n int

@@ -177,6 +177,9 @@ type certVerifyData struct {
 	Key siteKey
 	// Asked: a verifier typed a name; Match: it is the printed one.
 	Asked, Match bool
+	// Limited: too many names that did not match came from this address;
+	// nothing was compared.
+	Limited bool
 }
 
 func (s *Server) certVerify(w http.ResponseWriter, r *http.Request) {
@@ -192,6 +195,18 @@ func (s *Server) certVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderVerify(w, r, certVerifyData{V: v})
 }
+
+// Names that do not match are limited per client address, with the
+// login throttle (account.Limiter): a hidden name must not be guessed by
+// trying a list of names. The first certNameFree mismatches cost nothing
+// — a school office checking a pile of certificates from one address
+// makes typos — then each blocks the address for 2, 4, 8… seconds, up to
+// 15 minutes. Matches are not counted: they give nothing away that the
+// verifier did not already hold on paper.
+const (
+	certNameScope = "cert_name_ip"
+	certNameFree  = 10
+)
 
 // certNameMatch answers whether the name a verifier typed is the one
 // printed on the certificate, without showing the name.
@@ -209,16 +224,44 @@ func (s *Server) certNameMatch(w http.ResponseWriter, r *http.Request) {
 	}
 	d := certVerifyData{V: v}
 	if v.State != library.CertUnknown {
+		limit := s.Accounts.Limiter(certNameScope, certNameFree)
+		ip := info(r).IP
+		err := limit.Check(ctx, ip)
+		if apperr.CodeOf(err) == apperr.TooMany {
+			d.Limited = true
+			w.Header().Set("Retry-After", "60")
+			s.renderVerifyStatus(w, r, d, http.StatusTooManyRequests)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		d.Asked = true
 		if d.Match, err = s.Library.MatchCertificateName(ctx, number, r.PostForm.Get("name")); err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if !d.Match {
+			if err := limit.Fail(ctx, ip); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
 	}
 	s.renderVerify(w, r, d)
 }
 
 func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, d certVerifyData) {
+	status := http.StatusOK
+	if d.V.State == library.CertUnknown {
+		// The page still says what happened and offers the form again.
+		status = http.StatusNotFound
+	}
+	s.renderVerifyStatus(w, r, d, status)
+}
+
+func (s *Server) renderVerifyStatus(w http.ResponseWriter, r *http.Request, d certVerifyData, status int) {
 	v := d.V
 	pg := s.newPage(r, "certificate.web.verify.title")
 	if v.Number != "" {
@@ -226,10 +269,5 @@ func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, d certVeri
 	}
 	d.Key = s.siteKey()
 	pg.Data = d
-	status := http.StatusOK
-	if v.State == library.CertUnknown {
-		// The page still says what happened and offers the form again.
-		status = http.StatusNotFound
-	}
 	s.render(w, r, status, "cert_verify", pg)
 }
