@@ -14,14 +14,23 @@
 //
 //   - Teaching materials in Kazakhstan mix Kazakh and Russian, often on one
 //     page, and a word spelled with the Russian alphabet only (жоспар, сынып,
-//     тест, презентация) may be either. So each word is stemmed by both
-//     stemmers and both stems are indexed; a word with a Kazakh-only letter
-//     (ә ғ қ ң ө ұ ү һ і) is Kazakh and gets the Kazakh stem only (plus the
-//     Russian stem of that stem when it is a loanword, spelled with a letter
-//     native words lack, such as презентация, so «презентацияға» meets
-//     «презентации»). A wrong extra stem costs a little precision; a missing
-//     one loses the document. Known Kazakh words (the protected list: бала,
-//     ата…) get no Russian stem, which would be бал, ат.
+//     тест, презентация) may be either. Every Cyrillic word gets the Kazakh
+//     analysis; a word without a Kazakh-only letter (ә ғ қ ң ө ұ ү һ і) also
+//     gets the Russian one. The two analyses keep apart: a Russian stem ends
+//     in the tag "0" (урок0), which no word of a text can (Tokens splits
+//     letters from digits), so Russian олени (олен0) never meets Kazakh өлең
+//     (folded олен), nor копия көп, nor ель ел, while both analyses still
+//     meet themselves. Known Kazakh words and their forms get no Russian
+//     analysis: the protected list (бала, ата…) and native words of the
+//     shared alphabet whose Russian "stem" is another word (жазу → жаз
+//     "summer", тарих → тар "narrow", адам → ад). A loanword with Kazakh
+//     endings (презентацияға, презентациясы, тесттер, конспектісі) also gets
+//     the Russian stem of its Kazakh stem, so it meets the Russian forms
+//     (презентации, тесты); looksBorrowed tells a loan stem by what native
+//     words lack (the letters в ф ц ч щ ъ ь э ё ю я и, two consonants at the
+//     start, a voiced stop at the end, vowels of both rows). A wrong extra
+//     term costs a little precision; a missing one loses the document. The
+//     relevance table in eval_test.go measures both.
 //
 //   - StemKK is our own suffix stripper (plural, possessive, case, with vowel
 //     harmony and the sound a suffix follows checked, k/q/p devoicing undone).
@@ -45,12 +54,16 @@
 // PostgreSQL a text[] column with a GIN index (or to_tsvector('simple', …)).
 //
 // Limits: no dictionary, so irregular stems are handled only by a small list
-// (орын/орны, халық/халқы, …) and over-stripping by a protected-words list;
-// the 1st and 2nd person singular possessive (кітабым, кітабың) is not
-// stripped because it cannot be told from nouns in -ым/-ім (білім, мұғалім);
-// verbs are not analysed; no phrase or proximity search; words typed with
-// Kazakh suffixes on a Russian keyboard (сабактын) are matched only through
-// the Russian stemmer, if at all; and the Russian stem of a Kazakh word in
-// the common alphabet can meet another Kazakh word (the verbal noun жазу
-// gives the Russian stem жаз, "summer"; тарих gives тар).
+// (орын/орны, халық/халқы, …), over-stripping by the protected and loan
+// lists, and words of the shared alphabet by the native list; the 1st and
+// 2nd person singular possessive (кітабым, кітабың) and the 2nd person
+// plural after a vowel (балаңдар) are not stripped because they cannot be
+// told from nouns in -ым/-ім (білім, мұғалім) and stems in -ң (өлеңдер);
+// verbs are not analysed; no phrase or proximity search; a query typed on a
+// Russian keyboard is the folded Kazakh word as well (музы finds мұзы, by
+// design); and a Kazakh word of the shared alphabet missing from the native
+// list can still meet a Russian word through its Russian stem.
+//
+// AnalysisVersion changes whenever Terms would give some text other terms;
+// stored terms of another version must be recomputed (smartustaz reindex).
 package search

@@ -3,6 +3,7 @@ package search
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ func FuzzTerms(f *testing.F) {
 		"пре\u00adзента\u200bция приве\u0301т е\u0308",
 		"\xff\xfe невалид",
 		"ы і н сы ны",
+		"презентациясы конспектісі жазу тарих олени өлең копия көп",
 	} {
 		f.Add(s)
 	}
@@ -30,6 +32,15 @@ func FuzzTerms(f *testing.F) {
 				if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 					t.Fatalf("term %q has %q, which the index would split on", term, r)
 				}
+			}
+			// Letters and digits mix only in a tagged Russian stem, which
+			// has no Kazakh-only letter: the two analyses stay apart.
+			if stem, ok := strings.CutSuffix(term, ruTag); ok && strings.IndexFunc(stem, unicode.IsLetter) >= 0 {
+				if strings.IndexFunc(stem, unicode.IsDigit) >= 0 || hasKazakhLetter(stem) || stem != Fold(stem) {
+					t.Fatalf("term %q is not a tagged Russian stem", term)
+				}
+			} else if strings.IndexFunc(term, unicode.IsLetter) >= 0 && strings.IndexFunc(term, unicode.IsDigit) >= 0 {
+				t.Fatalf("term %q mixes letters and digits", term)
 			}
 		}
 		for _, tok := range Tokens(text) {

@@ -165,7 +165,10 @@ var caseSuffixes = sortLongestFirst([]suffix{
 // (-ым, -ың), which nouns in -ым/-ім (білім, мұғалім) make too ambiguous.
 var possSuffixes = sortLongestFirst([]suffix{
 	sfx("ыңыздар", cAnyC), sfx("іңіздер", cAnyC), sfx("ңыздар", cV), sfx("ңіздер", cV),
-	sfx("ыңдар", cAnyC), sfx("іңдер", cAnyC), sfx("ңдар", cV), sfx("ңдер", cV),
+	// -ңдар/-ңдер after a vowel (балаңдар, "your children") is left out:
+	// it is rare in materials and would take the plural off stems in -ң
+	// wrongly (өлең·дер is not өле·ңдер).
+	sfx("ыңдар", cAnyC), sfx("іңдер", cAnyC),
 	sfx("ымыз", cAnyC), sfx("іміз", cAnyC), sfx("мыз", cV), sfx("міз", cV),
 	sfx("ыңыз", cAnyC), sfx("іңіз", cAnyC), sfx("ңыз", cV), sfx("ңіз", cV),
 	third(sfx("сы", cV), 3), third(sfx("сі", cV), 3),
@@ -205,12 +208,26 @@ var protectedKK = toSet(`
 сана ара бота дана жаза шана бата бәйге
 `)
 
-// loanStems are loanwords ending in two consonants, so тесті is тест + -і,
-// not тес + -ті as дыбысты is дыбыс + -ты.
+// loanStems are loanwords the Kazakh analysis keeps whole: most end in two
+// consonants, so тесті is тест + -і, not тес + -ті as дыбысты is дыбыс +
+// -ты; экзамен and феномен are not экза·мен, фено·мен, олимпиада not
+// олимпиа·да; Казахстан in
+// Russian spelling is not Казахс·тан.
 var loanStems = toSet(`
 тест текст контекст факт акт контакт объект субъект проект эффект аспект
 интеллект концепт рецепт скрипт шрифт журналист артист турист специалист
 пианист лингвист
+экзамен феномен казахстан олимпиада декада баллада эстрада
+`)
+
+// nativeKK are Kazakh words in the shared alphabet whose Russian stem is
+// another word (жазу → жаз "summer", тарих → тар "narrow", адам → ад),
+// and the short words such stems land on. The Russian analysis leaves them
+// and their forms alone (see cyrillicTerms); the Kazakh one is unchanged.
+var nativeKK = toSet(`
+жаз тар тарих адам ел ет ер жер жол жыл ай сан бас тас жас сал ат мал нан кез бет кеш
+жазу алу беру келу салу айту тарту сату табу болу басу атау жасау сызу
+жинау санау ойнау тексеру тану жету кету ету бару
 `)
 
 // voicedLoanB are loanwords that really end in б, so кубы is not куп + -ы.
@@ -259,12 +276,28 @@ func stemsKK(word string) []string {
 	}
 	var out []string
 	for _, c := range analyseKK(rs) {
-		s := string(c)
+		s := string(dropEpenthetic(c))
 		if !contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// dropEpenthetic undoes the vowel that teachers' Kazakh puts between a
+// loanword's final two consonants and a suffix (конспект·і·сі,
+// проект·і·лер, тест·і·сі): a stem ending in two consonants and -і/-ы is the
+// loan without it when that loan could not be a native word (see
+// looksBorrowed). A native stem keeps its vowel: көрші, басты.
+func dropEpenthetic(c []rune) []rune {
+	n := len(c)
+	if n < 5 || c[n-1] != 'і' && c[n-1] != 'ы' {
+		return c
+	}
+	if loan := c[:n-1]; loanInCluster(loan) {
+		return loan
+	}
+	return c
 }
 
 func contains(xs []string, s string) bool {
@@ -278,7 +311,7 @@ func contains(xs []string, s string) bool {
 
 // analyseKK strips a case ending, then the possessive and plural.
 func analyseKK(w []rune) [][]rune {
-	if protectedKK[string(w)] {
+	if protectedKK[string(w)] || loanStems[string(w)] {
 		return [][]rune{w}
 	}
 	for _, sf := range caseSuffixes {
@@ -311,13 +344,15 @@ func analyseKK(w []rune) [][]rune {
 			// -ты may be the accusative (дыбыс·ты) or a stem in -т with
 			// the possessive -ы (тест·і); -ны a vowel stem's accusative
 			// (оқушы·ны) or a stem in -н (пән·і): keep both readings.
+			// A known stem decides; the bare case stem first, so that
+			// диктант·ты is not read as диктантт·ы.
 			possStem := w[:len(w)-1]
+			if known(rem) {
+				return c
+			}
 			if known(possStem) {
 				p, _ := possessive(w, false)
 				return p[:1]
-			}
-			if known(rem) {
-				return c
 			}
 			p, _ := possessive(w, false)
 			if preferPossessive(rem) {
@@ -342,7 +377,23 @@ func isAccusative(sf suffix) bool {
 }
 
 func known(rs []rune) bool {
-	return protectedKK[string(rs)] || loanStems[string(rs)]
+	return protectedKK[string(rs)] || loanStems[string(rs)] || loanInCluster(rs)
+}
+
+// loanInCluster reports a loanword ending in two voiceless-final consonants
+// (конспект, текст): конспекті is конспект·і, not конспек·ті. A cluster
+// ending in д or г is left out: there the д, г is the suffix's (жоспар·ды,
+// негіз·гі), and a voiced end would make any such stem look borrowed.
+func loanInCluster(rs []rune) bool {
+	n := len(rs)
+	if n < 4 || isVowelLetter(rs[n-1]) || isVowelLetter(rs[n-2]) {
+		return false
+	}
+	switch rs[n-1] {
+	case 'б', 'г', 'ғ', 'д':
+		return false
+	}
+	return looksBorrowed(string(rs))
 }
 
 // preferPossessive chooses between the accusative reading (rest caseStem)
@@ -375,6 +426,9 @@ func possessive(w []rune, onlyThird bool) ([][]rune, bool) {
 		if sf.third && len(sf.s) == 2 {
 			// -сы after a vowel, or a stem in -с plus -ы: оқушы·сы, жұмыс·ы.
 			inS := w[:len(w)-1]
+			if loan := dropEpenthetic(rem); len(loan) < len(rem) {
+				return [][]rune{loan}, true // конспекті·сі
+			}
 			if preferStemInS(rem, inS) {
 				return [][]rune{inS, rem}, true
 			}

@@ -90,38 +90,95 @@ func tokenTerms(tok string) []string {
 	return []string{foldLower(tok)} // another script, or a mixed word
 }
 
+// ruTag ends every term of the Russian analysis. Tokens splits letters from
+// digits, so no word of a text can end in a digit: a Russian stem is kept
+// apart from a Kazakh stem or a folded Kazakh word of the same spelling
+// (Russian олени → олен0 never meets Kazakh өлең → олен; копия → коп0 never
+// meets көп → коп), while both analyses still meet themselves across texts.
+const ruTag = "0"
+
+// AnalysisVersion numbers what Terms produces. A stored index made by
+// another version must be recomputed (smartustaz reindex): bump it with
+// any change that alters the terms of some text.
+//
+//	1: Kazakh and Russian stems in one space of terms.
+//	2: Russian stems tagged with ruTag; known Kazakh words and their forms
+//	   get no Russian analysis; every Kazakh form of a loanword gets the
+//	   Russian stem of its Kazakh stem.
+const AnalysisVersion = 2
+
 func cyrillicTerms(tok string) []string {
 	kk := stemsKK(tok)
-	out := make([]string, 0, len(kk)+1)
+	out := make([]string, 0, len(kk)+2)
 	add := func(s string) {
-		s = foldLower(s)
 		if s != "" && !contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	for _, s := range kk {
-		add(s)
+		add(foldLower(s))
 	}
-	if protectedKK[tok] {
-		// A known Kazakh word: its Russian "stem" (бала → бал) would only
-		// collide with other Kazakh words.
+	if knownKK(tok) || knownKK(kk[0]) {
+		// A known Kazakh word or a form of one: its Russian "stem" (бала
+		// → бал, жазу → жаз, тарих → тар) would only meet other words.
 		return out
 	}
 	if !hasKazakhLetter(tok) {
-		add(StemRU(tok))
-	} else if p := kk[0]; p != tok && !hasKazakhLetter(p) && looksBorrowed(p) {
-		// A loanword with Kazakh endings (презентацияға → презентация) also
-		// meets its Russian forms; a native stem (баланың → бала) must not,
-		// or it would meet бал.
-		add(StemRU(p))
+		// Spelled with the Russian alphabet only: it may be Russian.
+		add(StemRU(tok) + ruTag)
+	}
+	if p := kk[0]; p != tok && looksBorrowed(p) {
+		// A loanword with Kazakh endings (презентацияға, презентациясы,
+		// тесттер → презентация, тест) also meets its Russian forms
+		// (презентации, тесты) through the Russian stem of its stem; a
+		// native stem (жоспарлары → жоспар) has no Russian forms to meet.
+		add(StemRU(p) + ruTag)
 	}
 	return out
 }
 
-// looksBorrowed reports a stem with a letter that native Kazakh words do
-// not use (презентация, математика), so it came from Russian.
+// knownKK reports a Kazakh word the Russian analysis must leave alone: a
+// word whose ending the stripper keeps (бала, ата) or a native word in the
+// shared alphabet whose Russian stem is another word.
+func knownKK(s string) bool {
+	return protectedKK[s] || nativeKK[s]
+}
+
+// looksBorrowed reports a stem that native Kazakh words cannot have, so it
+// came from Russian (or through it): a letter native words lack
+// (презентация, математика, диктант), two consonants at the start
+// (программа, кроссворд, проект), a voiced stop at the end (педагог,
+// кроссворд: Kazakh devoices it), vowels of both rows (тема, конспект), or
+// a known loan (тест, текст). A stem spelled with a Kazakh-only letter is
+// spelled the Kazakh way, whatever its origin (кітап, мұғалім): not one.
 func looksBorrowed(s string) bool {
-	return strings.ContainsAny(s, "вфцчщъьэёюяи")
+	if hasKazakhLetter(s) {
+		return false
+	}
+	if strings.ContainsAny(s, "вфцчщъьэёюяи") || loanStems[s] {
+		return true
+	}
+	rs := []rune(s)
+	if len(rs) < 2 {
+		return false
+	}
+	if !isVowelLetter(rs[0]) && !isVowelLetter(rs[1]) {
+		return true
+	}
+	switch rs[len(rs)-1] {
+	case 'б', 'г', 'д':
+		return true
+	}
+	var b, f bool
+	for _, r := range rs {
+		switch vowelClass(r) {
+		case back:
+			b = true
+		case front:
+			f = true
+		}
+	}
+	return b && f
 }
 
 // englishSingular strips a regular English plural; nothing cleverer, since

@@ -177,7 +177,7 @@ func TestTermsShape(t *testing.T) {
 			t.Errorf("term %q is not folded", term)
 		}
 	}
-	for _, want := range []string{"казак", "тил", "5", "сынып", "сабак", "жоспар", "урок", "литератур", "presentation", "тест"} {
+	for _, want := range []string{"казак", "тил", "5", "сынып", "сабак", "жоспар", "урок" + ruTag, "литератур" + ruTag, "presentation", "тест", "тест" + ruTag} {
 		if !slices.Contains(terms, want) {
 			t.Errorf("Terms(%q) lacks %q: %v", text, want, terms)
 		}
@@ -190,10 +190,18 @@ func TestTermsShape(t *testing.T) {
 	if got := Terms("қалаларда"); !slices.Equal(got, []string{"кала"}) {
 		t.Errorf("Terms(қалаларда) = %v, want [кала]", got)
 	}
-	// A word in the common alphabet gets both stems.
-	got := Terms("уроки")
-	if !slices.Contains(got, "урок") || !slices.Contains(got, "уроки") {
-		t.Errorf("Terms(уроки) = %v, want the Russian stem урок and the Kazakh reading уроки", got)
+	// A word in the common alphabet gets both analyses, the Russian stem
+	// tagged.
+	if got := Terms("уроки"); !slices.Equal(got, []string{"уроки", "урок" + ruTag}) {
+		t.Errorf("Terms(уроки) = %v, want the Kazakh reading уроки and the Russian stem урок%s", got, ruTag)
+	}
+	// A known Kazakh word and its forms get no Russian stem.
+	for _, w := range []string{"жазу", "тарихы", "балалар", "адамдар"} {
+		for _, term := range Terms(w) {
+			if strings.HasSuffix(term, ruTag) {
+				t.Errorf("Terms(%s) = %v has a Russian stem", w, Terms(w))
+			}
+		}
 	}
 }
 
