@@ -193,8 +193,9 @@ func sortLongestFirst(xs []suffix) []suffix {
 
 // protectedKK are words whose ending looks like a suffix but is part of the
 // stem (бала is not бал + -а, тақта not тақ + -та, ойын not ой + -ы + -н),
-// and frequent adjectives whose -ы/-і/-гі is not a possessive. Stripping stops
-// at them.
+// frequent adjectives whose -ы/-і/-гі is not a possessive, and words whose
+// -қа/-да is not a case (қысқа "short", not қыс "winter" + -қа; кейде).
+// Stripping stops at them.
 var protectedKK = toSet(`
 бала алма ана ата аға апа әке әже іні әпке қала дала тақта кесте апта дәптер
 теңіз қымыз семіз ойын орын қиын жиын бейін түйін дарын ақын жақын бұрын кейін
@@ -206,6 +207,7 @@ var protectedKK = toSet(`
 қазақстан өзбекстан қырғызстан түрікменстан тәжікстан ауғанстан пәкістан
 үндістан дағыстан татарстан башқұртстан дастан бостан
 сана ара бота дана жаза шана бата бәйге
+қысқа басқа кейде сонда мұнда осында бірде әзірге
 `)
 
 // loanStems are loanwords the Kazakh analysis keeps whole: most end in two

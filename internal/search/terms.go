@@ -197,3 +197,15 @@ func englishSingular(w string) string {
 	}
 	return w
 }
+
+// HasTaggedTerm reports whether terms, a material's terms as stored (joined
+// by spaces), hold a tagged Russian stem, which AnalysisVersion 1 never
+// made: a sign that the index was made by version 2 or later.
+func HasTaggedTerm(terms string) bool {
+	for _, t := range strings.Fields(terms) {
+		if stem, ok := strings.CutSuffix(t, ruTag); ok && stem != "" && !strings.ContainsAny(stem[len(stem)-1:], "0123456789") {
+			return true
+		}
+	}
+	return false
+}
