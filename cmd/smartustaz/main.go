@@ -79,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
+	case "reindex":
+		return cmdReindex(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
