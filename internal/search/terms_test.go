@@ -235,3 +235,16 @@ func TestEnglishPlural(t *testing.T) {
 		t.Error("bus was cut to bu")
 	}
 }
+
+// HasTaggedTerm tells stored terms of version 2 (a tagged Russian stem)
+// from those of version 1, whose terms never end in a digit after a letter.
+func TestHasTaggedTerm(t *testing.T) {
+	if !HasTaggedTerm(strings.Join(Terms("Урок литературы"), " ")) {
+		t.Errorf("Terms(Урок литературы) = %v: no tagged term", Terms("Урок литературы"))
+	}
+	for _, old := range []string{"", "урок литератур 2020 100 10", "сабак жоспар"} {
+		if HasTaggedTerm(old) {
+			t.Errorf("HasTaggedTerm(%q) = true", old)
+		}
+	}
+}
