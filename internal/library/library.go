@@ -125,6 +125,11 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock; tests move it instead of sleeping.
 	Now func() time.Time
+	// Published is told, after the commit, that a material entered the
+	// catalog (published at once, approved, or edited while the site
+	// publishes immediately), so its page images get made
+	// (internal/preview). It must not block.
+	Published func(materialID int64)
 }
 
 // Service is the library.

@@ -156,6 +156,7 @@ func (s *Service) Approve(ctx context.Context, moderatorID, id int64) error {
 	if err != nil {
 		return err
 	}
+	s.published(id)
 	s.notify(ctx, m, "approved", "", "")
 	return nil
 }

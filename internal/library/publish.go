@@ -182,6 +182,9 @@ func (s *Service) Publish(ctx context.Context, authorID int64, in Input, up *Upl
 		return nil, wrap("publish", err)
 	}
 	up.commit(ctx)
+	if status == StatusPublished {
+		s.published(id)
+	}
 	return s.get(ctx, id)
 }
 
@@ -328,6 +331,9 @@ func (s *Service) Edit(ctx context.Context, authorID, id int64, in Input, up *Up
 		return nil, wrap("edit", err)
 	}
 	up.commit(ctx)
+	if status == StatusPublished {
+		s.published(id)
+	}
 	for _, sha := range old {
 		s.hold(sha)
 		s.release(ctx, sha, true)

@@ -1,0 +1,95 @@
+package library
+
+// What internal/preview needs from the library: to be told when a
+// material enters the catalog (Options.Published), and answers about
+// material files (preview.Catalog). The page images' own table is
+// internal/preview's.
+
+import (
+	"context"
+	"strings"
+
+	"github.com/smartustaz/smartustaz/internal/preview"
+)
+
+// published tells Options.Published that material id is in the catalog.
+func (s *Service) published(id int64) {
+	if s.o.Published != nil {
+		s.o.Published(id)
+	}
+}
+
+var _ preview.Catalog = (*Service)(nil)
+
+// PublishedFiles lists the files of a material if it is published (none
+// otherwise: a material taken down before its turn gets no images).
+func (s *Service) PublishedFiles(ctx context.Context, materialID int64) ([]preview.File, error) {
+	return s.previewFiles(ctx, `SELECT f.id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
+		WHERE m.id = ? AND m.status = ? ORDER BY f.position`, materialID, string(StatusPublished))
+}
+
+// RecentFiles lists files of published materials, newest first, with
+// ids below before (0: from the newest). File ids grow with time, so
+// this walks the primary key backwards.
+func (s *Service) RecentFiles(ctx context.Context, before int64, limit int) ([]preview.File, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	return s.previewFiles(ctx, `SELECT f.id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
+		WHERE f.id < ? AND m.status = ? ORDER BY f.id DESC LIMIT ?`, before, string(StatusPublished), limit)
+}
+
+func (s *Service) previewFiles(ctx context.Context, q string, args ...any) ([]preview.File, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, wrap("preview files", err)
+	}
+	defer rows.Close()
+	var out []preview.File
+	for rows.Next() {
+		var f preview.File
+		if err := rows.Scan(&f.ID, &f.SHA256, &f.Kind, &f.Size); err != nil {
+			return nil, wrap("preview files", err)
+		}
+		out = append(out, f)
+	}
+	return out, wrap("preview files", rows.Err())
+}
+
+// ExistingFiles reports which of ids are still files of a material (an
+// edit that replaces files deletes the old rows).
+func (s *Service) ExistingFiles(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "?", id
+	}
+	rows, err := s.db.Query(ctx, `SELECT id FROM material_files WHERE id IN (`+strings.Join(marks, ",")+`)`, args...)
+	if err != nil {
+		return nil, wrap("existing files", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap("existing files", err)
+		}
+		out[id] = true
+	}
+	return out, wrap("existing files", rows.Err())
+}
+
+// BlobInUse reports whether a material file is stored under sha, so a
+// page image that happens to be an uploaded file too is never deleted.
+func (s *Service) BlobInUse(ctx context.Context, sha string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM material_files WHERE sha256 = ?`, sha).Scan(&n)
+	return n > 0, wrap("blob in use", err)
+}

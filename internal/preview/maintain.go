@@ -1,0 +1,189 @@
+package preview
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/db"
+)
+
+// catchUp queues the newest published files that have no outcome yet —
+// materials published while the site was down, before the tools were
+// installed, or dropped from a full queue. It looks at no more than
+// Options.CatchUp files, so a start after a large import does not convert
+// the whole library; each start goes as deep again.
+func (s *Service) catchUp(ctx context.Context) {
+	var before int64
+	for seen := 0; seen < s.o.CatchUp; {
+		files, err := s.catalog.RecentFiles(ctx, before, min(200, s.o.CatchUp-seen))
+		if err != nil {
+			if ctx.Err() == nil {
+				s.o.Log.Warn("preview: catch-up", "err", err)
+			}
+			return
+		}
+		if len(files) == 0 {
+			return
+		}
+		seen += len(files)
+		before = files[len(files)-1].ID
+		byID := map[int64]File{}
+		var ids []int64
+		for _, f := range files {
+			if s.Can(f.Kind) {
+				byID[f.ID] = f
+				ids = append(ids, f.ID)
+			}
+		}
+		missing, err := s.withoutOutcome(ctx, ids)
+		if err != nil {
+			s.o.Log.Warn("preview: catch-up", "err", err)
+			return
+		}
+		for _, id := range missing {
+			f := byID[id]
+			select {
+			case s.queue <- job{file: &f}:
+			case <-ctx.Done():
+				return
+			default:
+				return // full: the rest waits for the next start
+			}
+		}
+	}
+}
+
+// prune looks at up to limit files that have images, from where the last
+// pass stopped, and removes the rows of files that no longer exist (an
+// edit replaced them) and the images nobody refers to any more.
+func (s *Service) prune(ctx context.Context, limit int) {
+	for looked := 0; looked < limit; {
+		rows, err := s.db.Query(ctx, `SELECT file_id FROM material_previews WHERE page = 0 AND file_id > ? ORDER BY file_id LIMIT ?`,
+			s.pruneAfter, min(500, limit-looked))
+		if err != nil {
+			s.pruneFailed(ctx, err)
+			return
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				s.pruneFailed(ctx, err)
+				return
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			s.pruneAfter = 0 // the end: the next pass starts over
+			return
+		}
+		looked += len(ids)
+		s.pruneAfter = ids[len(ids)-1]
+		exist, err := s.catalog.ExistingFiles(ctx, ids)
+		if err != nil {
+			s.pruneFailed(ctx, err)
+			return
+		}
+		for _, id := range ids {
+			if !exist[id] {
+				if err := s.forget(ctx, id); err != nil {
+					s.pruneFailed(ctx, err)
+					return
+				}
+			}
+		}
+	}
+}
+
+func (s *Service) pruneFailed(ctx context.Context, err error) {
+	if ctx.Err() == nil {
+		s.o.Log.Warn("preview: prune", "err", err)
+	}
+}
+
+// forget deletes a gone file's rows, then each of its images that no
+// other row shows and no material file is (a jpg's page is the file
+// itself, which the library deletes when its last material lets go).
+func (s *Service) forget(ctx context.Context, fileID int64) error {
+	var shas []string
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT sha256 FROM material_previews WHERE file_id = ? AND page > 0`, fileID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var sha string
+			if err := rows.Scan(&sha); err != nil {
+				rows.Close()
+				return err
+			}
+			shas = append(shas, sha)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM material_previews WHERE file_id = ?`, fileID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("forget %d: %w", fileID, err)
+	}
+	for _, sha := range shas {
+		var n int
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM material_previews WHERE sha256 = ?`, sha).Scan(&n); err != nil {
+			return fmt.Errorf("forget %d: %w", fileID, err)
+		}
+		if n > 0 {
+			continue
+		}
+		if inUse, err := s.catalog.BlobInUse(ctx, sha); err != nil || inUse {
+			if err != nil {
+				return fmt.Errorf("forget %d: %w", fileID, err)
+			}
+			continue
+		}
+		if err := s.store.Delete(ctx, sha); err != nil {
+			return fmt.Errorf("forget %d: %w", fileID, err)
+		}
+	}
+	return nil
+}
+
+// Status is what the administrator's status page shows about previews.
+type Status struct {
+	Tools Tools
+	// Queued files (or materials) wait; Converting are being drawn now.
+	Queued, Converting int
+	// Done files have images; Failed could not be converted.
+	Done, Failed int
+	// Workers is how many conversions may run at once; Timeout bounds
+	// each tool run; Width and Pages describe the images.
+	Workers      int
+	Timeout      time.Duration
+	Width, Pages int
+	// Storage says where files are kept: "local" or "s3".
+	Storage string
+}
+
+// Status reports the tools, the queue and the outcomes so far.
+func (s *Service) Status(ctx context.Context) (Status, error) {
+	st := Status{Tools: s.Tools(), Queued: len(s.queue), Converting: int(s.running.Load()),
+		Workers: s.o.Workers, Timeout: s.o.Timeout, Width: s.o.Width, Pages: s.o.Pages, Storage: storageKind(s.store)}
+	var err error
+	st.Done, st.Failed, err = s.counts(ctx)
+	return st, err
+}
+
+// storageKind names the blob store's backend from its description (the
+// backends describe themselves as "local folder …" and "s3 bucket …").
+func storageKind(store any) string {
+	if d, ok := store.(fmt.Stringer); ok && strings.HasPrefix(d.String(), "s3 ") {
+		return "s3"
+	}
+	return "local"
+}
