@@ -47,19 +47,24 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Page images are made in the background (previews.go), stopped
+	// before the database closes.
+	pv := newPreviews(a.db, store, log, stdout)
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
-		Searcher: index.New(a.db),
+		Searcher: index.New(a.db), Published: pv.Enqueue,
 	})
 	if err := lib.SeedTaxonomy(ctx); err != nil {
 		return err
 	}
+	pv.Start(ctx, lib)
+	defer pv.Stop()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Library: lib, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Previews: pv, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 	})
 	if err != nil {

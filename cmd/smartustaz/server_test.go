@@ -53,12 +53,17 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 }
 
 // startServer runs `smartustaz serve` in-process on engine e with a fresh
-// data folder and database, and stops it when the test ends.
-func startServer(t *testing.T, e db.Engine) *testServer {
+// data folder and database, and stops it when the test ends. env adds
+// settings as "NAME=value" (SMARTUSTAZ_PUBLISH_IMMEDIATELY=true).
+func startServer(t *testing.T, e db.Engine, env ...string) *testServer {
 	t.Helper()
 	s := &testServer{DataDir: t.TempDir(), Engine: e}
 	s.DSN = dbtest.DSN(t, e)
 	s.env = map[string]string{"SMARTUSTAZ_DATA": s.DataDir, "SMARTUSTAZ_DB": s.DSN}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		s.env[k] = v
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)

@@ -1,6 +1,7 @@
 package preview_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -9,10 +10,13 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -461,3 +465,69 @@ func (emptyCatalog) ExistingFiles(context.Context, []int64) (map[int64]bool, err
 	return map[int64]bool{}, nil
 }
 func (emptyCatalog) BlobInUse(context.Context, string) (bool, error) { return false, nil }
+
+// linkedImageDocx is a Word document whose only picture is linked, not
+// embedded: opening it makes an office suite fetch url.
+func linkedImageDocx(t *testing.T, url string) []byte {
+	t.Helper()
+	parts := []struct{ name, body string }{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
+		{"word/_rels/document.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="` + url + `" TargetMode="External"/></Relationships>`},
+		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body><w:p><w:r><w:t>Сабақ жоспары</w:t></w:r></w:p><w:p><w:r><w:drawing><wp:inline><wp:extent cx="952500" cy="952500"/><wp:docPr id="1" name="P"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="p.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:link="rId5"/></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="952500" cy="952500"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:body></w:document>`},
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range parts {
+		w, err := zw.Create(p.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(p.body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestExternalLinksNotFetched: converting a document that links a
+// picture from an address makes no request to it (LibreOffice 7.4 does
+// fetch it with a default profile) — the worker's profile blocks external
+// links and, where the kernel allows, the tool has no network at all.
+func TestExternalLinksNotFetched(t *testing.T) {
+	needTools(t)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	for _, isolated := range []bool{false, true} {
+		e := newEnv(t, dbtest.Open(t, db.SQLite), preview.Options{})
+		if isolated {
+			// Start decides whether tools run in their own network namespace.
+			ctx, cancel := context.WithCancel(context.Background())
+			e.svc.Start(ctx, emptyCatalog{})
+			for !e.svc.Tools().Checked {
+				time.Sleep(20 * time.Millisecond)
+			}
+			t.Logf("network namespace: %v", e.svc.Tools().Isolated)
+			defer func() { cancel(); e.svc.Stop() }()
+		}
+		f := e.sniffed(linkedImageDocx(t, srv.URL+"/leak.png"))
+		if err := e.svc.Make(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+		if len(e.pages(f)) == 0 {
+			t.Fatalf("the document's text page was not drawn")
+		}
+		if n := hits.Load(); n != 0 {
+			t.Fatalf("the conversion fetched the linked picture %d times (isolated=%v)", n, isolated)
+		}
+	}
+}

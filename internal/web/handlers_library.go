@@ -161,6 +161,8 @@ type materialData struct {
 	Notice      string
 	// AuthorName is the author's public display name ("" unless chosen).
 	AuthorName string
+	// Previews are the page images of its files (handlers_preview.go).
+	Previews previewData
 }
 
 func (s *Server) material(w http.ResponseWriter, r *http.Request) {
@@ -216,6 +218,7 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	pg := s.newPage(r, "library.page.material")
+	d.Previews = s.materialPreviews(ctx, m, pg.Lang)
 	pg.Title = m.Title
 	switch r.URL.Query().Get("done") {
 	case "submitted":

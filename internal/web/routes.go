@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /materials/new", s.materialCreate)
 	m.HandleFunc("GET /materials/{ref}", s.material)
 	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
+	m.HandleFunc("GET /materials/{id}/files/{file}/pages/{page}", s.previewImage)
 	m.HandleFunc("POST /materials/{id}/report", s.report)
 	m.HandleFunc("GET /materials/{id}/edit", s.materialEditForm)
 	m.HandleFunc("POST /materials/{id}/edit", s.materialEdit)
@@ -70,6 +71,7 @@ func (s *Server) routes() {
 	// Administration (clause 1.3: confidential data viewable only by the
 	// administration, every view audited).
 	m.Handle("GET /admin", s.requireRole(staff, s.adminHome))
+	m.Handle("GET /admin/status", s.requireRole(staff, s.adminStatus))
 	m.Handle("GET /admin/users", s.requireRole(adminOnly, s.adminUsers))
 	m.Handle("GET /admin/users/{id}", s.requireRole(adminOnly, s.adminUser))
 	m.Handle("POST /admin/users/{id}/reveal", s.requireRole(adminOnly, s.adminReveal))

@@ -18,6 +18,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/preview"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -29,6 +30,9 @@ type Deps struct {
 	Consent  *consent.Service
 	Audit    *audit.Log
 	Library  *library.Service
+	// Previews makes and serves page images of material files; nil shows
+	// text previews only.
+	Previews *preview.Service
 	Mail     mail.Sender
 	Log      *slog.Logger
 	// BaseURL is the public address used in emailed links.

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/smartustaz/smartustaz/internal/blob"
+	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/preview"
+)
+
+// newPreviews makes the page image service of serve (internal/preview)
+// and says on start which optional tools it found, so an operator sees
+// at once why material pages have no page images.
+func newPreviews(d *db.DB, store blob.Store, log *slog.Logger, stdout io.Writer) *preview.Service {
+	pv := preview.New(d, store, preview.Options{Log: log})
+	t := pv.Tools()
+	switch {
+	case t.LibreOffice.Installed() && t.Poppler.Installed():
+		fmt.Fprintf(stdout, "smartustaz: page images with %s and %s\n", t.LibreOffice.Path, t.Poppler.Path)
+	case t.Poppler.Installed():
+		fmt.Fprintln(stdout, "smartustaz: LibreOffice (soffice) not found: office documents show their text only; PDFs get page images")
+	default:
+		fmt.Fprintln(stdout, "smartustaz: poppler (pdftoppm) not found: no page images, material pages show the text preview (see /admin/status)")
+	}
+	return pv
+}
