@@ -182,6 +182,15 @@ func TestE2EPreview(t *testing.T) {
 		wantStatus(t, "withdraw", teacher.post("/materials/"+id+"/withdraw", nil), http.StatusSeeOther)
 		wantStatus(t, "page image of a withdrawn material", visitor.get(imgs[0].URL), http.StatusNotFound)
 		wantStatus(t, "the author still sees it", teacher.get(imgs[0].URL), http.StatusOK)
+		// Looking at page images is not downloading (clause 1.2 (c)): no
+		// event about the viewer, no counter.
+		d := openDB(t, srv)
+		if n := count(t, d, `SELECT COUNT(*) FROM file_events WHERE action = 'download'`); n != 0 {
+			t.Errorf("viewing page images recorded %d downloads", n)
+		}
+		if n := count(t, d, `SELECT downloads FROM materials WHERE id = ?`, id); n != 0 {
+			t.Errorf("viewing page images counted %d downloads", n)
+		}
 	})
 }
 
