@@ -204,25 +204,28 @@ func TestE2EPreviewWithoutTools(t *testing.T) {
 		admin, _ := setupAdmin(t, srv)
 		teacher := signup(t, srv, newPerson("nopages"))
 		r := teacher.postMultipart("/materials/new", materialForm("Момышұлы: мәтіні ғана"),
-			upload{"жоспар.docx", sample(t, "sample.docx")}, upload{"парақ.pdf", demoPDF(t)}, upload{"сурет.png", sample(t, "sample.png")})
+			upload{"жоспар.docx", sample(t, "sample.docx")}, upload{"парақ.pdf", demoPDF(t)},
+			upload{"сурет.png", sample(t, "sample.png")}, upload{"фото.jpg", sample(t, "sample.jpg")})
 		if r.Status != http.StatusSeeOther {
 			t.Fatalf("publish: status %d, errors %s", r.Status, pageErrors(r))
 		}
 		path := materialPathRe.FindString(r.Location())
 		visitor := newClient(t, srv)
-		// The worker takes a material's files in order: once the picture
-		// (the last) is shown, the docx and the pdf have been passed over.
-		page := waitPageImages(t, visitor, path, 1)
+		// The worker takes a material's files in order: once the pictures
+		// (the last) are shown, the docx and the pdf have been passed over.
+		page := waitPageImages(t, visitor, path, 2)
 		imgs := pageImages(page.Body)
-		if len(imgs) != 1 || !strings.Contains(imgs[0].Alt, "сурет.png") {
-			t.Fatalf("page images without tools: %+v, want the picture only", imgs)
+		if len(imgs) != 2 || !strings.Contains(imgs[0].Alt, "сурет.png") || !strings.Contains(imgs[1].Alt, "фото.jpg") {
+			t.Fatalf("page images without tools: %+v, want the two pictures only", imgs)
 		}
-		img := visitor.get(imgs[0].URL)
-		if img.Status != http.StatusOK || img.Header.Get("Content-Type") != "image/png" {
-			t.Errorf("the picture: status %d, type %q", img.Status, img.Header.Get("Content-Type"))
+		for i, want := range []string{"image/png", "image/jpeg"} {
+			img := visitor.get(imgs[i].URL)
+			if img.Status != http.StatusOK || img.Header.Get("Content-Type") != want || len(img.Body) != len(sample(t, []string{"sample.png", "sample.jpg"}[i])) {
+				t.Errorf("picture %s: status %d, type %q, %d bytes; want the file itself as %s", imgs[i].URL, img.Status, img.Header.Get("Content-Type"), len(img.Body), want)
+			}
 		}
 		d := openDB(t, srv)
-		if n := count(t, d, `SELECT COUNT(*) FROM material_previews p JOIN material_files f ON f.id = p.file_id WHERE f.kind <> 'png'`); n != 0 {
+		if n := count(t, d, `SELECT COUNT(*) FROM material_previews p JOIN material_files f ON f.id = p.file_id WHERE f.kind NOT IN ('png', 'jpg')`); n != 0 {
 			t.Errorf("%d preview rows for the docx and the pdf without tools", n)
 		}
 		wantText(t, "text preview", page, "Ұстаз шәкірттеріне")

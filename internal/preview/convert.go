@@ -64,11 +64,30 @@ func (s *Service) imagePage(ctx context.Context, f File) ([]page, error) {
 // workdir makes a private folder for one conversion; cleanup removes it
 // with everything the tools left there.
 func (s *Service) workdir() (string, func(), error) {
-	dir, err := os.MkdirTemp(s.o.TempDir, "smartustaz-preview-")
+	dir, err := os.MkdirTemp(s.o.TempDir, workPrefix)
 	if err != nil {
 		return "", nil, fmt.Errorf("temp dir: %w", err)
 	}
 	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
+// workPrefix names conversion folders, so removeStale finds them.
+const workPrefix = "smartustaz-preview-"
+
+// removeStale removes conversion folders a killed process left behind.
+// Only folders older than an hour: a live conversion lasts at most
+// Timeout, and another process may be converting in the same place.
+func (s *Service) removeStale() {
+	dir := s.o.TempDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, workPrefix+"*"))
+	for _, p := range old {
+		if st, err := os.Lstat(p); err == nil && st.IsDir() && time.Since(st.ModTime()) > max(time.Hour, 2*s.o.Timeout) {
+			os.RemoveAll(p)
+		}
+	}
 }
 
 // copyOut writes the stored file to path for a tool to read. The name is

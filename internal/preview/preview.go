@@ -187,6 +187,7 @@ func (s *Service) Start(ctx context.Context, c Catalog) {
 		s.wg.Go(func() { s.work(ctx) })
 	}
 	s.wg.Go(func() {
+		s.removeStale()
 		s.detectVersions(ctx)
 		close(s.ready)
 		s.catchUp(ctx)

@@ -531,3 +531,33 @@ func TestExternalLinksNotFetched(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleFoldersRemoved: folders a killed process left in the temporary
+// folder are removed at start; a recent one (another process may be
+// converting in it) is kept.
+func TestStaleFoldersRemoved(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, db.SQLite), preview.Options{LookPath: noTools})
+	stale, fresh := filepath.Join(e.tmp, "smartustaz-preview-1"), filepath.Join(e.tmp, "smartustaz-preview-2")
+	for _, d := range []string{stale, fresh} {
+		if err := os.MkdirAll(filepath.Join(d, "profile"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-3 * time.Hour)
+	if err := os.Chtimes(stale, long, long); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e.svc.Start(ctx, emptyCatalog{})
+	defer e.svc.Stop()
+	for !e.svc.Tools().Checked {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a stale conversion folder is still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a recent conversion folder was removed: %v", err)
+	}
+}
