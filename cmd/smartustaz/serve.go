@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -112,6 +113,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.MetricsAddr != "" {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", srv.Metrics())
+		// The operator's private listener also profiles the running
+		// server (go tool pprof http://ADDR/debug/pprof/profile): the
+		// site's own address never serves these.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 		ms = &http.Server{Addr: c.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { errc <- ms.ListenAndServe() }()
 		fmt.Fprintf(stdout, "smartustaz: metrics on http://%s/metrics\n", c.MetricsAddr)
