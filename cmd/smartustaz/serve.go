@@ -61,6 +61,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	pv.Start(ctx, lib)
 	defer pv.Stop()
+	// Page views are written once a second (library/views.go); the last
+	// second's are written at shutdown.
+	defer lib.StartViewCounter(ctx, time.Second)()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{

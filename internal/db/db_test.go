@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -135,4 +136,49 @@ func TestPostgresJITOff(t *testing.T) {
 			t.Errorf("jit = %q (%v), want %q", got, err, c.want)
 		}
 	}
+}
+
+// Reads answer from prepared statements on SQLite (stmtcache.go): a
+// statement run again sees what was written since, a statement that is not
+// valid SQL fails as it would unprepared, and more distinct statements than
+// the cache holds still run.
+func TestQueriesSeeWritesAndOutgrowTheCache(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			var n int
+			if err := d.QueryRow(ctx, `SELECT count(*) FROM t WHERE v = ?`, "x").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for i := range 3 {
+			if got := count(); got != i {
+				t.Fatalf("count = %d, want %d", got, i)
+			}
+			if _, err := d.Exec(ctx, `INSERT INTO t (id, v) VALUES (?, ?)`, i+1, "x"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.QueryRow(ctx, `SELEC nothing`).Scan(new(int)); err == nil {
+			t.Fatal("a malformed statement answered")
+		}
+		for i := range 600 {
+			rows, err := d.Query(ctx, fmt.Sprintf(`SELECT id FROM t WHERE id > ? AND %d = %d`, i, i), 1)
+			if err != nil {
+				t.Fatalf("statement %d: %v", i, err)
+			}
+			n := 0
+			for rows.Next() {
+				n++
+			}
+			rows.Close()
+			if n != 2 {
+				t.Fatalf("statement %d: %d rows, want 2", i, n)
+			}
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -254,14 +255,51 @@ func (s *Service) cards(ctx context.Context, ids []int64) ([]Card, error) {
 }
 
 // Related lists other published materials of the same subject and grade,
-// newest first.
+// newest first. Every page of a subject and grade shows the same few, so
+// they are kept for relatedTTL: a new material joins the list within it.
 func (s *Service) Related(ctx context.Context, m *Material, limit int) ([]Card, error) {
-	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status = ? AND m.subject = ? AND m.grade = ? AND m.id <> ?
-		ORDER BY m.published_at DESC, m.id DESC LIMIT ?`, string(StatusPublished), m.Subject, m.Grade, m.ID, clampLimit(limit))
-	if err != nil {
-		return nil, err
+	limit = clampLimit(limit)
+	key := m.Subject + "\x00" + m.Grade
+	s.related.mu.Lock()
+	e, ok := s.related.m[key]
+	s.related.mu.Unlock()
+	if !ok || time.Since(e.at) > relatedTTL || e.asked < limit+1 {
+		cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status = ? AND m.subject = ? AND m.grade = ?
+			ORDER BY m.published_at DESC, m.id DESC LIMIT ?`, string(StatusPublished), m.Subject, m.Grade, limit+1)
+		if err != nil {
+			return nil, err
+		}
+		if cards, err = s.withAuthorNames(ctx, cards); err != nil {
+			return nil, err
+		}
+		e = relatedEntry{cards: cards, asked: limit + 1, at: time.Now()}
+		s.related.mu.Lock()
+		if s.related.m == nil || len(s.related.m) > 10000 {
+			s.related.m = map[string]relatedEntry{}
+		}
+		s.related.m[key] = e
+		s.related.mu.Unlock()
 	}
-	return s.withAuthorNames(ctx, cards)
+	out := make([]Card, 0, limit)
+	for _, c := range e.cards {
+		if c.ID != m.ID && len(out) < limit {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+const relatedTTL = 30 * time.Second
+
+type relatedEntry struct {
+	cards []Card
+	asked int
+	at    time.Time
+}
+
+type relatedCache struct {
+	mu sync.Mutex
+	m  map[string]relatedEntry
 }
 
 // ByAuthor lists an author's own materials in every status, newest first.

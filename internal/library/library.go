@@ -147,6 +147,8 @@ type Service struct {
 	// browseWindow overrides the catalog's walk window (tests make it
 	// small so both plans run on a small library).
 	browseWindow int
+	views        viewCounts
+	related      relatedCache
 }
 
 // taxonomyTTL bounds how long another node's taxonomy edit takes to show.

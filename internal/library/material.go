@@ -95,13 +95,6 @@ func (m *Material) Preview() string {
 	return strings.Join(parts, "\n\n")
 }
 
-// View counts one view of a published material's page. It is a plain
-// counter: nothing about the visitor is stored.
-func (s *Service) View(ctx context.Context, id int64) error {
-	_, err := s.db.Exec(ctx, `UPDATE materials SET views = views + 1 WHERE id = ? AND status = ?`, id, string(StatusPublished))
-	return wrap("view", err)
-}
-
 // File returns one file of a material viewer may see.
 func (s *Service) File(ctx context.Context, materialID, fileID int64, viewer Viewer) (*Material, *File, error) {
 	m, err := s.Get(ctx, materialID, viewer)
