@@ -38,7 +38,8 @@ Commands:
   keys rotate    make a new master key and re-wrap every data key (the site may keep serving)
   keys status    show the key file and master keys in use
   audit verify   check the audit log's hash chain; exit 1 on the first altered entry
-  demo           fill the database with synthetic teachers (--users N)
+  demo           fill the database with synthetic teachers and materials (--users N --materials M)
+  reindex        recompute every material's search terms after an upgrade (--check: only say whether due)
 
 Run "smartustaz COMMAND -h" for a command's flags.
 `

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/smartustaz/smartustaz/internal/search"
 	"io"
 	"log/slog"
 	"net"
@@ -58,6 +59,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	})
 	if err := lib.SeedTaxonomy(ctx); err != nil {
 		return err
+	}
+	// Search terms made by another version of the analysis still serve,
+	// but queries analysed by this one miss some of them.
+	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {
+		log.Warn("search terms are from another version of the analysis: run smartustaz reindex", "stored", stored, "current", search.AnalysisVersion)
 	}
 	pv.Start(ctx, lib)
 	defer pv.Stop()
