@@ -237,7 +237,10 @@ func (s *Service) cards(ctx context.Context, ids []int64) ([]Card, error) {
 		marks[i] = "?"
 		args = append(args, id)
 	}
-	got, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status = ? AND m.id IN (`+strings.Join(marks, ",")+`)`, args...)
+	// "|| ''" keeps the planners off the indexes that lead with status: at
+	// a million materials SQLite walked every published one (8 s) instead
+	// of looking the few ids up by their key.
+	got, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.status || '' = ? AND m.id IN (`+strings.Join(marks, ",")+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,8 @@ var _ preview.Catalog = (*Service)(nil)
 // PublishedFiles lists the files of a material if it is published (none
 // otherwise: a material taken down before its turn gets no images).
 func (s *Service) PublishedFiles(ctx context.Context, materialID int64) ([]preview.File, error) {
+	// "|| ''": newest files first by their key, each material looked up by
+	// its key; on status's indexes SQLite walked every published material.
 	return s.previewFiles(ctx, `SELECT f.id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
 		WHERE m.id = ? AND m.status = ? ORDER BY f.position`, materialID, string(StatusPublished))
 }
@@ -39,7 +41,7 @@ func (s *Service) RecentFiles(ctx context.Context, before int64, limit int) ([]p
 		limit = 1000
 	}
 	return s.previewFiles(ctx, `SELECT f.id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
-		WHERE f.id < ? AND m.status = ? ORDER BY f.id DESC LIMIT ?`, before, string(StatusPublished), limit)
+		WHERE f.id < ? AND m.status || '' = ? ORDER BY f.id DESC LIMIT ?`, before, string(StatusPublished), limit)
 }
 
 func (s *Service) previewFiles(ctx context.Context, q string, args ...any) ([]preview.File, error) {
