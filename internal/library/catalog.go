@@ -141,9 +141,9 @@ func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
 func where(f Filter, after Cursor) (string, []any) {
 	conds := []string{"m.status = ?"}
 	args := []any{string(StatusPublished)}
-	for _, c := range []struct{ col, v string }{{"m.subject", f.Subject}, {"m.grade", f.Grade}, {"m.type", f.Type}, {"m.language", f.Language}} {
+	for _, c := range f.facets() {
 		if c.v != "" {
-			conds = append(conds, c.col+" = ?")
+			conds = append(conds, "m."+c.col+" = ?")
 			args = append(args, c.v)
 		}
 	}
@@ -381,6 +381,12 @@ func (s *Service) window() int {
 	return browseWindow
 }
 
+// facets are the filter's four columns with the values asked for, in the
+// order of materials_facets.
+func (f Filter) facets() [4]struct{ col, v string } {
+	return [4]struct{ col, v string }{{"subject", f.Subject}, {"grade", f.Grade}, {"type", f.Type}, {"language", f.Language}}
+}
+
 func (f Filter) filtered() bool {
 	return f.Subject != "" || f.Grade != "" || f.Type != "" || f.Language != ""
 }
@@ -404,7 +410,7 @@ func (s *Service) browse(ctx context.Context, f Filter, after Cursor, n int) ([]
 	}
 	var conds []string
 	var fargs []any
-	for _, c := range []struct{ col, v string }{{"subject", f.Subject}, {"grade", f.Grade}, {"type", f.Type}, {"language", f.Language}} {
+	for _, c := range f.facets() {
 		if c.v != "" {
 			conds = append(conds, "w."+c.col+" = ?")
 			fargs = append(fargs, c.v)
@@ -453,12 +459,10 @@ func (s *Service) browseSparse(ctx context.Context, f Filter, keyset string, arg
 		}
 		return out
 	}
+	all := [4][]string{codes(tax.Subjects), codes(tax.Grades), codes(tax.Types), Languages}
 	var conds []string
-	for _, c := range []struct {
-		col, v string
-		all    []string
-	}{{"subject", f.Subject, codes(tax.Subjects)}, {"grade", f.Grade, codes(tax.Grades)}, {"type", f.Type, codes(tax.Types)}, {"language", f.Language, Languages}} {
-		vals := c.all
+	for i, c := range f.facets() {
+		vals := all[i]
 		if c.v != "" {
 			vals = []string{c.v}
 		}
