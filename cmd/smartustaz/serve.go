@@ -76,6 +76,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
 		Library: lib, Previews: pv, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
+		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL,
 	})
 	if err != nil {
 		return err

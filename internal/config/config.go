@@ -36,6 +36,11 @@ type Config struct {
 	// PublishImmediately puts new and edited materials in the catalog
 	// without waiting for a moderator.
 	PublishImmediately bool
+	// PageCacheMB bounds the public pages kept in memory for readers who
+	// are not signed in; 0 turns the page cache off.
+	PageCacheMB int
+	// PageCacheTTL is how long a kept public page is served.
+	PageCacheTTL time.Duration
 }
 
 // FlagSet builds the common flags of a subcommand over c, with defaults
@@ -60,6 +65,8 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	fs.StringVar(&c.Storage, "storage", env("SMARTUSTAZ_STORAGE", ""), "file storage: empty = the folder DATA/files; s3://bucket?endpoint=host:port&region=…&secure=false for an S3-compatible store (keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) [SMARTUSTAZ_STORAGE]")
 	fs.IntVar(&c.MaxFileMB, "max-file-mb", envInt(getenv, "SMARTUSTAZ_MAX_FILE_MB", 50), "largest uploaded file, in MB [SMARTUSTAZ_MAX_FILE_MB]")
 	fs.BoolVar(&c.PublishImmediately, "publish-immediately", env("SMARTUSTAZ_PUBLISH_IMMEDIATELY", "") == "true", "publish new materials without waiting for a moderator [SMARTUSTAZ_PUBLISH_IMMEDIATELY]")
+	fs.IntVar(&c.PageCacheMB, "page-cache-mb", envInt(getenv, "SMARTUSTAZ_PAGE_CACHE_MB", 64), "memory for public pages kept for readers who are not signed in, in MB; 0 = off [SMARTUSTAZ_PAGE_CACHE_MB]")
+	fs.DurationVar(&c.PageCacheTTL, "page-cache-ttl", envDuration(getenv, "SMARTUSTAZ_PAGE_CACHE_TTL", 30*time.Second), "how long a kept public page is served; changes made through this server show at once, others within this [SMARTUSTAZ_PAGE_CACHE_TTL]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish at shutdown")
 	return fs
 }
@@ -73,6 +80,14 @@ func envInt(getenv func(string) string, k string, def int) int {
 	return def
 }
 
+// envDuration reads a duration default from the environment, like envInt.
+func envDuration(getenv func(string) string, k string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(k)); err == nil {
+		return d
+	}
+	return def
+}
+
 // Finish fills derived values after parsing.
 func (c *Config) Finish() error {
 	if c.DataDir == "" {
@@ -80,6 +95,12 @@ func (c *Config) Finish() error {
 	}
 	if c.MaxFileMB < 1 || c.MaxFileMB > 4096 {
 		return fmt.Errorf("config: --max-file-mb must be between 1 and 4096")
+	}
+	if c.PageCacheMB < 0 || c.PageCacheMB > 65536 {
+		return fmt.Errorf("config: --page-cache-mb must be between 0 and 65536")
+	}
+	if c.PageCacheTTL < 0 {
+		return fmt.Errorf("config: --page-cache-ttl must not be negative")
 	}
 	abs, err := filepath.Abs(c.DataDir)
 	if err != nil {

@@ -193,6 +193,7 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 		if err := s.Library.View(ctx, m.ID); err != nil {
 			s.Log.Warn("count view", "err", err)
 		}
+		noteView(r, m.ID)
 	}
 	tax, err := s.Library.Taxonomy(ctx)
 	if err != nil {

@@ -66,12 +66,14 @@ func (s *Server) meta(r *http.Request) account.Meta {
 
 // middleware wraps the mux, outermost first: recover → request info
 // (id, client address, scheme) → security headers → metrics → body limit →
-// CSRF → session → locale → agreement gate.
+// CSRF → session → locale → agreement gate → page cache emptied after
+// writes.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "web.error.csrf")
 	}))
+	h = s.invalidatePages(h)
 	h = s.consentGate(h)
 	h = s.session(h)
 	h = csrf.Handler(h)

@@ -186,9 +186,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		// Pages with someone's data must not be kept by shared caches
 		// or shown again from the back button after logout.
 		h.Set("Cache-Control", "no-store")
+	} else {
+		publicPageHeaders(h)
 	}
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	s.writeBody(w, r, status, buf.Bytes())
 }
 
 // renderError shows a one-message error page.

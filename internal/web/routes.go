@@ -2,7 +2,9 @@ package web
 
 import "github.com/smartustaz/smartustaz/ui"
 
-// routes is the whole HTTP surface of the site, in one place.
+// routes is the whole HTTP surface of the site, in one place. Routes
+// wrapped in s.public are served from the page cache to readers who are
+// not signed in (pagecache.go).
 func (s *Server) routes() {
 	m := s.mux
 	m.Handle("GET /static/", ui.StaticHandler())
@@ -10,7 +12,7 @@ func (s *Server) routes() {
 	if s.MetricsOnSite {
 		m.Handle("GET /metrics", s.requireRole(adminOnly, s.metrics.handler.ServeHTTP))
 	}
-	m.HandleFunc("GET /{$}", s.home)
+	m.HandleFunc("GET /{$}", s.public(s.home))
 	m.HandleFunc("GET /lang/{lang}", s.setLang)
 
 	// The documents (preamble P.2, P.3, clause 3.4).
@@ -52,10 +54,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/export.json", s.export)
 
 	// The materials library (issue 3; clauses 1.2 (c), 1.4).
-	m.HandleFunc("GET /materials", s.catalog)
+	m.HandleFunc("GET /materials", s.public(s.catalog))
 	m.HandleFunc("GET /materials/new", s.materialNewForm)
 	m.HandleFunc("POST /materials/new", s.materialCreate)
-	m.HandleFunc("GET /materials/{ref}", s.material)
+	m.HandleFunc("GET /materials/{ref}", s.public(s.material))
 	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
 	m.HandleFunc("GET /materials/{id}/files/{file}/pages/{page}", s.previewImage)
 	m.HandleFunc("POST /materials/{id}/report", s.report)
@@ -104,7 +106,7 @@ func (s *Server) routes() {
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)
 	m.HandleFunc("POST /account/public", s.publicProfileSave)
-	m.HandleFunc("GET /authors/{id}", s.author)
+	m.HandleFunc("GET /authors/{id}", s.public(s.author))
 
 	// Any other address: the site's own page in the reader's language,
 	// not Go's plain-text "404 page not found".

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -44,6 +45,11 @@ type Deps struct {
 	// MetricsOnSite serves /metrics on the site to administrators (when
 	// false, cmd serves it on its own listen address).
 	MetricsOnSite bool
+	// PageCacheBytes bounds the public pages kept for readers who are not
+	// signed in (pagecache.go); 0 keeps none.
+	PageCacheBytes int64
+	// PageCacheTTL is how long a kept page may be served.
+	PageCacheTTL time.Duration
 }
 
 // Server holds the parsed templates and dependencies.
@@ -53,6 +59,7 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler
+	pages   *pageCache // nil: off
 	// jobs tracks work started by a request that outlives it (announcing
 	// a new agreement version by email), so shutdown can wait for it.
 	jobs sync.WaitGroup
@@ -81,6 +88,9 @@ func NewServer(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(d.Registry)
+	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
+		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
+	}
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s, nil

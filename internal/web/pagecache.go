@@ -1,0 +1,420 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/singleflight"
+)
+
+// pageCache keeps the public pages that visitors who are not signed in
+// read most — the catalog, material pages, author pages, the home page —
+// as rendered, gzipped bytes. Most of a portal's readers never sign in,
+// and a page the next reader asks for within the TTL then costs a map
+// lookup instead of database queries and a template (docs/benchmarks.md).
+//
+// What it may keep is narrow by construction: only GET responses with
+// status 200 to requests with no session, that set no cookie, for routes
+// wrapped with Server.public in routes.go. Such a page holds nothing but
+// what is public (clause 1.4): a signed-in reader's page (their name,
+// staff controls, their own pending material) is never stored, and never
+// served from here.
+//
+// Freshness: any request that is not GET or HEAD may have changed what a
+// public page shows (a material published, approved, taken down, a
+// profile made public or private, an account deleted), so it empties the
+// cache when it ends; so does a page image drawn in the background
+// (Server.PagesChanged). What changes without a request here — counters
+// of views and downloads, another process or instance writing the same
+// database — shows within the TTL. A takedown on one instance of a
+// multi-instance site reaches the others' caches within the TTL, well
+// inside the working day the law allows (docs/operations.md).
+type pageCache struct {
+	ttl    time.Duration
+	budget int64 // bytes of bodies kept, plain and gzipped
+
+	mu   sync.Mutex
+	gen  uint64
+	used int64
+	lru  *list.List // of *cachedPage, most recently used first
+	m    map[string]*list.Element
+
+	fill   singleflight.Group
+	result *prometheus.CounterVec
+}
+
+// cachedPage is one stored response.
+type cachedPage struct {
+	key     string
+	gen     uint64
+	expires time.Time
+	ctype   string
+	body    []byte
+	gz      []byte // nil when gzip saved nothing
+	etag    string
+	// view is the material whose page this is, when showing it counts as
+	// a view: each reader served from the cache is counted as well.
+	view int64
+}
+
+func (e *cachedPage) size() int64 { return int64(len(e.body)+len(e.gz)+len(e.key)) + 200 }
+
+func newPageCache(ttl time.Duration, budget int64, reg *prometheus.Registry) *pageCache {
+	c := &pageCache{ttl: ttl, budget: budget, lru: list.New(), m: map[string]*list.Element{},
+		result: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "smartustaz_page_cache_total", Help: "Public pages asked of the page cache, by result (hit, miss, bypass).",
+		}, []string{"result"})}
+	reg.MustRegister(c.result)
+	return c
+}
+
+// get returns the fresh entry for key, or nil.
+func (c *pageCache) get(key string, now time.Time) *cachedPage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.m[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*cachedPage)
+	if e.gen != c.gen || now.After(e.expires) {
+		c.remove(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e
+}
+
+// generation is read before a page is rendered: an entry made from data
+// read before a change must not outlive the change.
+func (c *pageCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put stores e unless the cache was emptied while e was being rendered.
+func (c *pageCache) put(e *cachedPage) {
+	if e.size() > c.budget/8 {
+		return // one page must not push out a hundred others
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.gen != c.gen {
+		return
+	}
+	if el, ok := c.m[e.key]; ok {
+		c.remove(el)
+	}
+	c.m[e.key] = c.lru.PushFront(e)
+	c.used += e.size()
+	for c.used > c.budget {
+		c.remove(c.lru.Back())
+	}
+}
+
+func (c *pageCache) remove(el *list.Element) {
+	e := el.Value.(*cachedPage)
+	c.lru.Remove(el)
+	delete(c.m, e.key)
+	c.used -= e.size()
+}
+
+// clear forgets every page, including those being rendered now.
+func (c *pageCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.m = map[string]*list.Element{}
+	c.lru.Init()
+	c.used = 0
+}
+
+// pageNote lets a handler behind Server.public say what the wrapper
+// cannot see: that the page counted a view, or that it must not be kept.
+type pageNote struct {
+	view    int64
+	noStore bool
+}
+
+type pageNoteKey struct{}
+
+// noteView tells the page cache that serving this page counts a view of
+// material id, so a reader served from the cache is counted too.
+func noteView(r *http.Request, id int64) {
+	if n, ok := r.Context().Value(pageNoteKey{}).(*pageNote); ok {
+		n.view = id
+	}
+}
+
+// public serves h through the page cache to readers who are not signed
+// in (see pageCache). Everyone else, and every request when the cache is
+// off, goes straight to h.
+func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := s.pages
+		if c == nil || r.Method != http.MethodGet || info(r).User != nil || hasSessionCookie(r) {
+			if c != nil {
+				c.result.WithLabelValues("bypass").Inc()
+			}
+			h(w, r)
+			return
+		}
+		ri := info(r)
+		// The language is part of the page; the scheme is part of the
+		// links a page may carry.
+		key := string(ri.Lang) + "|" + map[bool]string{true: "s", false: "p"}[ri.TLS] + "|" + r.URL.RequestURI()
+		if e := c.get(key, time.Now()); e != nil {
+			c.result.WithLabelValues("hit").Inc()
+			s.countView(r.Context(), e)
+			s.writeCached(w, r, e)
+			return
+		}
+		c.result.WithLabelValues("miss").Inc()
+		// Readers who ask for the same page at once wait for one
+		// rendering (singleflight) instead of each querying the database:
+		// the first reader's request renders it for all.
+		var first *recorder
+		v, _, shared := c.fill.Do(key, func() (any, error) {
+			gen := c.generation()
+			note := &pageNote{}
+			rec := newRecorder()
+			// The page is kept plain and gzipped once here, so the
+			// handler must not compress it for this reader.
+			plain := r.WithContext(context.WithValue(r.Context(), pageNoteKey{}, note))
+			plain.Header = r.Header.Clone()
+			plain.Header.Del("Accept-Encoding")
+			h(rec, plain)
+			first = rec
+			e := rec.entry(key, gen, time.Now().Add(c.ttl), note)
+			if e != nil {
+				c.put(e)
+			}
+			return e, nil
+		})
+		e, _ := v.(*cachedPage)
+		switch {
+		case first != nil && e != nil:
+			// This request rendered the page and counted its view.
+			s.writeCached(w, r, e)
+			return
+		case first != nil:
+			first.replay(w, r, s)
+			return
+		case shared && e != nil:
+			s.countView(r.Context(), e)
+			s.writeCached(w, r, e)
+			return
+		}
+		// Someone else's rendering could not be kept (an error page, a
+		// redirect): render this one for this reader.
+		h(w, r)
+	}
+}
+
+func hasSessionCookie(r *http.Request) bool {
+	for _, name := range []string{sessionCookie(true), sessionCookie(false)} {
+		if c, err := r.Cookie(name); err == nil && c.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) countView(ctx context.Context, e *cachedPage) {
+	if e.view == 0 {
+		return
+	}
+	if err := s.Library.View(ctx, e.view); err != nil {
+		s.Log.Warn("count view", "err", err)
+	}
+}
+
+// writeCached sends a stored page, gzipped when the reader accepts it,
+// or "304 Not Modified" when the reader already holds these bytes.
+func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
+	h := w.Header()
+	h.Set("Content-Type", e.ctype)
+	h.Set("ETag", e.etag)
+	publicPageHeaders(h)
+	if etagMatch(r.Header.Get("If-None-Match"), e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if e.gz != nil && acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		w.WriteHeader(http.StatusOK)
+		w.Write(e.gz)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(e.body)
+}
+
+// publicPageHeaders: a reader's browser may keep a public page but asks
+// again each time (no-cache: it sends the ETag and gets 304 when nothing
+// changed); shared caches must keep pages apart by language, encoding
+// and session.
+func publicPageHeaders(h http.Header) {
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Encoding, Accept-Language, Cookie")
+}
+
+// etagMatch reports whether an If-None-Match header names etag.
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reads Accept-Encoding the way RFC 9110 §12.5.3 says:
+// "gzip" (or "x-gzip") listed with a quality above zero.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "x-gzip" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
+		if q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// recorder buffers one rendering so it can be both kept and sent.
+type recorder struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func newRecorder() *recorder { return &recorder{header: http.Header{}} }
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+// entry makes a cache entry of the rendering, or nil when it must not be
+// kept: anything but a plain 200 HTML page, a page that sets a cookie or
+// says no-store, or one its handler marked.
+func (r *recorder) entry(key string, gen uint64, expires time.Time, note *pageNote) *cachedPage {
+	ct := r.header.Get("Content-Type")
+	if r.code != http.StatusOK || note.noStore || len(r.header.Values("Set-Cookie")) > 0 ||
+		strings.Contains(r.header.Get("Cache-Control"), "no-store") || !strings.HasPrefix(ct, "text/html") ||
+		r.header.Get("Content-Encoding") != "" {
+		return nil
+	}
+	body := bytes.Clone(r.body.Bytes())
+	sum := sha256.Sum256(body)
+	e := &cachedPage{key: key, gen: gen, expires: expires, ctype: ct, body: body, view: note.view,
+		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	if gz := gzipBytes(body); len(gz) < len(body) {
+		e.gz = gz
+	}
+	return e
+}
+
+// replay sends a rendering that could not be kept to the reader whose
+// request made it, as the handler wrote it.
+func (r *recorder) replay(w http.ResponseWriter, req *http.Request, s *Server) {
+	h := w.Header()
+	for k, v := range r.header {
+		h[k] = v
+	}
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	s.writeBody(w, req, r.code, r.body.Bytes())
+}
+
+var gzipPool = sync.Pool{New: func() any {
+	// BestSpeed: a catalog page shrinks about six times either way, and
+	// a page is compressed on every render the cache does not answer.
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return zw
+}}
+
+func gzipBytes(b []byte) []byte {
+	var out bytes.Buffer
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(&out)
+	zw.Write(b)
+	zw.Close()
+	gzipPool.Put(zw)
+	return out.Bytes()
+}
+
+// minGzip: below about one packet gzip saves nothing a reader would
+// notice.
+const minGzip = 1400
+
+// writeBody sends an HTML (or other) body with the status, gzipped when
+// the reader accepts it and it is worth it.
+func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	h := w.Header()
+	if len(body) >= minGzip && status != http.StatusNoContent && status != http.StatusNotModified &&
+		h.Get("Content-Encoding") == "" && acceptsGzip(r) {
+		if !strings.Contains(strings.Join(h.Values("Vary"), ","), "Accept-Encoding") {
+			h.Add("Vary", "Accept-Encoding")
+		}
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+		w.WriteHeader(status)
+		w.Write(gzipBytes(body))
+		return
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// PagesChanged empties the page cache: for changes to public pages that
+// do not come through a request to this server (a page image drawn in
+// the background).
+func (s *Server) PagesChanged() {
+	if s.pages != nil {
+		s.pages.clear()
+	}
+}
+
+// invalidatePages empties the page cache after every request that may
+// have written (anything but GET and HEAD), whatever its outcome: a
+// failed request may still have changed something, and emptying is cheap.
+func (s *Server) invalidatePages(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			s.PagesChanged()
+		}
+	})
+}
