@@ -9,15 +9,38 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 )
 
-// catchUp queues the newest published files that have no outcome yet —
-// materials published while the site was down, before the tools were
-// installed, or dropped from a full queue. It looks at no more than
-// Options.CatchUp files, so a start after a large import does not convert
-// the whole library; each start goes as deep again.
+// catchUps runs a catch-up pass at start and whenever one is asked for
+// (a full queue dropped a material, or failed files are to be retried),
+// one pass at a time.
+func (s *Service) catchUps(ctx context.Context) {
+	select {
+	case <-s.ready:
+	case <-ctx.Done():
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kick:
+		}
+		s.catchingUp.Store(true)
+		s.catchUp(ctx)
+		s.catchingUp.Store(false)
+	}
+}
+
+// catchUp walks every published file, newest first, a keyset page at a
+// time, and hands those without an outcome to the workers — materials
+// published while the site was down, before the tools were installed,
+// dropped from a full queue, or whose failure was cleared for a retry.
+// It waits for the workers rather than skipping files, so a library
+// installed with the tools long after its files were published is drawn
+// in full, with one page of files in memory.
 func (s *Service) catchUp(ctx context.Context) {
 	var before int64
-	for seen := 0; seen < s.o.CatchUp; {
-		files, err := s.catalog.RecentFiles(ctx, before, min(200, s.o.CatchUp-seen))
+	for {
+		files, err := s.catalog.RecentFiles(ctx, before, catchUpBatch)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.o.Log.Warn("preview: catch-up", "err", err)
@@ -27,7 +50,6 @@ func (s *Service) catchUp(ctx context.Context) {
 		if len(files) == 0 {
 			return
 		}
-		seen += len(files)
 		before = files[len(files)-1].ID
 		byID := map[int64]File{}
 		var ids []int64
@@ -39,20 +61,40 @@ func (s *Service) catchUp(ctx context.Context) {
 		}
 		missing, err := s.withoutOutcome(ctx, ids)
 		if err != nil {
-			s.o.Log.Warn("preview: catch-up", "err", err)
+			if ctx.Err() == nil {
+				s.o.Log.Warn("preview: catch-up", "err", err)
+			}
 			return
 		}
 		for _, id := range missing {
 			f := byID[id]
 			select {
-			case s.queue <- job{file: &f}:
+			case s.backlog <- job{file: &f}:
 			case <-ctx.Done():
 				return
-			default:
-				return // full: the rest waits for the next start
 			}
 		}
 	}
+}
+
+// RetryFailed clears the outcome of every file that could not be
+// converted (a tool failed, ran out of time, or drew blank pages), so
+// the worker draws them again: it starts a catch-up pass, which hands
+// those still published to the workers. A fixed tool or a fixed
+// generator of files then gets its chance. It returns how many outcomes
+// were cleared.
+func (s *Service) RetryFailed(ctx context.Context) (int, error) {
+	// A failure is one outcome row (page 0) and no page rows.
+	res, err := s.db.Exec(ctx, `DELETE FROM material_previews WHERE status = ?`, statusFailed)
+	if err != nil {
+		return 0, fmt.Errorf("preview: retry failed: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("preview: retry failed: %w", err)
+	}
+	s.wake()
+	return int(n), nil
 }
 
 // prune looks at up to limit files that have images, from where the last
@@ -159,6 +201,9 @@ type Status struct {
 	Tools Tools
 	// Queued files (or materials) wait; Converting are being drawn now.
 	Queued, Converting int
+	// CatchingUp: the worker is looking through the published files for
+	// ones without images.
+	CatchingUp bool
 	// Done files have images; Failed could not be converted.
 	Done, Failed int
 	// Workers is how many conversions may run at once; Timeout bounds
@@ -172,7 +217,7 @@ type Status struct {
 
 // Status reports the tools, the queue and the outcomes so far.
 func (s *Service) Status(ctx context.Context) (Status, error) {
-	st := Status{Tools: s.Tools(), Queued: len(s.queue), Converting: int(s.running.Load()),
+	st := Status{Tools: s.Tools(), Queued: len(s.queue) + len(s.backlog), Converting: int(s.running.Load()), CatchingUp: s.catchingUp.Load(),
 		Workers: s.o.Workers, Timeout: s.o.Timeout, Width: s.o.Width, Pages: s.o.Pages, Storage: storageKind(s.store)}
 	var err error
 	st.Done, st.Failed, err = s.counts(ctx)

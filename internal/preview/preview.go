@@ -19,9 +19,9 @@
 // The images are stored in the blob store under their SHA-256 and recorded
 // in material_previews, whose SQL lives here. The library tells the
 // worker when a material is published (Enqueue) and answers the questions
-// in Catalog; at start the worker catches up on recently published files
-// that have no images yet, and prunes images of files that no longer
-// exist.
+// in Catalog; at start the worker pages through every published file
+// for those without images yet (and again when an administrator asks to
+// retry failed files), and prunes images of files that no longer exist.
 package preview
 
 import (
@@ -54,7 +54,8 @@ type Catalog interface {
 	// none otherwise.
 	PublishedFiles(ctx context.Context, materialID int64) ([]File, error)
 	// RecentFiles lists files of published materials, newest first, whose
-	// ids are below before (0: from the newest).
+	// ids are below before (0: from the newest): a keyset page, so the
+	// catch-up walks the whole library a page at a time.
 	RecentFiles(ctx context.Context, before int64, limit int) ([]File, error)
 	// ExistingFiles reports which of ids are still files of a material.
 	ExistingFiles(ctx context.Context, ids []int64) (map[int64]bool, error)
@@ -71,8 +72,8 @@ type Options struct {
 	// processors, at least one — one on a two-core machine, so the site
 	// keeps a core for its visitors).
 	Workers int
-	// Queue bounds the files waiting (default 1000); when it is full a
-	// newly published material waits for the next start's catch-up.
+	// Queue bounds the materials waiting (default 1000); when it is full
+	// a newly published material waits for the next catch-up pass.
 	Queue int
 	// Timeout bounds each tool run (default 2 minutes).
 	Timeout time.Duration
@@ -80,9 +81,6 @@ type Options struct {
 	Width int
 	// Pages is how many first pages are drawn (default 3).
 	Pages int
-	// CatchUp bounds how many of the newest published files the start-up
-	// catch-up looks at (default 2000).
-	CatchUp int
 	// TempDir is where conversions run ("" = the system's).
 	TempDir string
 	// Log receives conversion failures; nil discards them.
@@ -97,7 +95,6 @@ const (
 	DefaultTimeout = 2 * time.Minute
 	DefaultWidth   = 800
 	DefaultPages   = 3
-	DefaultCatchUp = 2000
 )
 
 // Limits of what a conversion may produce; anything larger is a failure.
@@ -108,6 +105,7 @@ const (
 	heightFactor = 3         // a page image is at most 3 × Width tall
 	pruneEvery   = 6 * time.Hour
 	pruneBatch   = 5000
+	catchUpBatch = 500 // files looked at per keyset page of the catch-up
 )
 
 // Service makes and serves page images.
@@ -119,12 +117,21 @@ type Service struct {
 	mu    sync.Mutex
 	tools Tools
 
-	queue   chan job
-	running atomic.Int32
-	catalog Catalog
-	started atomic.Bool
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	queue chan job
+	// backlog holds files the catch-up found without an outcome. Workers
+	// take newly published materials (queue) first; the catch-up waits
+	// for room here, so walking a large library holds one page of files
+	// in memory and never crowds out new work.
+	backlog chan job
+	// kick asks for a catch-up pass (buffered: a request made during a
+	// pass runs one more pass after it).
+	kick       chan struct{}
+	catchingUp atomic.Bool
+	running    atomic.Int32
+	catalog    Catalog
+	started    atomic.Bool
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 	// ready is closed once the tools' versions and isolation are known;
 	// no conversion starts before.
 	ready chan struct{}
@@ -159,24 +166,23 @@ func New(d *db.DB, store blob.Store, o Options) *Service {
 	if o.Pages <= 0 {
 		o.Pages = DefaultPages
 	}
-	if o.CatchUp <= 0 {
-		o.CatchUp = DefaultCatchUp
-	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Service{db: d, store: store, o: o, queue: make(chan job, o.Queue), ready: make(chan struct{})}
+	s := &Service{db: d, store: store, o: o, queue: make(chan job, o.Queue), backlog: make(chan job, o.Workers),
+		kick: make(chan struct{}, 1), ready: make(chan struct{})}
+	s.kick <- struct{}{} // the first pass, once Start runs
 	s.tools = findTools(o.LookPath)
 	return s
 }
 
 // Start runs the workers until ctx ends or Stop is called: first it reads
-// the tools' versions, then catches up on recent published files without
-// images and prunes images of files that are gone (and again every few
-// hours). Call it once.
+// the tools' versions, then catches up on published files without images
+// and prunes images of files that are gone (and again every few hours).
+// Call it once.
 func (s *Service) Start(ctx context.Context, c Catalog) {
 	if !s.started.CompareAndSwap(false, true) {
 		return
@@ -186,11 +192,11 @@ func (s *Service) Start(ctx context.Context, c Catalog) {
 	for range s.o.Workers {
 		s.wg.Go(func() { s.work(ctx) })
 	}
+	s.wg.Go(func() { s.catchUps(ctx) })
 	s.wg.Go(func() {
 		s.removeStale()
 		s.detectVersions(ctx)
 		close(s.ready)
-		s.catchUp(ctx)
 		t := time.NewTicker(pruneEvery)
 		defer t.Stop()
 		for {
@@ -219,7 +225,16 @@ func (s *Service) Enqueue(materialID int64) {
 	select {
 	case s.queue <- job{material: materialID}:
 	default:
-		s.o.Log.Warn("preview: queue full; the material waits for the next start", "material", materialID)
+		s.o.Log.Warn("preview: queue full; the material waits for the next catch-up", "material", materialID)
+		s.wake()
+	}
+}
+
+// wake asks for a catch-up pass without waiting for it.
+func (s *Service) wake() {
+	select {
+	case s.kick <- struct{}{}:
+	default: // one is already asked for
 	}
 }
 
@@ -230,14 +245,21 @@ func (s *Service) work(ctx context.Context) {
 		return
 	}
 	for {
+		var j job
+		// Newly published materials first, then the catch-up's files.
 		select {
-		case <-ctx.Done():
-			return
-		case j := <-s.queue:
-			s.running.Add(1)
-			s.do(ctx, j)
-			s.running.Add(-1)
+		case j = <-s.queue:
+		default:
+			select {
+			case <-ctx.Done():
+				return
+			case j = <-s.queue:
+			case j = <-s.backlog:
+			}
 		}
+		s.running.Add(1)
+		s.do(ctx, j)
+		s.running.Add(-1)
 	}
 }
 
@@ -292,7 +314,7 @@ var (
 // content was drawn for another file (the rows are copied), or the tools
 // it needs are missing (nothing is recorded, so installing them later
 // makes its images). A file the tools cannot convert is recorded as
-// failed and not tried again.
+// failed and not tried again until an administrator asks (RetryFailed).
 func (s *Service) Make(ctx context.Context, f File) error {
 	if !s.Can(f.Kind) || !blob.ValidSHA(f.SHA256) {
 		return nil
@@ -318,7 +340,8 @@ func (s *Service) Make(ctx context.Context, f File) error {
 	return s.record(ctx, f, pages, "")
 }
 
-// failure is a file the tools could not convert: recorded, not retried.
+// failure is a file the tools could not convert: recorded, and not
+// retried unless RetryFailed clears it.
 type failure struct {
 	note string
 	err  error
