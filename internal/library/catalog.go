@@ -417,9 +417,20 @@ func (s *Service) browse(ctx context.Context, f Filter, after Cursor, n int) ([]
 		}
 	}
 	// The inner query is an ordered range of the sort's index, cut at the
-	// window; the outer one tests the filter columns that index carries.
+	// window; the outer one tests the filter columns that index carries
+	// and stops at the page's last match. PostgreSQL knows the inner
+	// order and reads only as far as that. SQLite runs the inner query as
+	// a co-routine whose rows come in its order, but an outer ORDER BY
+	// made it read the whole window into a sorter first (4,000 entries for
+	// every filtered page: two thirds of a page's database time); without
+	// it, it stops at the last match. TestBrowsePlans holds both engines
+	// to the order of the rows.
+	outerOrder := ` ORDER BY w.` + col + ` DESC, w.id DESC`
+	if s.db.Engine() == db.SQLite {
+		outerOrder = ""
+	}
 	window := `SELECT w.id FROM (SELECT m.id, m.` + col + `, m.subject, m.grade, m.type, m.language FROM materials m WHERE m.status = ?` + keyset +
-		orderBy(f.Sort) + ` LIMIT ?) w WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY w.` + col + ` DESC, w.id DESC LIMIT ?`
+		orderBy(f.Sort) + ` LIMIT ?) w WHERE ` + strings.Join(conds, " AND ") + outerOrder + ` LIMIT ?`
 	wargs := append(append(append(append([]any{}, args...), s.window()), fargs...), n)
 	ids, err := s.ids(ctx, window, wargs...)
 	if err != nil || len(ids) >= n {
