@@ -84,5 +84,20 @@ func init() {
 		"preview.status.publish":       {KK: "Модерациясыз жариялау", RU: "Публикация без модерации", EN: "Publishing without moderation"},
 		"preview.status.yes":           {KK: "иә", RU: "да", EN: "yes"},
 		"preview.status.no":            {KK: "жоқ", RU: "нет", EN: "no"},
+
+		// The administrator's retry of failed page images;
+		// preview.status.retried takes the number of files.
+		"preview.status.catchup": {KK: "Суреті жоқ файлдар ізделуде", RU: "Идёт поиск файлов без изображений", EN: "Looking for files without page images"},
+		"preview.status.retry":   {KK: "Сәтсіз бет суреттерін қайта жасау", RU: "Повторить неудавшиеся изображения страниц", EN: "Retry failed page images"},
+		"preview.status.retry.p": {
+			KK: "Түрлендірілмеген файлдар (құрал қатемен аяқталды не уақыт шегінен асты, немесе беттері бос шықты) өздігінен қайта түрлендірілмейді. Құралды орнатқаннан не жаңартқаннан кейін осы батырманы басыңыз: олардың суреттері фонда қайта жасалады.",
+			RU: "Файлы, которые не удалось преобразовать (программа завершилась с ошибкой или не уложилась во время, либо страницы вышли пустыми), сами повторно не преобразуются. После установки или обновления программы нажмите эту кнопку: их изображения будут созданы заново в фоне.",
+			EN: "Files that could not be converted (a tool failed or ran out of time, or the pages came out blank) are not tried again by themselves. After installing or updating a tool, press this button: their page images are made again in the background.",
+		},
+		"preview.status.retried": {
+			KK: "Қайта түрлендіруге жіберілген файлдар: %d. Суреттер фонда жасалады.",
+			RU: "Файлов отправлено на повторное преобразование: %d. Изображения создаются в фоне.",
+			EN: "Files sent to be converted again: %d. The page images are made in the background.",
+		},
 	})
 }

@@ -153,6 +153,9 @@ type statusData struct {
 	Uptime             [3]int // days, hours, minutes
 	TimeoutSeconds     int
 	PublishImmediately bool
+	// CanRetry: the viewer is an administrator and may clear failed
+	// page images for another try.
+	CanRetry bool
 }
 
 // adminStatus shows operators what is installed and how the previews
@@ -172,7 +175,29 @@ func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
 		d.Preview = st
 		d.TimeoutSeconds = int(st.Timeout / time.Second)
 	}
+	d.CanRetry = s.Previews != nil && adminOnly(info(r).User.Role)
 	pg := s.newPage(r, "preview.status.title")
+	if n, err := strconv.Atoi(r.URL.Query().Get("retried")); err == nil && n >= 0 {
+		pg.Notice = i18n.T(pg.Lang, "preview.status.retried", n)
+	}
 	pg.Data = d
 	s.render(w, r, http.StatusOK, "admin_status", pg)
+}
+
+// adminPreviewRetry clears the outcomes of files whose page images could
+// not be made (a tool failed or ran out of time, or the pages came out
+// blank), so the worker draws them again in the background — after a
+// tool was installed or updated, or a generator of such files fixed.
+func (s *Server) adminPreviewRetry(w http.ResponseWriter, r *http.Request) {
+	if s.Previews == nil {
+		s.renderError(w, r, http.StatusNotFound, "library.notfound")
+		return
+	}
+	n, err := s.Previews.RetryFailed(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("preview: failed page images cleared for another try", "files", n)
+	http.Redirect(w, r, "/admin/status?retried="+strconv.Itoa(n), http.StatusSeeOther)
 }
