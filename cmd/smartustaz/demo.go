@@ -84,6 +84,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stdout, "  addresses: %s … %s\n", account.DemoEmail(before+1), account.DemoEmail(before+users))
 	}
 	fmt.Fprintf(stdout, "  password:  %s (every demo teacher)\n", password)
+	if err := a.db.AfterBulkLoad(ctx); err != nil {
+		return fmt.Errorf("demo: %s", describe(err))
+	}
 	fmt.Fprintf(stdout, "  database:  %s, done in %s\n", a.db.Engine(), time.Since(total).Round(time.Millisecond))
 	admins, err := a.accounts.CountAdmins(ctx)
 	if err != nil {

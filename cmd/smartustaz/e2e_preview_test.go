@@ -84,7 +84,10 @@ func demoPDF(t *testing.T) []byte {
 // status page shows the tools and the counts to staff and refuses others.
 func TestE2EPreview(t *testing.T) {
 	needPreviewTools(t)
-	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true"}, func(t *testing.T, srv *testServer) {
+	// A page cache that keeps pages an hour: the visitor below first gets
+	// the material page before its images exist, and sees them only
+	// because drawing them makes the cache forget that page.
+	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true", "SMARTUSTAZ_PAGE_CACHE_TTL=1h"}, func(t *testing.T, srv *testServer) {
 		admin, _ := setupAdmin(t, srv)
 		teacher := signup(t, srv, newPerson("pages"))
 		r := teacher.postMultipart("/materials/new", materialForm("Момышұлы: беттері бар жоспар"),
@@ -200,7 +203,21 @@ func TestE2EPreview(t *testing.T) {
 // page images, and the status page says what is missing.
 func TestE2EPreviewWithoutTools(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true"}, func(t *testing.T, srv *testServer) {
+	previewsOff(t, nil)
+}
+
+// --page-images=false on a server that has the tools: the same as
+// without them, and serve says so when it starts.
+func TestE2EPreviewTurnedOff(t *testing.T) {
+	needPreviewTools(t)
+	previewsOff(t, []string{"SMARTUSTAZ_PAGE_IMAGES=false"})
+}
+
+func previewsOff(t *testing.T, env []string) {
+	eachEngineWith(t, append([]string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true"}, env...), func(t *testing.T, srv *testServer) {
+		if len(env) > 0 && !strings.Contains(srv.Output(), "page images turned off") {
+			t.Errorf("serve does not say page images are off:\n%s", srv.Output())
+		}
 		admin, _ := setupAdmin(t, srv)
 		teacher := signup(t, srv, newPerson("nopages"))
 		r := teacher.postMultipart("/materials/new", materialForm("Момышұлы: мәтіні ғана"),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os/exec"
 
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -13,10 +14,17 @@ import (
 // newPreviews makes the page image service of serve (internal/preview)
 // and says on start which optional tools it found, so an operator sees
 // at once why material pages have no page images.
-func newPreviews(d *db.DB, store blob.Store, log *slog.Logger, stdout io.Writer) *preview.Service {
-	pv := preview.New(d, store, preview.Options{Log: log})
+func newPreviews(d *db.DB, store blob.Store, log *slog.Logger, stdout io.Writer, enabled bool, drawn func(materialID int64)) *preview.Service {
+	o := preview.Options{Log: log, Drawn: drawn}
+	if !enabled {
+		// Off: the service behaves as on a server without the tools.
+		o.LookPath = func(string) (string, error) { return "", exec.ErrNotFound }
+	}
+	pv := preview.New(d, store, o)
 	t := pv.Tools()
 	switch {
+	case !enabled:
+		fmt.Fprintln(stdout, "smartustaz: page images turned off (--page-images=false): material pages show the text preview")
 	case t.LibreOffice.Installed() && t.Poppler.Installed():
 		fmt.Fprintf(stdout, "smartustaz: page images with %s and %s\n", t.LibreOffice.Path, t.Poppler.Path)
 	case t.Poppler.Installed():

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,7 +52,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// Page images are made in the background (previews.go), stopped
 	// before the database closes.
-	pv := newPreviews(a.db, store, log, stdout)
+	// A material page kept for readers who are not signed in is forgotten
+	// when its images are drawn; the site is made after the worker, hence
+	// the pointer.
+	var site atomic.Pointer[web.Server]
+	pv := newPreviews(a.db, store, log, stdout, c.PageImages, func(id int64) {
+		if s := site.Load(); s != nil {
+			s.MaterialChanged(id)
+		}
+	})
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
@@ -81,6 +90,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	site.Store(srv)
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

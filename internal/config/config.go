@@ -41,6 +41,9 @@ type Config struct {
 	PageCacheMB int
 	// PageCacheTTL is how long a kept public page is served.
 	PageCacheTTL time.Duration
+	// PageImages: draw page images of material files with LibreOffice
+	// and poppler when they are installed (false: text previews only).
+	PageImages bool
 }
 
 // FlagSet builds the common flags of a subcommand over c, with defaults
@@ -67,6 +70,7 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	fs.BoolVar(&c.PublishImmediately, "publish-immediately", env("SMARTUSTAZ_PUBLISH_IMMEDIATELY", "") == "true", "publish new materials without waiting for a moderator [SMARTUSTAZ_PUBLISH_IMMEDIATELY]")
 	fs.IntVar(&c.PageCacheMB, "page-cache-mb", envInt(getenv, "SMARTUSTAZ_PAGE_CACHE_MB", 64), "memory for public pages kept for readers who are not signed in, in MB; 0 = off [SMARTUSTAZ_PAGE_CACHE_MB]")
 	fs.DurationVar(&c.PageCacheTTL, "page-cache-ttl", envDuration(getenv, "SMARTUSTAZ_PAGE_CACHE_TTL", 30*time.Second), "how long a kept public page is served; changes made through this server show at once, others within this [SMARTUSTAZ_PAGE_CACHE_TTL]")
+	fs.BoolVar(&c.PageImages, "page-images", env("SMARTUSTAZ_PAGE_IMAGES", "true") != "false", "draw page images of material files with LibreOffice and poppler when installed; false = text previews only, as without the tools [SMARTUSTAZ_PAGE_IMAGES]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish at shutdown")
 	return fs
 }

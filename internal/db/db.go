@@ -305,3 +305,20 @@ func IsUniqueViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
+
+// AfterBulkLoad readies the database for reading after many rows were
+// written at once (smartustaz demo). On PostgreSQL it vacuums and
+// analyses: a fresh table's visibility map is empty, so every index-only
+// scan (the catalog's plans) would still read the table's pages, and the
+// planner would guess without statistics; autovacuum gets there too, but
+// minutes or hours later. SQLite needs nothing: its plans here are fixed
+// by the queries (INDEXED BY, the guards in library), not by statistics.
+func (d *DB) AfterBulkLoad(ctx context.Context) error {
+	if d.engine != Postgres {
+		return nil
+	}
+	if _, err := d.write.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
+		return fmt.Errorf("db: vacuum after bulk load: %w", err)
+	}
+	return nil
+}

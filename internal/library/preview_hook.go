@@ -26,7 +26,7 @@ var _ preview.Catalog = (*Service)(nil)
 func (s *Service) PublishedFiles(ctx context.Context, materialID int64) ([]preview.File, error) {
 	// "|| ''": newest files first by their key, each material looked up by
 	// its key; on status's indexes SQLite walked every published material.
-	return s.previewFiles(ctx, `SELECT f.id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
+	return s.previewFiles(ctx, `SELECT f.id, f.material_id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
 		WHERE m.id = ? AND m.status = ? ORDER BY f.position`, materialID, string(StatusPublished))
 }
 
@@ -40,7 +40,7 @@ func (s *Service) RecentFiles(ctx context.Context, before int64, limit int) ([]p
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	return s.previewFiles(ctx, `SELECT f.id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
+	return s.previewFiles(ctx, `SELECT f.id, f.material_id, f.sha256, f.kind, f.size FROM material_files f JOIN materials m ON m.id = f.material_id
 		WHERE f.id < ? AND m.status || '' = ? ORDER BY f.id DESC LIMIT ?`, before, string(StatusPublished), limit)
 }
 
@@ -53,7 +53,7 @@ func (s *Service) previewFiles(ctx context.Context, q string, args ...any) ([]pr
 	var out []preview.File
 	for rows.Next() {
 		var f preview.File
-		if err := rows.Scan(&f.ID, &f.SHA256, &f.Kind, &f.Size); err != nil {
+		if err := rows.Scan(&f.ID, &f.MaterialID, &f.SHA256, &f.Kind, &f.Size); err != nil {
 			return nil, wrap("preview files", err)
 		}
 		out = append(out, f)

@@ -42,10 +42,11 @@ import (
 // File is a material file as the library stores it: its id, the SHA-256
 // it is stored under, its kind as internal/extract sniffed it, its size.
 type File struct {
-	ID     int64
-	SHA256 string
-	Kind   string
-	Size   int64
+	ID         int64
+	MaterialID int64 // the material it belongs to (0 when not known)
+	SHA256     string
+	Kind       string
+	Size       int64
 }
 
 // Catalog is what the worker asks the library (library.Service answers).
@@ -87,6 +88,11 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock.
 	Now func() time.Time
+	// Drawn is told the material whose file just got page images (drawn,
+	// or copied from a file of the same content), so a cache of the
+	// material's page can forget it: the web server's page cache keeps
+	// material pages for readers who are not signed in.
+	Drawn func(materialID int64)
 }
 
 // Defaults.
@@ -323,6 +329,9 @@ func (s *Service) Make(ctx context.Context, f File) error {
 		return err
 	}
 	if ok, err := s.reuse(ctx, f); err != nil || ok {
+		if ok {
+			s.drawn(f)
+		}
 		return err
 	}
 	pages, err := s.render(ctx, f)
@@ -337,7 +346,17 @@ func (s *Service) Make(ctx context.Context, f File) error {
 	case err != nil:
 		return fmt.Errorf("preview: %w", err)
 	}
-	return s.record(ctx, f, pages, "")
+	if err := s.record(ctx, f, pages, ""); err != nil {
+		return err
+	}
+	s.drawn(f)
+	return nil
+}
+
+func (s *Service) drawn(f File) {
+	if s.o.Drawn != nil && f.MaterialID != 0 {
+		s.o.Drawn(f.MaterialID)
+	}
 }
 
 // failure is a file the tools could not convert: recorded, and not

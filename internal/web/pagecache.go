@@ -33,7 +33,7 @@ import (
 // public page shows (a material published, approved, taken down, a
 // profile made public or private, an account deleted), so it empties the
 // cache when it ends; so does a page image drawn in the background
-// (Server.PagesChanged). What changes without a request here — counters
+// (Server.MaterialChanged). What changes without a request here — counters
 // of views and downloads, another process or instance writing the same
 // database — shows within the TTL. A takedown on one instance of a
 // multi-instance site reaches the others' caches within the TTL, well
@@ -47,6 +47,13 @@ type pageCache struct {
 	used int64
 	lru  *list.List // of *cachedPage, most recently used first
 	m    map[string]*list.Element
+	// byView finds the kept pages of a material (in every language), to
+	// forget them when only that material's page changed.
+	byView map[int64][]*list.Element
+	// seq counts forgetMaterial calls; forgot holds each material's last,
+	// so a page whose rendering began before it is not kept.
+	seq    uint64
+	forgot map[int64]uint64
 
 	fill   singleflight.Group
 	result *prometheus.CounterVec
@@ -56,6 +63,7 @@ type pageCache struct {
 type cachedPage struct {
 	key     string
 	gen     uint64
+	seq     uint64 // pageCache.seq when its rendering began
 	expires time.Time
 	ctype   string
 	body    []byte
@@ -69,7 +77,7 @@ type cachedPage struct {
 func (e *cachedPage) size() int64 { return int64(len(e.body)+len(e.gz)+len(e.key)) + 200 }
 
 func newPageCache(ttl time.Duration, budget int64, reg *prometheus.Registry) *pageCache {
-	c := &pageCache{ttl: ttl, budget: budget, lru: list.New(), m: map[string]*list.Element{},
+	c := &pageCache{ttl: ttl, budget: budget, lru: list.New(), m: map[string]*list.Element{}, byView: map[int64][]*list.Element{}, forgot: map[int64]uint64{},
 		result: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "smartustaz_page_cache_total", Help: "Public pages asked of the page cache, by result (hit, miss, bypass).",
 		}, []string{"result"})}
@@ -96,10 +104,10 @@ func (c *pageCache) get(key string, now time.Time) *cachedPage {
 
 // generation is read before a page is rendered: an entry made from data
 // read before a change must not outlive the change.
-func (c *pageCache) generation() uint64 {
+func (c *pageCache) generation() (gen, seq uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gen
+	return c.gen, c.seq
 }
 
 // put stores e unless the cache was emptied while e was being rendered.
@@ -109,13 +117,17 @@ func (c *pageCache) put(e *cachedPage) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.gen != c.gen {
+	if e.gen != c.gen || e.view != 0 && c.forgot[e.view] > e.seq {
 		return
 	}
 	if el, ok := c.m[e.key]; ok {
 		c.remove(el)
 	}
-	c.m[e.key] = c.lru.PushFront(e)
+	el := c.lru.PushFront(e)
+	c.m[e.key] = el
+	if e.view != 0 {
+		c.byView[e.view] = append(c.byView[e.view], el)
+	}
 	c.used += e.size()
 	for c.used > c.budget {
 		c.remove(c.lru.Back())
@@ -127,14 +139,52 @@ func (c *pageCache) remove(el *list.Element) {
 	c.lru.Remove(el)
 	delete(c.m, e.key)
 	c.used -= e.size()
+	if e.view != 0 {
+		els := c.byView[e.view]
+		for i, x := range els {
+			if x == el {
+				els = append(els[:i], els[i+1:]...)
+				break
+			}
+		}
+		if len(els) == 0 {
+			delete(c.byView, e.view)
+		} else {
+			c.byView[e.view] = els
+		}
+	}
+}
+
+// forgetMaterial drops the kept pages of one material, and keeps out
+// those whose rendering began before now.
+func (c *pageCache) forgetMaterial(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	c.forgot[id] = c.seq
+	if len(c.forgot) > 100000 {
+		// A pass over a big library: forget all instead of remembering
+		// each material.
+		c.clearLocked()
+		return
+	}
+	for _, el := range append([]*list.Element(nil), c.byView[id]...) {
+		c.remove(el)
+	}
 }
 
 // clear forgets every page, including those being rendered now.
 func (c *pageCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.clearLocked()
+}
+
+func (c *pageCache) clearLocked() {
 	c.gen++
+	c.forgot = map[int64]uint64{}
 	c.m = map[string]*list.Element{}
+	c.byView = map[int64][]*list.Element{}
 	c.lru.Init()
 	c.used = 0
 }
@@ -185,7 +235,7 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 		// the first reader's request renders it for all.
 		var first *recorder
 		v, _, shared := c.fill.Do(key, func() (any, error) {
-			gen := c.generation()
+			gen, seq := c.generation()
 			note := &pageNote{}
 			rec := newRecorder()
 			// The page is kept plain and gzipped once here, so the
@@ -197,6 +247,7 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 			first = rec
 			e := rec.entry(key, gen, time.Now().Add(c.ttl), note)
 			if e != nil {
+				e.seq = seq
 				c.put(e)
 			}
 			return e, nil
@@ -404,6 +455,14 @@ func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, b
 func (s *Server) PagesChanged() {
 	if s.pages != nil {
 		s.pages.clear()
+	}
+}
+
+// MaterialChanged forgets the kept pages of one material: its page
+// images were drawn in the background (preview.Options.Drawn).
+func (s *Server) MaterialChanged(id int64) {
+	if s.pages != nil {
+		s.pages.forgetMaterial(id)
 	}
 }
 
