@@ -29,10 +29,10 @@ import (
 // staff controls, their own pending material) is never stored, and never
 // served from here.
 //
-// Freshness: any request that is not GET or HEAD may have changed what a
-// public page shows (a material published, approved, taken down, a
-// profile made public or private, an account deleted), so it empties the
-// cache when it ends; so does a page image drawn in the background
+// Freshness: any request by a signed-in user that is not GET or HEAD may
+// have changed what a public page shows (a material published, approved,
+// taken down, a profile made public or private, an account deleted), so
+// it empties the cache when it ends (invalidatePages); so does a page image drawn in the background
 // (Server.MaterialChanged). What changes without a request here — counters
 // of views and downloads, another process or instance writing the same
 // database — shows within the TTL. A takedown on one instance of a
@@ -466,13 +466,18 @@ func (s *Server) MaterialChanged(id int64) {
 	}
 }
 
-// invalidatePages empties the page cache after every request that may
-// have written (anything but GET and HEAD), whatever its outcome: a
-// failed request may still have changed something, and emptying is cheap.
+// invalidatePages empties the page cache after every request by a
+// signed-in user that may have written (anything but GET and HEAD),
+// whatever its outcome: a failed request may still have changed
+// something. Only signed-in users change what public pages show (they
+// publish, moderate, edit profiles and the taxonomy, delete accounts);
+// what visitors send — sign-in, registration, reports, certificate name
+// checks — does not, and leaving them out keeps a stream of failed
+// sign-ins from emptying the cache for everyone.
 func (s *Server) invalidatePages(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && info(r).User != nil {
 			s.PagesChanged()
 		}
 	})
