@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -43,6 +44,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -138,6 +140,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	// The server's metrics (a listener of their own) say how many pages
+	// the page cache answered: the figures mean little without it.
+	metricsAddr := os.Getenv("SMARTUSTAZ_METRICS_ADDR")
+	if metricsAddr == "" {
+		if metricsAddr, err = freeAddr(); err != nil {
+			return err
+		}
+		env = append(env, "SMARTUSTAZ_METRICS_ADDR="+metricsAddr)
+	}
 	base, stopServer, err := startServer(ctx, o.bin, env, stderr)
 	if err != nil {
 		return err
@@ -154,13 +165,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cat.size = "the folder " + o.data
 		}
 		fmt.Fprintf(stderr, "load: %d clients for %s (at most %d requests) against %s\n", o.clients, o.duration, o.maxRequests, base)
+		before := cacheCounts(metricsAddr)
 		res := driveCatalog(ctx, base, o, cat)
+		after := cacheCounts(metricsAddr)
 		offered := "as fast as answered"
 		if o.rate > 0 {
 			offered = fmt.Sprintf("offering %g requests/s", o.rate)
 		}
 		reportKinds(stdout, fmt.Sprintf("load: %s, catalog of %s, %d clients %s, ran %s", engineOf(o), cat.size, o.clients, offered, res.elapsed.Round(time.Millisecond)),
 			res, []string{"catalog", "deep", "search", "material"})
+		hit, miss, bypass := after[0]-before[0], after[1]-before[1], after[2]-before[2]
+		if total := hit + miss + bypass; total > 0 {
+			fmt.Fprintf(stdout, "page cache: %d hits, %d misses, %d bypassed (%.0f%% of pages from the cache)\n", hit, miss, bypass, 100*float64(hit)/float64(total))
+		} else {
+			fmt.Fprintln(stdout, "page cache: off (no pages asked of it)")
+		}
 		return nil
 	}
 	fmt.Fprintf(stderr, "load: %d clients for %s (at most %d requests) against %s\n", o.clients, o.duration, o.maxRequests, base)
@@ -370,4 +389,44 @@ func pct(sorted []time.Duration, p int) string {
 	i := (len(sorted)*p + 99) / 100
 	i = min(max(i, 1), len(sorted)) - 1
 	return sorted[i].Round(10 * time.Microsecond).String()
+}
+
+// freeAddr is a loopback address with a port nothing listens on now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// cacheCounts reads the page cache's hits, misses and bypasses from the
+// server's metrics (zeros when they cannot be read).
+func cacheCounts(addr string) [3]int64 {
+	var out [3]int64
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return out
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "smartustaz_page_cache_total{") {
+			continue
+		}
+		fields := strings.Fields(line)
+		v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
+		if err != nil {
+			continue
+		}
+		for i, r := range []string{`"hit"`, `"miss"`, `"bypass"`} {
+			if strings.Contains(line, r) {
+				out[i] = int64(v)
+			}
+		}
+	}
+	return out
 }
