@@ -114,7 +114,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
 	}
+	// Every reader stays open: database/sql keeps only 2 idle connections
+	// by default, so under load the other six were closed as soon as they
+	// were returned and opened again for the next query — with their page
+	// cache, memory map and prepared statements lost each time.
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxIdleTime(0)
 	os.Chmod(path, 0o600)
 	return &DB{engine: SQLite, write: w, read: r, stmts: newStmtCache(r), Path: path}, nil
 }
@@ -132,8 +138,11 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		cfg.RuntimeParams["jit"] = "off"
 	}
 	p := stdlib.OpenDB(*cfg)
+	// As many idle as open: a connection closed because it was the 17th
+	// idle one had to be opened again a moment later (a new server
+	// process on PostgreSQL's side).
 	p.SetMaxOpenConns(32)
-	p.SetMaxIdleConns(16)
+	p.SetMaxIdleConns(32)
 	p.SetConnMaxLifetime(30 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -322,3 +331,7 @@ func (d *DB) AfterBulkLoad(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ReadStats are the reading pool's figures (open, idle, waits, closed for
+// being idle too long or too many) for metrics and tests.
+func (d *DB) ReadStats() sql.DBStats { return d.read.Stats() }

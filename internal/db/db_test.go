@@ -182,3 +182,34 @@ func TestQueriesSeeWritesAndOutgrowTheCache(t *testing.T) {
 		}
 	})
 }
+
+// Connections used at once stay open for the next queries: a pool that
+// closed its idle connections beyond two made every busy moment reopen
+// them (on SQLite with their page cache and prepared statements, on
+// PostgreSQL a new server process each).
+func TestReadersStayOpen(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		n := 8 // every SQLite reader; on PostgreSQL more than the 16 once kept
+		if d.Engine() == db.Postgres {
+			n = 20
+		}
+		for round := range 3 {
+			var open []interface{ Close() error }
+			for i := range n {
+				rows, err := d.Query(ctx, fmt.Sprintf(`SELECT %d`, i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				open = append(open, rows) // held: the next query needs another connection
+			}
+			for _, r := range open {
+				r.Close()
+			}
+			st := d.ReadStats()
+			if st.Idle < n || st.MaxIdleClosed != 0 {
+				t.Fatalf("round %d: %d idle after %d used at once, %d closed for being idle; want all kept", round, st.Idle, n, st.MaxIdleClosed)
+			}
+		}
+	})
+}
