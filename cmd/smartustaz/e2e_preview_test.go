@@ -203,21 +203,7 @@ func TestE2EPreview(t *testing.T) {
 // page images, and the status page says what is missing.
 func TestE2EPreviewWithoutTools(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	previewsOff(t, nil)
-}
-
-// --page-images=false on a server that has the tools: the same as
-// without them, and serve says so when it starts.
-func TestE2EPreviewTurnedOff(t *testing.T) {
-	needPreviewTools(t)
-	previewsOff(t, []string{"SMARTUSTAZ_PAGE_IMAGES=false"})
-}
-
-func previewsOff(t *testing.T, env []string) {
-	eachEngineWith(t, append([]string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true"}, env...), func(t *testing.T, srv *testServer) {
-		if len(env) > 0 && !strings.Contains(srv.Output(), "page images turned off") {
-			t.Errorf("serve does not say page images are off:\n%s", srv.Output())
-		}
+	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true"}, func(t *testing.T, srv *testServer) {
 		admin, _ := setupAdmin(t, srv)
 		teacher := signup(t, srv, newPerson("nopages"))
 		r := teacher.postMultipart("/materials/new", materialForm("Момышұлы: мәтіні ғана"),
@@ -260,6 +246,37 @@ func previewsOff(t *testing.T, env []string) {
 			}
 		}
 		wantText(t, "what the site does without them", st, i18n.T(i18n.KK, "preview.status.does.none"))
+	})
+}
+
+// --page-images=false on a server that has the tools: serve says so, no
+// worker runs (nothing is drawn, not even pictures as their own page),
+// the material page shows the text preview, and the status page says
+// what the site does without images.
+func TestE2EPreviewTurnedOff(t *testing.T) {
+	needPreviewTools(t)
+	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true", "SMARTUSTAZ_PAGE_IMAGES=false"}, func(t *testing.T, srv *testServer) {
+		if !strings.Contains(srv.Output(), "page images turned off") {
+			t.Errorf("serve does not say page images are off:\n%s", srv.Output())
+		}
+		admin, _ := setupAdmin(t, srv)
+		teacher := signup(t, srv, newPerson("offpages"))
+		r := teacher.postMultipart("/materials/new", materialForm("Момышұлы: суретсіз"),
+			upload{"жоспар.docx", sample(t, "sample.docx")}, upload{"сурет.png", sample(t, "sample.png")})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("publish: status %d, errors %s", r.Status, pageErrors(r))
+		}
+		path := materialPathRe.FindString(r.Location())
+		page := newClient(t, srv).get(path)
+		wantStatus(t, "material page", page, http.StatusOK)
+		wantText(t, "text preview", page, "Ұстаз шәкірттеріне")
+		if imgs := pageImages(page.Body); len(imgs) != 0 {
+			t.Errorf("page images with page images off: %+v", imgs)
+		}
+		if n := count(t, openDB(t, srv), `SELECT COUNT(*) FROM material_previews`); n != 0 {
+			t.Errorf("%d preview rows with page images off", n)
+		}
+		wantText(t, "what the site does without them", admin.get("/admin/status"), i18n.T(i18n.KK, "preview.status.does.none"))
 	})
 }
 

@@ -17,7 +17,8 @@ import (
 func newPreviews(d *db.DB, store blob.Store, log *slog.Logger, stdout io.Writer, enabled bool, drawn func(materialID int64)) *preview.Service {
 	o := preview.Options{Log: log, Drawn: drawn}
 	if !enabled {
-		// Off: the service behaves as on a server without the tools.
+		// Off: the service behaves as on a server without the tools, and
+		// serve does not start its worker.
 		o.LookPath = func(string) (string, error) { return "", exec.ErrNotFound }
 	}
 	pv := preview.New(d, store, o)

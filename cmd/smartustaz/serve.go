@@ -74,8 +74,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {
 		log.Warn("search terms are from another version of the analysis: run smartustaz reindex", "stored", stored, "current", search.AnalysisVersion)
 	}
-	pv.Start(ctx, lib)
-	defer pv.Stop()
+	// Turned off, the worker does not run at all: no conversions, and no
+	// catch-up walking every file of a big library.
+	if c.PageImages {
+		pv.Start(ctx, lib)
+		defer pv.Stop()
+	}
 	// Page views are written once a second (library/views.go); the last
 	// second's are written at shutdown.
 	defer lib.StartViewCounter(ctx, time.Second)()

@@ -228,6 +228,9 @@ func (s *Service) Stop() {
 // Enqueue asks for the images of a material's files; it never blocks.
 // The library calls it when a material enters the catalog.
 func (s *Service) Enqueue(materialID int64) {
+	if !s.started.Load() {
+		return // no worker (page images turned off): nothing would take it
+	}
 	select {
 	case s.queue <- job{material: materialID}:
 	default:
