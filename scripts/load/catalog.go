@@ -298,7 +298,13 @@ func driveCatalog(ctx context.Context, base string, o options, c *catalogInfo) *
 				if ctx.Err() != nil && !ok {
 					return // cut off by the deadline: not a failure of the site
 				}
-				res.add(kind, time.Since(t0), ok)
+				d := time.Since(t0)
+				res.add(kind, d, ok)
+				if o.slow > 0 {
+					res.mu.Lock()
+					res.slowest = append(res.slowest, slowReq{d, kind, u})
+					res.mu.Unlock()
+				}
 			}
 		})
 	}

@@ -28,6 +28,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -74,6 +75,7 @@ type options struct {
 	data          string
 	password      string
 	rate          float64
+	slow          int
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -87,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.users, "users", 1000, "demo teachers to create before the run")
 	fs.IntVar(&o.clients, "clients", 32, "concurrent clients")
 	fs.Float64Var(&o.rate, "rate", 0, "catalog scenario: requests per second offered by all clients together, each client sending on a fixed schedule (latency counts from the scheduled time, so a late server is not hidden); 0 = each client sends its next request as soon as the last is answered (saturation)")
+	fs.IntVar(&o.slow, "slow", 0, "catalog scenario: also list the N slowest requests with their addresses, to find the pages that make the tail")
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long to send requests")
 	fs.IntVar(&o.maxRequests, "max-requests", 50000, "stop after this many requests even if time is left")
 	fs.IntVar(&o.pagesPerLogin, "pages-per-login", 5, "account page loads by each signed-in client before it signs in as another teacher")
@@ -174,6 +177,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		reportKinds(stdout, fmt.Sprintf("load: %s, catalog of %s, %d clients %s, ran %s", engineOf(o), cat.size, o.clients, offered, res.elapsed.Round(time.Millisecond)),
 			res, []string{"catalog", "deep", "search", "material"})
+		if o.slow > 0 {
+			res.mu.Lock()
+			slices.SortFunc(res.slowest, func(a, b slowReq) int { return cmp.Compare(b.d, a.d) })
+			for _, x := range res.slowest[:min(o.slow, len(res.slowest))] {
+				fmt.Fprintf(stdout, "slow: %10s %-8s %s\n", x.d.Round(10*time.Microsecond), x.kind, x.url)
+			}
+			res.mu.Unlock()
+		}
 		hit, miss, bypass := after[0]-before[0], after[1]-before[1], after[2]-before[2]
 		if total := hit + miss + bypass; total > 0 {
 			fmt.Fprintf(stdout, "page cache: %d hits, %d misses, %d bypassed (%.0f%% of pages from the cache)\n", hit, miss, bypass, 100*float64(hit)/float64(total))
@@ -256,6 +267,13 @@ type results struct {
 	lat     map[string][]time.Duration
 	fails   map[string]int
 	elapsed time.Duration
+	slowest []slowReq // with -slow: every request, to list the slowest
+}
+
+// slowReq is one request of the catalog scenario, for -slow.
+type slowReq struct {
+	d         time.Duration
+	kind, url string
 }
 
 func (r *results) add(kind string, d time.Duration, ok bool) {
