@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,6 +117,23 @@ func TestE2EPageCache(t *testing.T) {
 			if got := c.get(u); !strings.Contains(got.Text(), "<title>"+i18n.T(l, "library.page.catalog")) {
 				t.Errorf("Accept-Language %s: the catalog is not in %s", l, l)
 			}
+		}
+
+		// A profile made private is gone from the kept author page at once.
+		author := regexp.MustCompile(`href="(/authors/\d+)"`).FindStringSubmatch(first.Body)
+		if author == nil {
+			t.Fatalf("the material page does not link its author")
+		}
+		const shown = "Кэш Мұғалімі"
+		wantStatus(t, "make the name public", teacher.post("/account/public", url.Values{"show_display_name": {"yes"}, "display_name": {shown}}), http.StatusSeeOther)
+		for i := range 2 {
+			if a := visitor.get(author[1]); !strings.Contains(a.Text(), shown) || (i == 1 && a.Header.Get("ETag") == "") {
+				t.Fatalf("visit %d of the author page: name shown %v, ETag %q", i+1, strings.Contains(a.Text(), shown), a.Header.Get("ETag"))
+			}
+		}
+		wantStatus(t, "hide the profile", teacher.post("/account/public", url.Values{"hide_all": {"yes"}}), http.StatusSeeOther)
+		if a := visitor.get(author[1]); strings.Contains(a.Text(), shown) {
+			t.Errorf("the author page still shows a name its author made private")
 		}
 
 		// A take-down empties the kept pages: gone at once.
