@@ -119,10 +119,7 @@ func searchers(d *db.DB) map[string]library.Searcher {
 // plans (a small library would otherwise take only the first).
 func indexes(d *db.DB) map[string]library.Searcher {
 	s := map[string]library.Searcher{"Index": index.New(d)}
-	plans := []string{"join", "scan"}
-	if d.Engine() == db.SQLite {
-		plans = append(plans, "in")
-	}
+	plans := []string{"join", "in", "scan"}
 	for _, p := range plans {
 		s["Index-"+p] = index.WithPlan(d, p)
 	}
