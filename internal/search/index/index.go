@@ -27,6 +27,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -39,13 +41,16 @@ type Index struct {
 	// The plan bounds (see searchSQLite, searchPostgres); tests move them
 	// to run every plan on a small library.
 	joinMax, probeCap, pgFew, pgWalk int
+	pgDenseAt                        float64
+	statsMu                          sync.Mutex
+	stats                            *pgStats
 }
 
 var _ library.Searcher = (*Index)(nil)
 
 // New returns the index of d's engine.
 func New(d *db.DB) *Index {
-	return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgFew: pgFew, pgWalk: pgWalk}
+	return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgFew: pgFew, pgWalk: pgWalk, pgDenseAt: pgDense}
 }
 
 // ErrEngine is returned for an engine the index does not know.
@@ -217,29 +222,38 @@ func facetGroups(f library.Filter) [][]string {
 const (
 	pgFew  = 1000
 	pgWalk = 1000
+	// pgDense: a query expected to match at least this share of the
+	// candidates fills a page within pgWalk of them (21 in 1,000).
+	pgDense = 0.021
 )
 
-// searchPostgres picks its plan by asking the GIN index first, which
-// holds the filters as facet tokens (0007_search_facets.sql), for at most
-// pgFew+1 matching materials:
+// searchPostgres picks its first plan from what ANALYZE learned of the
+// GIN index's keys (pgStats): how often each of the commonest terms and
+// facet tokens occurs.
 //
-//   - pgFew or fewer: that is every match. They are looked up by key with
-//     the filters, the cursor and the status, and sorted: a few
-//     milliseconds for a rare word, and nothing wasted on walking
-//     materials that cannot match.
-//   - more: the words are common within the filters, so the sort's index
-//     is walked with the filters, at most pgWalk materials, testing each
-//     one's terms with strpos (cheaper per row than splitting them into
-//     an array); a common query fills its page within a few dozen rows,
-//     and a walk that ends before pgWalk has seen every candidate.
-//   - a walk that ran out of room with the page not full: the matches
-//     are between about one in a hundred and one in a thousand; they come
-//     from the GIN index in a materialised CTE, joined to the materials
-//     and sorted.
+//   - A query expected to be common within its filters («сабақ жоспары»
+//     is in 60 % of the demo materials) walks the sort's index with the
+//     filters, at most 4 × pgWalk materials, testing each one's terms with
+//     strpos (cheaper per row than splitting them into an array): it fills
+//     its page within a few dozen rows, and a walk that ends before pgWalk
+//     has seen every candidate. Asking the GIN index first would build a
+//     bitmap of every material holding the words: 300 ms at a million.
+//   - Any other query asks the GIN index, which holds the filters as facet
+//     tokens (0007_search_facets.sql), for at most pgFew+1 matches. pgFew
+//     or fewer is every match: they are looked up by key with the filters,
+//     the cursor and the status, and sorted — a few milliseconds for a
+//     rare word, where a walk would test a thousand materials in vain.
+//     More (the statistics were wrong, or missing on a new database) means
+//     the walk after all.
+//   - A walk that ran out of room with the page not full means matches
+//     between about one in a hundred and one in a thousand: they come from
+//     the GIN index in a materialised CTE, joined to the materials and
+//     sorted.
 //
 // Left to itself, PostgreSQL's planner walks the sort's index for any
 // term it believes common, and a text[]'s statistics believe an absent
-// word is: a whole-table walk, seconds at a million materials.
+// word is: a whole-table walk, seconds at a million materials. Here an
+// absent word counts as rarer than the rarest listed key.
 func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library.Filter, after library.Cursor, limit int) ([]int64, error) {
 	w, args := library.SearchConditions(f, after)
 	order := library.SearchOrder(f.Sort)
@@ -249,9 +263,10 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	// rare within the filters (at 100,000 materials, «сабақ жоспары» among
 	// Russian tests took 5.9 s) no longer fetch every material holding
 	// them.
+	keys := append(append([][]string{}, groups...), facetGroups(f)...)
 	var gin []string
 	var ginArgs []any
-	for _, g := range append(groups, facetGroups(f)...) {
+	for _, g := range keys {
 		marks := make([]string, len(g))
 		for i, t := range g {
 			marks[i] = "?"
@@ -261,21 +276,51 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	}
 	ginWhere := strings.Join(gin, " AND ")
 
-	few, err := x.ids(ctx, `SELECT s.material_id FROM material_search s WHERE `+ginWhere+` LIMIT ?`, append(append([]any{}, ginArgs...), x.pgFew+1)...)
-	if err != nil {
-		return nil, err
+	walked := false
+	if x.pgDensity(ctx, groups, f) >= x.pgDenseAt {
+		// Expected common: a longer walk, since a walk that falls short
+		// costs the CTE over every match (Абай, in 2 % of a million
+		// materials: 300 ms), while one that fills stops at its page.
+		ids, done, err := x.walkPostgres(ctx, groups, f, w, args, order, limit, x.pgWalk*4)
+		if err != nil || done {
+			return ids, err
+		}
+		walked = true
 	}
-	if len(few) == 0 {
-		return nil, nil
+	if !walked || x.pgFew > 0 {
+		few, err := x.ids(ctx, `SELECT s.material_id FROM material_search s WHERE `+ginWhere+` LIMIT ?`, append(append([]any{}, ginArgs...), x.pgFew+1)...)
+		if err != nil {
+			return nil, err
+		}
+		if len(few) == 0 {
+			return nil, nil
+		}
+		if len(few) <= x.pgFew {
+			return x.ids(ctx, `SELECT m.id FROM materials m WHERE m.id = ANY(?::bigint[]) AND `+w+order+` LIMIT ?`,
+				append(append([]any{pgInts(few)}, args...), limit)...)
+		}
 	}
-	if len(few) <= x.pgFew {
-		return x.ids(ctx, `SELECT m.id FROM materials m WHERE m.id = ANY(?::bigint[]) AND `+w+order+` LIMIT ?`,
-			append(append([]any{pgInts(few)}, args...), limit)...)
+	if !walked {
+		ids, done, err := x.walkPostgres(ctx, groups, f, w, args, order, limit, x.pgWalk)
+		if err != nil || done {
+			return ids, err
+		}
 	}
+	// LATERAL with OFFSET 0 (which keeps the planner from flattening it):
+	// one primary-key lookup per match; a join left to the planner merges
+	// with the whole primary key instead (a second at a million).
+	return x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginWhere+`)
+		SELECT m.id FROM hits h CROSS JOIN LATERAL (SELECT m.id, m.published_at, m.views, m.downloads FROM materials m
+			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(ginArgs, args...), limit)...)
+}
 
+// walkPostgres walks the sort's index with the filters, at most room
+// materials, testing each one's terms. done: the page is full, or the
+// walk saw every candidate.
+func (x *Index) walkPostgres(ctx context.Context, groups [][]string, f library.Filter, w string, args []any, order string, limit, room int) ([]int64, bool, error) {
 	col := "m." + library.SortColumn(f.Sort)
 	walk := `SELECT m.id, ` + col + ` AS v FROM materials m WHERE ` + w + order + ` LIMIT ?`
-	walkArgs := append(append([]any{}, args...), x.pgWalk)
+	walkArgs := append(append([]any{}, args...), room)
 	var conds []string
 	var condArgs []any
 	for _, g := range groups {
@@ -287,23 +332,86 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
 	}
 	ids, err := x.ids(ctx, `SELECT c.id FROM (`+walk+`) c JOIN material_search s ON s.material_id = c.id
-		WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.v DESC, c.id DESC LIMIT ?`, append(append(walkArgs, condArgs...), limit)...)
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.v DESC, c.id DESC LIMIT ?`, append(append(append([]any{}, walkArgs...), condArgs...), limit)...)
 	if err != nil || len(ids) == limit {
-		return ids, err
+		return ids, err == nil, err
 	}
-	var walked int
-	if err := x.d.QueryRow(ctx, `SELECT count(*) FROM (`+walk+`) c`, walkArgs...).Scan(&walked); err != nil {
-		return nil, fmt.Errorf("index: search: %w", err)
+	var n int
+	if err := x.d.QueryRow(ctx, `SELECT count(*) FROM (`+walk+`) c`, walkArgs...).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("index: search: %w", err)
 	}
-	if walked < x.pgWalk {
-		return ids, nil // every candidate was tested
+	return ids, n < room, nil
+}
+
+// pgStats is what ANALYZE learned of the GIN index's keys: the share of
+// materials holding each of the commonest terms and facet tokens.
+type pgStats struct {
+	at   time.Time
+	freq map[string]float64
+	// rarest is the share of the rarest listed key: a key not listed is
+	// rarer than that.
+	rarest float64
+}
+
+// pgStatsTTL: how long the statistics are kept; ANALYZE runs about as
+// often (autovacuum), and the figures move slowly.
+const pgStatsTTL = 10 * time.Minute
+
+// pgDensity estimates the share of the materials that pass f which also
+// match every group: the product of each group's share (the sum of its
+// alternatives'), the groups taken as independent. A key ANALYZE did not
+// list counts as half the rarest listed one; with no statistics (a new
+// database) every query counts as rare, which asks the index first.
+func (x *Index) pgDensity(ctx context.Context, groups [][]string, f library.Filter) float64 {
+	st := x.pgStatsNow(ctx)
+	if st == nil || len(st.freq) == 0 {
+		return 0
 	}
-	// LATERAL with OFFSET 0 (which keeps the planner from flattening it):
-	// one primary-key lookup per match; a join left to the planner merges
-	// with the whole primary key instead (a second at a million).
-	return x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginWhere+`)
-		SELECT m.id FROM hits h CROSS JOIN LATERAL (SELECT m.id, m.published_at, m.views, m.downloads FROM materials m
-			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(ginArgs, args...), limit)...)
+	d := 1.0
+	for _, g := range groups {
+		share := 0.0
+		for _, t := range g {
+			if v, ok := st.freq[t]; ok {
+				share += v
+			} else {
+				share += st.rarest / 2
+			}
+		}
+		d *= min(share, 1)
+	}
+	return d
+}
+
+func (x *Index) pgStatsNow(ctx context.Context) *pgStats {
+	x.statsMu.Lock()
+	defer x.statsMu.Unlock()
+	if x.stats != nil && time.Since(x.stats.at) < pgStatsTTL {
+		return x.stats
+	}
+	st := &pgStats{at: time.Now(), freq: map[string]float64{}}
+	// most_common_elem_freqs ends with three more numbers (the smallest and
+	// largest share and the share of empty arrays), which the unnest pairs
+	// with no key and the filter drops.
+	rows, err := x.d.Query(ctx, `SELECT u.e, u.f FROM pg_stats,
+		unnest(most_common_elems::text::text[], most_common_elem_freqs) AS u(e, f)
+		WHERE tablename = 'material_search_keys' AND u.e IS NOT NULL`)
+	if err != nil {
+		x.stats = st // tried: do not ask again on every search
+		return st
+	}
+	defer rows.Close()
+	st.rarest = 1
+	for rows.Next() {
+		var e string
+		var f float64
+		if err := rows.Scan(&e, &f); err != nil {
+			break
+		}
+		st.freq[e] = f
+		st.rarest = min(st.rarest, f)
+	}
+	x.stats = st
+	return st
 }
 
 // pgInts writes ids as a PostgreSQL array literal ('{1,2,3}'), one

@@ -120,6 +120,9 @@ func searchers(d *db.DB) map[string]library.Searcher {
 func indexes(d *db.DB) map[string]library.Searcher {
 	s := map[string]library.Searcher{"Index": index.New(d)}
 	plans := []string{"join", "in", "scan"}
+	if d.Engine() == db.Postgres {
+		plans = append(plans, "dense", "dense-all")
+	}
 	for _, p := range plans {
 		s["Index-"+p] = index.WithPlan(d, p)
 	}
@@ -466,5 +469,43 @@ func TestMigrationIndexesExistingRows(t *testing.T) {
 				t.Errorf("after the migration: %v", got)
 			}
 		})
+	}
+}
+
+// PostgreSQL's first plan follows ANALYZE: after it, a word most
+// materials hold is expected to be common (the walk first), a rare one
+// and an absent one rare (the index first); before it, everything counts
+// as rare.
+func TestPostgresDensityFromStatistics(t *testing.T) {
+	d := dbtest.Open(t, db.Postgres)
+	var ms []mat
+	for i := range 300 {
+		text := fmt.Sprintf("Олимпиада тапсырмасы %d", i)
+		if i%100 == 0 {
+			text += " фотосинтез"
+		}
+		ms = append(ms, mat{key: fmt.Sprint(i), text: text, subject: "mathematics", grade: "9", typ: "test", lang: "kk", pub: int64(i)})
+	}
+	put(t, d, ms...)
+	x := index.New(d)
+	common, rare, absent := search.QueryTerms("олимпиада"), search.QueryTerms("фотосинтез"), search.QueryTerms("ғарышкер")
+	if got := index.PGDensity(x, common, library.Filter{}); got != 0 {
+		t.Errorf("before ANALYZE: density %v, want 0 (rare: ask the index)", got)
+	}
+	if _, err := d.Exec(context.Background(), `ANALYZE material_search`); err != nil {
+		t.Fatal(err)
+	}
+	x = index.New(d) // the statistics are kept for minutes: a fresh index reads them
+	if got := index.PGDensity(x, common, library.Filter{}); got < 0.9 {
+		t.Errorf("a word every material holds: density %v, want ≥ 0.9", got)
+	}
+	if got := index.PGDensity(x, rare, library.Filter{}); got >= 0.021 {
+		t.Errorf("a word 1 in 100 hold: density %v, want under the walk's 0.021", got)
+	}
+	if got := index.PGDensity(x, absent, library.Filter{}); got >= 0.021 || got <= 0 {
+		t.Errorf("a word none holds: density %v, want small and above 0", got)
+	}
+	if got := index.PGDensity(x, append(common, rare...), library.Filter{}); got >= 0.021 {
+		t.Errorf("common and rare together: density %v, want rare", got)
 	}
 }
