@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/smartustaz/smartustaz/internal/db"
-	"github.com/smartustaz/smartustaz/internal/library"
 )
 
 // WithPlan returns an index that always takes one plan, so the tests run
@@ -34,8 +33,8 @@ func WithPlan(d *db.DB, plan string) *Index {
 	return x
 }
 
-// PGDensity is the share of the filtered materials the index expects q's
-// groups to match (PostgreSQL).
-func PGDensity(x *Index, groups [][]string, f library.Filter) float64 {
-	return x.pgDensity(context.Background(), groups, f)
+// PGDensity is the share of the materials the index expects groups to
+// match (PostgreSQL).
+func PGDensity(x *Index, groups [][]string) float64 {
+	return x.pgDensity(context.Background(), groups)
 }

@@ -277,7 +277,7 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	ginWhere := strings.Join(gin, " AND ")
 
 	walked := false
-	if x.pgDensity(ctx, groups, f) >= x.pgDenseAt {
+	if x.pgDensity(ctx, groups) >= x.pgDenseAt {
 		// Expected common: a longer walk, since a walk that falls short
 		// costs the CTE over every match (Абай, in 2 % of a million
 		// materials: 300 ms), while one that fills stops at its page.
@@ -357,12 +357,13 @@ type pgStats struct {
 // often (autovacuum), and the figures move slowly.
 const pgStatsTTL = 10 * time.Minute
 
-// pgDensity estimates the share of the materials that pass f which also
-// match every group: the product of each group's share (the sum of its
-// alternatives'), the groups taken as independent. A key ANALYZE did not
+// pgDensity estimates the share of the materials that match every group,
+// among those that pass the filters too (the walk only reads those): the
+// product of each group's share (the sum of its alternatives'), the
+// groups and the filters taken as independent. A key ANALYZE did not
 // list counts as half the rarest listed one; with no statistics (a new
 // database) every query counts as rare, which asks the index first.
-func (x *Index) pgDensity(ctx context.Context, groups [][]string, f library.Filter) float64 {
+func (x *Index) pgDensity(ctx context.Context, groups [][]string) float64 {
 	st := x.pgStatsNow(ctx)
 	if st == nil || len(st.freq) == 0 {
 		return 0

@@ -489,23 +489,23 @@ func TestPostgresDensityFromStatistics(t *testing.T) {
 	put(t, d, ms...)
 	x := index.New(d)
 	common, rare, absent := search.QueryTerms("олимпиада"), search.QueryTerms("фотосинтез"), search.QueryTerms("ғарышкер")
-	if got := index.PGDensity(x, common, library.Filter{}); got != 0 {
+	if got := index.PGDensity(x, common); got != 0 {
 		t.Errorf("before ANALYZE: density %v, want 0 (rare: ask the index)", got)
 	}
 	if _, err := d.Exec(context.Background(), `ANALYZE material_search`); err != nil {
 		t.Fatal(err)
 	}
 	x = index.New(d) // the statistics are kept for minutes: a fresh index reads them
-	if got := index.PGDensity(x, common, library.Filter{}); got < 0.9 {
+	if got := index.PGDensity(x, common); got < 0.9 {
 		t.Errorf("a word every material holds: density %v, want ≥ 0.9", got)
 	}
-	if got := index.PGDensity(x, rare, library.Filter{}); got >= 0.021 {
+	if got := index.PGDensity(x, rare); got >= 0.021 {
 		t.Errorf("a word 1 in 100 hold: density %v, want under the walk's 0.021", got)
 	}
-	if got := index.PGDensity(x, absent, library.Filter{}); got >= 0.021 || got <= 0 {
+	if got := index.PGDensity(x, absent); got >= 0.021 || got <= 0 {
 		t.Errorf("a word none holds: density %v, want small and above 0", got)
 	}
-	if got := index.PGDensity(x, append(common, rare...), library.Filter{}); got >= 0.021 {
+	if got := index.PGDensity(x, append(common, rare...)); got >= 0.021 {
 		t.Errorf("common and rare together: density %v, want rare", got)
 	}
 }
