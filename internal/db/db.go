@@ -137,6 +137,16 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if _, ok := cfg.RuntimeParams["jit"]; !ok {
 		cfg.RuntimeParams["jit"] = "off"
 	}
+	// The search ANDs the GIN index's bitmap of a word with other bitmaps
+	// (internal/search/index). At the default 4 MB a bitmap of more than
+	// about 80,000 rows turns lossy: whole pages instead of rows, each of
+	// whose rows is then read and its terms tested again (a common word at
+	// a million materials: 36 ms more). 16 MB keeps a bitmap of every row
+	// of material_search exact up to about two million materials. A DSN
+	// that names work_mem keeps its own.
+	if _, ok := cfg.RuntimeParams["work_mem"]; !ok {
+		cfg.RuntimeParams["work_mem"] = "16MB"
+	}
 	p := stdlib.OpenDB(*cfg)
 	// As many idle as open: a connection closed because it was the 17th
 	// idle one had to be opened again a moment later (a new server
@@ -186,6 +196,21 @@ func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 		return d.stmts.query(ctx, rebind(d.engine, q), args...)
 	}
 	return d.read.QueryContext(ctx, rebind(d.engine, q), args...)
+}
+
+// QueryPlanned runs a query on the reader pool, planned for these
+// arguments. pgx prepares and caches every statement, and after a
+// statement's fifth run PostgreSQL may keep one plan made for any
+// arguments: for a list of keys or a word whose frequency decides the plan
+// that generic plan can take seconds where the one made for the values
+// takes milliseconds. On PostgreSQL this sends an unnamed statement, which
+// is planned with its values each time; SQLite has no such choice, so it
+// is Query there.
+func (d *DB) QueryPlanned(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if d.engine == Postgres {
+		return d.read.QueryContext(ctx, rebind(d.engine, q), append([]any{pgx.QueryExecModeExec}, args...)...)
+	}
+	return d.Query(ctx, q, args...)
 }
 
 // QueryRow runs a one-row query on the reader pool.

@@ -116,12 +116,15 @@ func TestNewIDUnique(t *testing.T) {
 	}
 }
 
-// PostgreSQL connections run with JIT off unless the address asks for it
-// (internal/db openPostgres says why).
-func TestPostgresJITOff(t *testing.T) {
+// PostgreSQL connections run with JIT off and 16 MB of work_mem unless
+// the address asks otherwise (internal/db openPostgres says why).
+func TestPostgresSessionDefaults(t *testing.T) {
 	ctx := context.Background()
 	dsn := dbtest.DSN(t, db.Postgres)
-	for _, c := range []struct{ dsn, want string }{{dsn, "off"}, {dsn + "&jit=on", "on"}} {
+	for _, c := range []struct{ dsn, setting, want string }{
+		{dsn, "jit", "off"}, {dsn + "&jit=on", "jit", "on"},
+		{dsn, "work_mem", "16MB"}, {dsn + "&work_mem=8MB", "work_mem", "8MB"},
+	} {
 		if !strings.Contains(c.dsn, "?") {
 			c.dsn = strings.Replace(c.dsn, "&", "?", 1)
 		}
@@ -130,11 +133,41 @@ func TestPostgresJITOff(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got string
-		err = d.QueryRow(ctx, `SHOW jit`).Scan(&got)
+		err = d.QueryRow(ctx, `SHOW `+c.setting).Scan(&got)
 		d.Close()
 		if err != nil || got != c.want {
-			t.Errorf("jit = %q (%v), want %q", got, err, c.want)
+			t.Errorf("%s = %q (%v), want %q", c.setting, got, err, c.want)
 		}
+	}
+}
+
+// QueryPlanned gives the same rows as Query on both engines: on
+// PostgreSQL it only changes how the statement is sent.
+func TestQueryPlanned(t *testing.T) {
+	for _, e := range []db.Engine{db.SQLite, db.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			d := dbtest.Open(t, e)
+			ctx := context.Background()
+			q := `SELECT x FROM (SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3) t WHERE x >= ? ORDER BY x`
+			for i := range 7 { // past PostgreSQL's five custom plans of a prepared statement
+				rows, err := d.QueryPlanned(ctx, q, 2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []int
+				for rows.Next() {
+					var x int
+					if err := rows.Scan(&x); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, x)
+				}
+				rows.Close()
+				if len(got) != 2 || got[0] != 2 || got[1] != 3 {
+					t.Fatalf("run %d: got %v, want [2 3]", i, got)
+				}
+			}
+		})
 	}
 }
 

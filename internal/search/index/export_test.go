@@ -7,31 +7,47 @@ import (
 )
 
 // WithPlan returns an index that always takes one plan, so the tests run
-// each on a small library: "join" (SQLite: from FTS5 to the materials;
-// PostgreSQL: every match from the GIN index, looked up by key), "in"
-// (SQLite: the sort's index walked against the set of matches;
-// PostgreSQL: a walk of one material, then the GIN index in a CTE),
-// "scan" (SQLite: the sort's index walked, each material's terms tested;
-// PostgreSQL: the same, with room for every material), and on PostgreSQL
-// "dense" (a query taken for common: the walk first, of no material,
-// then the index) and "dense-all" (the walk first, with room for every
-// material).
+// each on a small library.
+//
+// SQLite: "join" (from FTS5 to the materials), "in" (the sort's index
+// walked against the set of matches), "scan" (the sort's index walked,
+// each material's terms tested).
+//
+// PostgreSQL: "join" (every match from the GIN index, looked up by key),
+// "in" (the matches a set in memory, the sort's index walked against it a
+// material at a time), "set-lookup" (the same, giving up after the first
+// material and looking the rest up by key), "chunks" (the sort's index
+// walked a material at a time, each probed against the GIN index),
+// "cte" (the chunks giving up after the first, the rest from every match
+// in a CTE), "dense" (taken for common: a walk testing terms, of no
+// material, then the rest as usual) and "dense-all" (the walk testing
+// terms, with room for every material).
 func WithPlan(d *db.DB, plan string) *Index {
 	x := New(d)
 	switch plan {
 	case "join":
 		x.joinMax, x.probeCap, x.pgFew, x.pgDenseAt = 1<<30, 1<<30+1, 1<<30, 2
 	case "in":
-		x.joinMax, x.probeCap, x.pgFew, x.pgWalk, x.pgDenseAt = 0, 1<<30, 0, 1, 2
+		x.joinMax, x.probeCap = 0, 1<<30
+		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgDenseAt = 0, 1<<30, 2, 1, 1<<30, 2
 	case "scan":
-		x.joinMax, x.probeCap, x.pgFew, x.pgWalk, x.pgDenseAt = 0, 1, 0, 1<<30, 2
+		x.joinMax, x.probeCap = 0, 1
+	case "set-lookup":
+		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgDenseAt = 0, 1<<30, 2, 1, 0, 2
+	case "chunks":
+		x.pgFew, x.pgSetAt, x.pgChunk, x.pgDenseAt = 0, -1, 1, 2
+	case "cte":
+		x.pgFew, x.pgSetAt, x.pgChunk, x.pgChunkRows, x.pgDenseAt = 0, -1, 1, 0, 2
 	case "dense":
-		x.pgDenseAt, x.pgWalk = -1, 0 // a walk of no material, then the index
+		x.pgDenseAt, x.pgWalkAt, x.pgWalk = -1, -1, 0
 	case "dense-all":
-		x.pgDenseAt, x.pgWalk = -1, 1<<30
+		x.pgDenseAt, x.pgWalkAt, x.pgWalk = -1, -1, 1<<30
 	}
 	return x
 }
+
+// PGDense is the density from which PostgreSQL walks first.
+const PGDense = pgDense
 
 // PGDensity is the share of the materials the index expects groups to
 // match (PostgreSQL).

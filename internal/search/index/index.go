@@ -25,6 +25,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,17 +42,19 @@ type Index struct {
 	d *db.DB
 	// The plan bounds (see searchSQLite, searchPostgres); tests move them
 	// to run every plan on a small library.
-	joinMax, probeCap, pgFew, pgWalk int
-	pgDenseAt                        float64
-	statsMu                          sync.Mutex
-	stats                            *pgStats
+	joinMax, probeCap                                     int
+	pgFew, pgSet, pgWalk, pgChunk, pgSetRows, pgChunkRows int
+	pgDenseAt, pgWalkAt, pgSetAt                          float64
+	statsMu                                               sync.Mutex
+	stats                                                 *pgStats
 }
 
 var _ library.Searcher = (*Index)(nil)
 
 // New returns the index of d's engine.
 func New(d *db.DB) *Index {
-	return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgFew: pgFew, pgWalk: pgWalk, pgDenseAt: pgDense}
+	return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgFew: pgFew, pgSet: pgSet, pgWalk: pgWalk,
+		pgChunk: pgChunk, pgSetRows: pgSetRows, pgChunkRows: pgChunkRows, pgDenseAt: pgDense, pgWalkAt: pgWalkShare, pgSetAt: pgSetShare}
 }
 
 // ErrEngine is returned for an engine the index does not know.
@@ -218,37 +222,71 @@ func facetGroups(f library.Filter) [][]string {
 	return out
 }
 
-// Bounds of the PostgreSQL plans (see searchPostgres).
+// Bounds of the PostgreSQL plans (see searchPostgres). The costs they
+// balance, measured at a million materials (docs/benchmarks.md): a match
+// read from the GIN index costs 4–5 µs (its row must be visited), a
+// material walked whose terms are tested costs about 20 µs (its row read
+// and decompressed), a material walked and probed against the index's
+// bitmap about 3 µs, a match looked up by key about 6 µs.
 const (
-	pgFew  = 1000
-	pgWalk = 1000
+	pgFew = 1000
+	pgSet = 2500
+	// pgSetShare: a query expected to match less than this share of the
+	// materials reads up to pgSet matches; above it the chunks cost less.
+	pgSetShare = 0.004
+	// pgWalk: the room of the walk that tests terms, about three times
+	// what a query at pgDense needs.
+	pgWalk = 1500
 	// pgDense: a query expected to match at least this share of the
-	// candidates fills a page within pgWalk of them (21 in 1,000).
-	pgDense = 0.021
+	// materials that pass its filters fills a page within a few hundred
+	// of them, which the walk that tests terms reads faster than the
+	// index can build a bitmap of every match.
+	pgDense = 0.05
+	// pgWalkShare: that walk only where at least this share of the
+	// materials pass the filters; below it the walk would read most of
+	// the sort's index to find its room of materials that pass.
+	pgWalkShare = 0.02
+	// pgChunk, pgChunkMax: the first chunk of the sort's index walked
+	// against a set or the index's bitmap, and the largest (each is
+	// twice the one before).
+	pgChunk    = 1024
+	pgChunkMax = 65536
+	// pgSetRows: the set plan walks at most this many materials for each
+	// match before it looks the matches up by key instead (a word found
+	// only in old materials, read newest first).
+	pgSetRows = 8
+	// pgChunkRows: the chunks stop after this many materials walked, and
+	// the rest of the page comes from every match in a CTE.
+	pgChunkRows = 200000
 )
 
-// searchPostgres picks its first plan from what ANALYZE learned of the
-// GIN index's keys (pgStats): how often each of the commonest terms and
-// facet tokens occurs.
+// searchPostgres picks its plan by how many materials match: ANALYZE's
+// statistics of the GIN index's keys (pgStats) estimate it, and the index
+// itself tells it exactly for rare words. Every step reads a bounded
+// number of rows, and a step that finds the estimate wrong hands over to
+// the next.
 //
-//   - A query expected to be common within its filters («сабақ жоспары»
-//     is in 60 % of the demo materials) walks the sort's index with the
-//     filters, at most 4 × pgWalk materials, testing each one's terms with
-//     strpos (cheaper per row than splitting them into an array): it fills
-//     its page within a few dozen rows, and a walk that ends before pgWalk
-//     has seen every candidate. Asking the GIN index first would build a
-//     bitmap of every material holding the words: 300 ms at a million.
-//   - Any other query asks the GIN index, which holds the filters as facet
-//     tokens (0007_search_facets.sql), for at most pgFew+1 matches. pgFew
-//     or fewer is every match: they are looked up by key with the filters,
-//     the cursor and the status, and sorted — a few milliseconds for a
-//     rare word, where a walk would test a thousand materials in vain.
-//     More (the statistics were wrong, or missing on a new database) means
-//     the walk after all.
-//   - A walk that ran out of room with the page not full means matches
-//     between about one in a hundred and one in a thousand: they come from
-//     the GIN index in a materialised CTE, joined to the materials and
-//     sorted.
+//  1. A query expected to be common within its filters («сабақ жоспары»
+//     is in 60 % of the demo materials), where the filters leave enough
+//     of the catalog, walks the sort's index with the filters, at most
+//     pgWalk materials, testing each one's terms with strpos: it fills
+//     its page within a few dozen rows. Any other way reads every match.
+//  2. The GIN index, which holds the filters as facet tokens
+//     (0007_search_facets.sql), is asked for at most pgFew+1 matches, or
+//     pgSet+1 where the statistics expect fewer than pgSetShare. None:
+//     nothing to fetch. pgFew or fewer: each is looked up by key with the
+//     filters, the cursor and the status, and sorted — a few ms. Up to
+//     pgSet: they are a set in memory, and the sort's index (which covers
+//     the filters: 0005_catalog.sql) is walked in chunks until a page of
+//     them is found, as SQLite's plan for that range does.
+//  3. More: the sort's index is walked in chunks, and the GIN index says
+//     which materials of each chunk match: PostgreSQL ANDs the bitmap of
+//     the chunk's keys with the index's bitmap of the query's words, and
+//     visits only the rows of matches.
+//  4. Chunks that walked pgChunkRows materials without filling the page
+//     (matches clustered far down the order) leave the rest to every
+//     match from the GIN index in a materialised CTE, joined to the
+//     materials and sorted.
 //
 // Left to itself, PostgreSQL's planner walks the sort's index for any
 // term it believes common, and a text[]'s statistics believe an absent
@@ -257,61 +295,187 @@ const (
 func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library.Filter, after library.Cursor, limit int) ([]int64, error) {
 	w, args := library.SearchConditions(f, after)
 	order := library.SearchOrder(f.Sort)
-
 	// The filters are groups of the index too, so the index hands out
 	// only the materials that pass them: words common on their own but
-	// rare within the filters (at 100,000 materials, «сабақ жоспары» among
-	// Russian tests took 5.9 s) no longer fetch every material holding
-	// them.
-	keys := append(append([][]string{}, groups...), facetGroups(f)...)
-	var gin []string
-	var ginArgs []any
-	for _, g := range keys {
-		marks := make([]string, len(g))
-		for i, t := range g {
-			marks[i] = "?"
-			ginArgs = append(ginArgs, t)
-		}
-		gin = append(gin, `(string_to_array(s.terms, ' ') || string_to_array(s.facets, ' ')) && ARRAY[`+strings.Join(marks, ",")+`]::text[]`)
-	}
-	ginWhere := strings.Join(gin, " AND ")
+	// rare within the filters (at 100,000 materials, «сабақ жоспары»
+	// among Russian tests took 5.9 s) no longer fetch every material
+	// holding them.
+	facets := facetGroups(f)
+	ginWhere, ginArgs := ginCond(append(append([][]string{}, groups...), facets...))
 
-	walked := false
-	if x.pgDensity(ctx, groups) >= x.pgDenseAt {
-		// Expected common: a longer walk, since a walk that falls short
-		// costs the CTE over every match (Абай, in 2 % of a million
-		// materials: 300 ms), while one that fills stops at its page.
-		ids, done, err := x.walkPostgres(ctx, groups, f, w, args, order, limit, x.pgWalk*4)
-		if err != nil || done {
-			return ids, err
-		}
-		walked = true
-	}
-	if !walked || x.pgFew > 0 {
-		few, err := x.ids(ctx, `SELECT s.material_id FROM material_search s WHERE `+ginWhere+` LIMIT ?`, append(append([]any{}, ginArgs...), x.pgFew+1)...)
-		if err != nil {
-			return nil, err
-		}
-		if len(few) == 0 {
-			return nil, nil
-		}
-		if len(few) <= x.pgFew {
-			return x.ids(ctx, `SELECT m.id FROM materials m WHERE m.id = ANY(?::bigint[]) AND `+w+order+` LIMIT ?`,
-				append(append([]any{pgInts(few)}, args...), limit)...)
-		}
-	}
-	if !walked {
+	dense, share := x.pgDensity(ctx, groups), x.pgShare(ctx, facets)
+	if dense >= x.pgDenseAt && share >= x.pgWalkAt {
 		ids, done, err := x.walkPostgres(ctx, groups, f, w, args, order, limit, x.pgWalk)
 		if err != nil || done {
 			return ids, err
 		}
 	}
+	capped := x.pgFew
+	if dense*share < x.pgSetAt {
+		capped = max(x.pgSet, x.pgFew)
+	}
+	got, err := x.ids(ctx, `SELECT s.material_id FROM material_search s WHERE `+ginWhere+` LIMIT ?`, append(append([]any{}, ginArgs...), capped+1)...)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(got) == 0:
+		return nil, nil
+	case len(got) <= x.pgFew:
+		return x.lookupPostgres(ctx, got, w, args, order, limit)
+	case len(got) <= capped:
+		return x.walkSet(ctx, got, f, after, limit)
+	}
+	if capped > x.pgFew {
+		dense = 0 // expected rare, and it is not: the estimate says nothing
+	}
+	out, after, done, err := x.walkChunks(ctx, groups, f, after, limit, dense)
+	if err != nil || done {
+		return out, err
+	}
 	// LATERAL with OFFSET 0 (which keeps the planner from flattening it):
 	// one primary-key lookup per match; a join left to the planner merges
 	// with the whole primary key instead (a second at a million).
-	return x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginWhere+`)
+	w, args = library.SearchConditions(f, after)
+	rest, err := x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginWhere+`)
 		SELECT m.id FROM hits h CROSS JOIN LATERAL (SELECT m.id, m.published_at, m.views, m.downloads FROM materials m
-			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(ginArgs, args...), limit)...)
+			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(ginArgs, args...), limit-len(out))...)
+	return append(out, rest...), err
+}
+
+// ginCond is the condition that a material's keys in the GIN index hold a
+// key of every group, spelt as the index's expression
+// (0008_search_keys.sql) so the planner uses it.
+func ginCond(groups [][]string) (string, []any) {
+	var conds []string
+	var args []any
+	for _, g := range groups {
+		marks := make([]string, len(g))
+		for i, t := range g {
+			marks[i] = "?"
+			args = append(args, t)
+		}
+		conds = append(conds, `material_keys(s.terms, s.facets) && ARRAY[`+strings.Join(marks, ",")+`]::text[]`)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// lookupPostgres looks the matches up by key with the filters, the cursor
+// and the status, and sorts them.
+func (x *Index) lookupPostgres(ctx context.Context, matches []int64, w string, args []any, order string, limit int) ([]int64, error) {
+	return x.ids(ctx, `SELECT m.id FROM materials m WHERE m.id = ANY(?::bigint[]) AND `+w+order+` LIMIT ?`,
+		append(append([]any{pgInts(matches)}, args...), limit)...)
+}
+
+// chunk is the next chunk of the sort's index with the filters after the
+// cursor: the materials' keys and the cursor after the last of them.
+func (x *Index) chunk(ctx context.Context, f library.Filter, after library.Cursor, n int) ([]int64, library.Cursor, error) {
+	w, args := library.SearchConditions(f, after)
+	rows, err := x.d.Query(ctx, `SELECT m.id, m.`+library.SortColumn(f.Sort)+` FROM materials m WHERE `+w+library.SearchOrder(f.Sort)+` LIMIT ?`, append(args, n)...)
+	if err != nil {
+		return nil, after, fmt.Errorf("index: search: %w", err)
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		if err := rows.Scan(&after.ID, &after.Value); err != nil {
+			return nil, after, fmt.Errorf("index: search: %w", err)
+		}
+		ids = append(ids, after.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, after, fmt.Errorf("index: search: %w", err)
+	}
+	return ids, after, nil
+}
+
+// walkSet walks the sort's index with the filters from the cursor on, in
+// chunks that double, and keeps the materials in matches until it has
+// limit of them or the index ends. Past pgSetRows materials walked for
+// each match it looks the rest of the matches up by key instead.
+func (x *Index) walkSet(ctx context.Context, matches []int64, f library.Filter, after library.Cursor, limit int) ([]int64, error) {
+	set := make(map[int64]struct{}, len(matches))
+	for _, id := range matches {
+		set[id] = struct{}{}
+	}
+	var out []int64
+	walked, n := 0, x.pgChunk
+	for {
+		if walked > x.pgSetRows*len(matches) {
+			w, args := library.SearchConditions(f, after)
+			rest, err := x.lookupPostgres(ctx, matches, w, args, library.SearchOrder(f.Sort), limit-len(out))
+			return append(out, rest...), err
+		}
+		ids, next, err := x.chunk(ctx, f, after, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if _, ok := set[id]; ok {
+				if out = append(out, id); len(out) == limit {
+					return out, nil
+				}
+			}
+		}
+		if len(ids) < n {
+			return out, nil
+		}
+		walked, after, n = walked+len(ids), next, min(n*2, pgChunkMax)
+	}
+}
+
+// walkChunks walks the sort's index with the filters from the cursor on,
+// in chunks that double, and asks the GIN index which materials of each
+// chunk hold the words. The first chunk is sized for the share dense of
+// matches expected, or pgChunk where there is no estimate (0). done is false when pgChunkRows materials were walked
+// without filling the page; after is then where the walk stopped.
+func (x *Index) walkChunks(ctx context.Context, groups [][]string, f library.Filter, after library.Cursor, limit int, dense float64) (out []int64, _ library.Cursor, done bool, _ error) {
+	// Only the words: the walk has applied the filters, and the index's
+	// bitmap of a filter's facet token is large.
+	ginWhere, ginArgs := ginCond(groups)
+	n := x.pgChunk
+	if dense > 0 {
+		n = min(max(int(2*float64(limit)/dense), n), pgChunkMax)
+	}
+	walked := 0
+	for walked < x.pgChunkRows || walked == 0 {
+		ids, next, err := x.chunk(ctx, f, after, n)
+		if err != nil || len(ids) == 0 {
+			return out, after, err == nil, err
+		}
+		// Planned for its keys: a plan made for any list would test
+		// every row's terms instead of ANDing the two bitmaps.
+		rows, err := x.d.QueryPlanned(ctx, `SELECT s.material_id FROM material_search s WHERE s.material_id = ANY(?::bigint[]) AND `+ginWhere,
+			append([]any{pgInts(ids)}, ginArgs...)...)
+		if err != nil {
+			return nil, after, false, fmt.Errorf("index: search: %w", err)
+		}
+		hit := map[int64]bool{}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, after, false, fmt.Errorf("index: search: %w", err)
+			}
+			hit[id] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, after, false, fmt.Errorf("index: search: %w", err)
+		}
+		for _, id := range ids {
+			if hit[id] {
+				if out = append(out, id); len(out) == limit {
+					return out, after, true, nil
+				}
+			}
+		}
+		if len(ids) < n {
+			return out, after, true, nil
+		}
+		walked, after, n = walked+len(ids), next, min(n*2, pgChunkMax)
+	}
+	return out, after, false, nil
 }
 
 // walkPostgres walks the sort's index with the filters, at most room
@@ -357,18 +521,59 @@ type pgStats struct {
 // often (autovacuum), and the figures move slowly.
 const pgStatsTTL = 10 * time.Minute
 
-// pgDensity estimates the share of the materials that match every group,
-// among those that pass the filters too (the walk only reads those): the
-// product of each group's share (the sum of its alternatives'), the
-// groups and the filters taken as independent. A key ANALYZE did not
-// list counts as half the rarest listed one; with no statistics (a new
+// pgDensity estimates the share of the materials that match every group
+// of words, among those that pass the filters too (the walk only reads
+// those). A group's share is the sum of its alternatives'. The words a
+// reader types together are seldom independent («теорема Пифагора»,
+// «функционалдық сауаттылық»: every material with one has the other), so
+// the product of the shares would take a common phrase for a rare one and
+// send it to the index, which builds a bitmap of every match (70 ms for
+// 150,000); the estimate is the rarest group's share times the square root
+// of each other's, between the product and the rarest share. The filters
+// are taken as independent of the words. A key ANALYZE did not list
+// counts as half the rarest listed one; with no statistics (a new
 // database) every query counts as rare, which asks the index first.
 func (x *Index) pgDensity(ctx context.Context, groups [][]string) float64 {
-	st := x.pgStatsNow(ctx)
-	if st == nil || len(st.freq) == 0 {
+	shares := x.pgShares(ctx, groups)
+	if shares == nil {
+		return 0
+	}
+	slices.Sort(shares)
+	d := 1.0
+	for i, v := range shares {
+		if i == 0 {
+			d *= v
+		} else {
+			d *= math.Sqrt(v)
+		}
+	}
+	return d
+}
+
+// pgShare estimates the share of the materials that pass the filters
+// whose facet tokens are groups: the product of each one's share (a
+// material has one subject, one grade, one type and one language, and
+// they vary independently enough). 0 with no statistics.
+func (x *Index) pgShare(ctx context.Context, groups [][]string) float64 {
+	shares := x.pgShares(ctx, groups)
+	if shares == nil {
 		return 0
 	}
 	d := 1.0
+	for _, v := range shares {
+		d *= v
+	}
+	return d
+}
+
+// pgShares is each group's share of the materials by ANALYZE's statistics,
+// nil without them.
+func (x *Index) pgShares(ctx context.Context, groups [][]string) []float64 {
+	st := x.pgStatsNow(ctx)
+	if st == nil || len(st.freq) == 0 {
+		return nil
+	}
+	out := make([]float64, 0, len(groups))
 	for _, g := range groups {
 		share := 0.0
 		for _, t := range g {
@@ -378,9 +583,9 @@ func (x *Index) pgDensity(ctx context.Context, groups [][]string) float64 {
 				share += st.rarest / 2
 			}
 		}
-		d *= min(share, 1)
+		out = append(out, min(share, 1))
 	}
-	return d
+	return out
 }
 
 func (x *Index) pgStatsNow(ctx context.Context) *pgStats {
