@@ -17,9 +17,10 @@ import (
 // "in" (the matches a set in memory, the sort's index walked against it a
 // material at a time), "set-lookup" (the same, giving up after the first
 // material and looking the rest up by key), "chunks" (the sort's index
-// walked a material at a time, each probed against the GIN index),
-// "cte" (the chunks giving up after the first, the rest from every match
-// in a CTE), "dense" (taken for common: a walk testing terms, of no
+// walked a material at a time, each probed against the GIN index; newest
+// first too), "windows" (newest first: windows of publication times from
+// one material on, each ANDed with the GIN index), "cte" (the chunks
+// giving up after the first, the rest from every match in a CTE), "dense" (taken for common: a walk testing terms, of no
 // material, then the rest as usual) and "dense-all" (the walk testing
 // terms, with room for every material).
 func WithPlan(d *db.DB, plan string) *Index {
@@ -29,15 +30,17 @@ func WithPlan(d *db.DB, plan string) *Index {
 		x.joinMax, x.probeCap, x.pgFew, x.pgDenseAt = 1<<30, 1<<30+1, 1<<30, 2
 	case "in":
 		x.joinMax, x.probeCap = 0, 1<<30
-		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgDenseAt = 0, 1<<30, 2, 1, 1<<30, 2
+		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgWindow, x.pgDenseAt = 0, 1<<30, 2, 1, 1<<30, 0, 2
 	case "scan":
 		x.joinMax, x.probeCap = 0, 1
 	case "set-lookup":
-		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgDenseAt = 0, 1<<30, 2, 1, 0, 2
+		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgWindow, x.pgDenseAt = 0, 1<<30, 2, 1, 0, 0, 2
 	case "chunks":
-		x.pgFew, x.pgSetAt, x.pgChunk, x.pgDenseAt = 0, -1, 1, 2
+		x.pgFew, x.pgSetAt, x.pgChunk, x.pgWindow, x.pgDenseAt = 0, -1, 1, 0, 2
+	case "windows":
+		x.pgFew, x.pgSetAt, x.pgWindow, x.pgDenseAt = 0, -1, 1, 2
 	case "cte":
-		x.pgFew, x.pgSetAt, x.pgChunk, x.pgChunkRows, x.pgDenseAt = 0, -1, 1, 0, 2
+		x.pgFew, x.pgSetAt, x.pgChunk, x.pgChunkRows, x.pgWindow, x.pgDenseAt = 0, -1, 1, 0, 0, 2
 	case "dense":
 		x.pgDenseAt, x.pgWalkAt, x.pgWalk = -1, -1, 0
 	case "dense-all":

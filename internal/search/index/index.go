@@ -22,6 +22,7 @@ package index
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -44,6 +45,7 @@ type Index struct {
 	// to run every plan on a small library.
 	joinMax, probeCap                                     int
 	pgFew, pgSet, pgWalk, pgChunk, pgSetRows, pgChunkRows int
+	pgWindow                                              int
 	pgDenseAt, pgWalkAt, pgSetAt                          float64
 	statsMu                                               sync.Mutex
 	stats                                                 *pgStats
@@ -54,7 +56,7 @@ var _ library.Searcher = (*Index)(nil)
 // New returns the index of d's engine.
 func New(d *db.DB) *Index {
 	return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgFew: pgFew, pgSet: pgSet, pgWalk: pgWalk,
-		pgChunk: pgChunk, pgSetRows: pgSetRows, pgChunkRows: pgChunkRows, pgDenseAt: pgDense, pgWalkAt: pgWalkShare, pgSetAt: pgSetShare}
+		pgChunk: pgChunk, pgSetRows: pgSetRows, pgChunkRows: pgChunkRows, pgWindow: pgWindow, pgDenseAt: pgDense, pgWalkAt: pgWalkShare, pgSetAt: pgSetShare}
 }
 
 // ErrEngine is returned for an engine the index does not know.
@@ -230,18 +232,19 @@ func facetGroups(f library.Filter) [][]string {
 // bitmap about 3 µs, a match looked up by key about 6 µs.
 const (
 	pgFew = 1000
-	pgSet = 2500
+	pgSet = 7000
 	// pgSetShare: a query expected to match less than this share of the
 	// materials reads up to pgSet matches; above it the chunks cost less.
-	pgSetShare = 0.004
+	pgSetShare = 0.007
 	// pgWalk: the room of the walk that tests terms, about three times
 	// what a query at pgDense needs.
 	pgWalk = 1500
 	// pgDense: a query expected to match at least this share of the
-	// materials that pass its filters fills a page within a few hundred
-	// of them, which the walk that tests terms reads faster than the
-	// index can build a bitmap of every match.
-	pgDense = 0.05
+	// materials that pass its filters fills a page within 700 of them,
+	// which the walk that tests terms reads faster (about 14 ms) than the
+	// index builds a bitmap of every match (30,000 and more: 10 ms and
+	// more) and then finds the page.
+	pgDense = 0.03
 	// pgWalkShare: that walk only where at least this share of the
 	// materials pass the filters; below it the walk would read most of
 	// the sort's index to find its room of materials that pass.
@@ -258,6 +261,14 @@ const (
 	// pgChunkRows: the chunks stop after this many materials walked, and
 	// the rest of the page comes from every match in a CTE.
 	pgChunkRows = 200000
+	// pgWindow, pgWindowMax: the first window of publication times
+	// searched newest first without an estimate, in materials, and the
+	// largest. Finding a window's oldest time reads the index up to it
+	// (about 0.05 µs a material); the query matched more than pgFew, so
+	// at a million materials a window of 65,536 holds about three pages
+	// at worst, and a larger library takes a few windows more.
+	pgWindow    = 16384
+	pgWindowMax = 1 << 16
 )
 
 // searchPostgres picks its plan by how many materials match: ANALYZE's
@@ -302,6 +313,7 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	// holding them.
 	facets := facetGroups(f)
 	ginWhere, ginArgs := ginCond(append(append([][]string{}, groups...), facets...))
+	keysWhere, keysArgs := ginWhere, ginArgs
 
 	dense, share := x.pgDensity(ctx, groups), x.pgShare(ctx, facets)
 	if dense >= x.pgDenseAt && share >= x.pgWalkAt {
@@ -310,8 +322,11 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 			return ids, err
 		}
 	}
+	// Newest first, the windows find any number of matches in a few ms;
+	// other orders take the set up to pgSet matches, then the chunks.
+	byWindows := library.ParseSort(string(f.Sort)) == library.SortNew && x.pgWindow > 0
 	capped := x.pgFew
-	if dense*share < x.pgSetAt {
+	if !byWindows && dense*share < x.pgSetAt {
 		capped = max(x.pgSet, x.pgFew)
 	}
 	got, err := x.ids(ctx, `SELECT s.material_id FROM material_search s WHERE `+ginWhere+` LIMIT ?`, append(append([]any{}, ginArgs...), capped+1)...)
@@ -327,6 +342,9 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	}
 	if capped > x.pgFew {
 		dense = 0 // expected rare, and it is not: the estimate says nothing
+	}
+	if byWindows {
+		return x.walkWindows(ctx, keysWhere, keysArgs, f, after, limit, dense*share)
 	}
 	out, after, done, err := x.walkChunks(ctx, groups, f, after, limit, dense)
 	if err != nil || done {
@@ -420,6 +438,67 @@ func (x *Index) walkSet(ctx context.Context, matches []int64, f library.Filter, 
 			return out, nil
 		}
 		walked, after, n = walked+len(ids), next, min(n*2, pgChunkMax)
+	}
+}
+
+// walkWindows finds the newest matches a window of publication times at a
+// time: the window's materials are a range of material_search_new
+// (0008_search_keys.sql), one bitmap ANDed with the GIN index's bitmap of
+// the words and the filters, so only the rows of matches are read. The
+// first window holds about three pages' worth of the share of matches
+// expected (or pgWindow materials without an estimate), each next one four
+// times as many, down to the oldest. The matches of a window are looked up
+// in materials, which decides (status, filters, cursor) and sorts them;
+// everything in a window is newer than everything after it, so a page
+// filled there is the page.
+func (x *Index) walkWindows(ctx context.Context, keysWhere string, keysArgs []any, f library.Filter, after library.Cursor, limit int, share float64) ([]int64, error) {
+	n := x.pgWindow
+	if share > 0 {
+		n = min(max(int(3*float64(limit)/share), n), pgWindowMax)
+	}
+	var out []int64
+	upper := after
+	for {
+		// The window's oldest time: that of the n-th material below the
+		// cursor, read from the index alone.
+		below, belowArgs := "s.published_at IS NOT NULL", []any{}
+		if !upper.IsZero() {
+			below += " AND (s.published_at, s.material_id) < (?, ?)"
+			belowArgs = append(belowArgs, upper.Value, upper.ID)
+		}
+		var low int64
+		last := false
+		err := x.d.QueryRow(ctx, `SELECT s.published_at FROM material_search s WHERE `+below+`
+			ORDER BY s.published_at DESC, s.material_id DESC OFFSET ? LIMIT 1`, append(belowArgs, n)...).Scan(&low)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			last = true // the window reaches the oldest material
+		case err != nil:
+			return nil, fmt.Errorf("index: search: %w", err)
+		}
+		window := below
+		args := append([]any{}, belowArgs...)
+		if !last {
+			window += " AND s.published_at >= ?"
+			args = append(args, low)
+		}
+		hits, err := x.idsPlanned(ctx, `SELECT s.material_id FROM material_search s WHERE `+window+` AND `+keysWhere, append(args, keysArgs...)...)
+		if err != nil {
+			return nil, err
+		}
+		if len(hits) > 0 {
+			w, wargs := library.SearchConditions(f, upper)
+			got, err := x.lookupPostgres(ctx, hits, w, wargs, library.SearchOrder(f.Sort), limit-len(out))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, got...)
+		}
+		if len(out) == limit || last {
+			return out, nil
+		}
+		// Strictly older than this window: published_at < low.
+		upper, n = library.Cursor{Value: low, ID: math.MinInt64}, min(n*4, pgWindowMax)
 	}
 }
 
@@ -523,7 +602,8 @@ const pgStatsTTL = 10 * time.Minute
 
 // pgDensity estimates the share of the materials that match every group
 // of words, among those that pass the filters too (the walk only reads
-// those). A group's share is the sum of its alternatives'. The words a
+// those). A group's share is that of its commonest alternative and half
+// of the others' (pgShares). The words a
 // reader types together are seldom independent («теорема Пифагора»,
 // «функционалдық сауаттылық»: every material with one has the other), so
 // the product of the shares would take a common phrase for a rare one and
@@ -575,15 +655,17 @@ func (x *Index) pgShares(ctx context.Context, groups [][]string) []float64 {
 	}
 	out := make([]float64, 0, len(groups))
 	for _, g := range groups {
-		share := 0.0
+		// A group's alternatives are forms of one word (дроби, дроб0),
+		// mostly found together: the commonest, and half of the others.
+		sum, most := 0.0, 0.0
 		for _, t := range g {
-			if v, ok := st.freq[t]; ok {
-				share += v
-			} else {
-				share += st.rarest / 2
+			v, ok := st.freq[t]
+			if !ok {
+				v = st.rarest / 2
 			}
+			sum, most = sum+v, max(most, v)
 		}
-		out = append(out, min(share, 1))
+		out = append(out, min(most+(sum-most)/2, 1))
 	}
 	return out
 }
@@ -637,6 +719,16 @@ func pgInts(ids []int64) string {
 
 func (x *Index) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
 	rows, err := x.d.Query(ctx, q, args...)
+	return scanIDs(rows, err)
+}
+
+// idsPlanned is ids with a statement planned for its values
+// (db.QueryPlanned).
+func (x *Index) idsPlanned(ctx context.Context, q string, args ...any) ([]int64, error) {
+	return scanIDs(x.d.QueryPlanned(ctx, q, args...))
+}
+
+func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
