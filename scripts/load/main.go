@@ -2,8 +2,8 @@
 // data folder with demo data (`smartustaz demo`), starts `smartustaz
 // serve` on 127.0.0.1, and lets a number of clients use it for a bounded
 // time and a bounded number of requests. It prints throughput and latency
-// percentiles per kind of request. Standard library only; it talks to
-// 127.0.0.1 and nothing else.
+// percentiles per kind of request. It talks to 127.0.0.1 and nothing else;
+// the HTTP scenarios use the standard library only.
 //
 // Scenarios (-scenario):
 //
@@ -15,11 +15,17 @@
 //     position), search with realistic Kazakh and Russian words, and open
 //     material pages.
 //
+//   - searcher: the catalog scenario's searches, one at a time, through
+//     internal/search/index in this process (no server, no HTTP, no page
+//     cache): what the search costs, and which queries make its tail
+//     (-slow N). Needs -data; -max-requests searches (or -duration).
+//
 //     go run ./scripts/load                      # accounts: 1,000 users, 32 clients, 20 s, SQLite
 //     go run ./scripts/load -users 100000 -db postgres://postgres@127.0.0.1:5432/loadtest?sslmode=disable
 //     go run ./scripts/load -data /var/tmp/demo1m -users 1000000   # reuse a folder filled by `smartustaz demo`
 //     go run ./scripts/load -scenario catalog -users 1000 -materials 100000
 //     go run ./scripts/load -scenario catalog -data /var/tmp/demo1m    # a folder filled with --materials
+//     go run ./scripts/load -scenario searcher -data /var/tmp/demo1m -max-requests 1000 -slow 10
 //
 // The PostgreSQL database named in -db must exist and be empty (demo fills
 // it), unless -data names a folder already filled for that database.
@@ -82,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.scenario, "scenario", "accounts", "accounts (sign in, account pages) or catalog (catalog pages, search, material pages)")
+	fs.StringVar(&o.scenario, "scenario", "accounts", "accounts (sign in, account pages), catalog (catalog pages, search, material pages) or searcher (the searches alone, in this process)")
 	fs.StringVar(&o.kinds, "kinds", "", "catalog scenario: the kinds of request to send, comma-separated (catalog,deep,search,material); empty = all, mixed 30/20/30/20")
 	fs.IntVar(&o.materials, "materials", 10000, "catalog scenario: demo materials to create before the run (with a fresh folder)")
 	fs.StringVar(&o.bin, "bin", "", "smartustaz binary; empty = go build ./cmd/smartustaz into a temporary folder")
@@ -102,8 +108,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.users < 1 || o.clients < 1 || o.duration <= 0 || o.maxRequests < 1 || o.pagesPerLogin < 0 || o.materials < 0 {
 		return errors.New("users, clients, duration and max-requests must be positive")
 	}
-	if o.scenario != "accounts" && o.scenario != "catalog" {
-		return fmt.Errorf("unknown scenario %q (accounts or catalog)", o.scenario)
+	if !slices.Contains([]string{"accounts", "catalog", "searcher"}, o.scenario) {
+		return fmt.Errorf("unknown scenario %q (accounts, catalog or searcher)", o.scenario)
+	}
+	if o.scenario == "searcher" {
+		return runSearcher(ctx, o, stdout, stderr)
 	}
 	if o.kinds != "" {
 		for _, k := range strings.Split(o.kinds, ",") {
