@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os/exec"
 
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -15,12 +14,9 @@ import (
 // and says on start which optional tools it found, so an operator sees
 // at once why material pages have no page images.
 func newPreviews(d *db.DB, store blob.Store, log *slog.Logger, stdout io.Writer, enabled bool, drawn func(materialID int64)) *preview.Service {
-	o := preview.Options{Log: log, Drawn: drawn}
-	if !enabled {
-		// Off: the service behaves as on a server without the tools, and
-		// serve does not start its worker.
-		o.LookPath = func(string) (string, error) { return "", exec.ErrNotFound }
-	}
+	// Off: the service behaves as on a server without the tools (and
+	// says it was turned off), and serve does not start its worker.
+	o := preview.Options{Log: log, Drawn: drawn, Off: !enabled}
 	pv := preview.New(d, store, o)
 	t := pv.Tools()
 	switch {

@@ -34,6 +34,12 @@ func init() {
 		"preview.status.tool.version": {KK: "орнатылған, нұсқасы %s", RU: "установлен, версия %s", EN: "installed, version %s"},
 		"preview.status.tool.found":   {KK: "орнатылған", RU: "установлен", EN: "installed"},
 		"preview.status.tool.missing": {KK: "орнатылмаған", RU: "не установлен", EN: "not installed"},
+		"preview.status.tool.off":     {KK: "баптауда өшірілген", RU: "отключено в настройках", EN: "turned off in the settings"},
+		"preview.status.does.off": {
+			KK: "Бет суреттері баптауда өшірілген (--page-images=false): материал беттерінде файлдың мәтіні ғана көрсетіледі. Қосу үшін серверді --page-images=true баптауымен іске қосыңыз.",
+			RU: "Изображения страниц отключены в настройках (--page-images=false): на страницах материалов показан только текст файла. Чтобы включить их, запустите сервер с --page-images=true.",
+			EN: "Page images are turned off in the settings (--page-images=false): material pages show the file's text only. To turn them on, start the server with --page-images=true.",
+		},
 		"preview.status.tool.checking": {
 			KK: "орнатылған (нұсқасы тексерілуде)", RU: "установлен (версия проверяется)", EN: "installed (checking the version)",
 		},

@@ -69,6 +69,10 @@ type Options struct {
 	// LookPath finds a program (default exec.LookPath); tests pass one
 	// that finds nothing to run the site as it is without the tools.
 	LookPath func(string) (string, error)
+	// Off: the operator turned page images off (--page-images=false). No
+	// tool is looked for, so the service behaves as without them, and
+	// Tools says why.
+	Off bool
 	// Workers is how many files are converted at once (default: half the
 	// processors, at least one — one on a two-core machine, so the site
 	// keeps a core for its visitors).
@@ -181,7 +185,11 @@ func New(d *db.DB, store blob.Store, o Options) *Service {
 	s := &Service{db: d, store: store, o: o, queue: make(chan job, o.Queue), backlog: make(chan job, o.Workers),
 		kick: make(chan struct{}, 1), ready: make(chan struct{})}
 	s.kick <- struct{}{} // the first pass, once Start runs
-	s.tools = findTools(o.LookPath)
+	if o.Off {
+		s.tools = Tools{LibreOffice: Tool{Name: "soffice"}, Poppler: Tool{Name: "pdftoppm"}, Off: true, Checked: true}
+	} else {
+		s.tools = findTools(o.LookPath)
+	}
 	return s
 }
 

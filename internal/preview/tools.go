@@ -33,6 +33,9 @@ type Tools struct {
 	// Checked reports whether the versions and the isolation have been
 	// checked yet (Start does it in the background).
 	Checked bool
+	// Off: page images are turned off in the settings, and the tools
+	// were not looked for.
+	Off bool
 }
 
 // Tools returns what is installed.
