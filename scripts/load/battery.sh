@@ -19,6 +19,7 @@ run() { # kinds rate [VAR=value...]
 		grep -v '^load:\|^kind\|     0      0        0.0'
 }
 run "" 0
+run "" 100
 run "" 200
 run "" 400
 run catalog,deep 100
