@@ -52,17 +52,50 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
+	total := time.Now()
+	err = fillDemo(ctx, a, demoFill{users: users, materials: materials, password: password}, stderr,
+		func(name string, done int, took time.Duration) {
+			fmt.Fprintf(stdout, "smartustaz: added %d %s in %s (%.0f per second)\n", done, name, took.Round(time.Millisecond), float64(done)/max(took.Seconds(), 1e-9))
+		})
+	if err != nil {
+		return err
+	}
+	if users > 0 {
+		fmt.Fprintf(stdout, "  addresses: %s … %s\n", account.DemoEmail(before+1), account.DemoEmail(before+users))
+	}
+	fmt.Fprintf(stdout, "  password:  %s (every demo teacher)\n", password)
+	fmt.Fprintf(stdout, "  database:  %s, done in %s\n", a.db.Engine(), time.Since(total).Round(time.Millisecond))
+	admins, err := a.accounts.CountAdmins(ctx)
+	if err != nil {
+		return err
+	}
+	if admins == 0 {
+		fmt.Fprintln(stdout, "  no administrator yet: run `smartustaz serve` and open the /setup link it prints, or `smartustaz admin create --email ADDRESS`")
+	}
+	return nil
+}
+
+// demoFill is what one fill adds: demo teachers sharing one password,
+// then published materials by them.
+type demoFill struct {
+	users, materials int
+	password         string
+}
+
+// fillDemo adds f's demo teachers and then their materials, showing each
+// step's progress on stderr, and readies the database for reading after
+// the bulk load. `smartustaz demo` and `serve --demo` both fill through
+// it. added is told, after each step that had anything to add (also one
+// that stopped on an error), how many it added and in how long.
+func fillDemo(ctx context.Context, a *app, f demoFill, stderr io.Writer, added func(name string, done int, took time.Duration)) error {
 	steps := []demoStep{
-		{name: "demo teachers", want: users, run: func(ctx context.Context, a *app, n int, progress func(int)) (int, error) {
-			return demoUsers(ctx, a, n, password, progress)
+		{name: "demo teachers", want: f.users, run: func(ctx context.Context, a *app, n int, progress func(int)) (int, error) {
+			return demoUsers(ctx, a, n, f.password, progress)
+		}},
+		{name: "demo materials", want: f.materials, run: func(ctx context.Context, a *app, n int, progress func(int)) (int, error) {
+			return demoMaterials(ctx, a, n, progress)
 		}},
 	}
-	if materials > 0 {
-		steps = append(steps, demoStep{name: "demo materials", want: materials, run: func(ctx context.Context, a *app, n int, progress func(int)) (int, error) {
-			return demoMaterials(ctx, a, n, progress)
-		}})
-	}
-	total := time.Now()
 	for _, st := range steps {
 		if st.want == 0 {
 			continue
@@ -74,26 +107,13 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if done > 0 {
 			fmt.Fprintln(stderr)
 		}
-		el := time.Since(start)
-		fmt.Fprintf(stdout, "smartustaz: added %d %s in %s (%.0f per second)\n", done, st.name, el.Round(time.Millisecond), float64(done)/max(el.Seconds(), 1e-9))
+		added(st.name, done, time.Since(start))
 		if err != nil {
 			return fmt.Errorf("demo: %s: %s", st.name, describe(err))
 		}
 	}
-	if users > 0 {
-		fmt.Fprintf(stdout, "  addresses: %s … %s\n", account.DemoEmail(before+1), account.DemoEmail(before+users))
-	}
-	fmt.Fprintf(stdout, "  password:  %s (every demo teacher)\n", password)
 	if err := a.db.AfterBulkLoad(ctx); err != nil {
 		return fmt.Errorf("demo: %s", describe(err))
-	}
-	fmt.Fprintf(stdout, "  database:  %s, done in %s\n", a.db.Engine(), time.Since(total).Round(time.Millisecond))
-	admins, err := a.accounts.CountAdmins(ctx)
-	if err != nil {
-		return err
-	}
-	if admins == 0 {
-		fmt.Fprintln(stdout, "  no administrator yet: run `smartustaz serve` and open the /setup link it prints, or `smartustaz admin create --email ADDRESS`")
 	}
 	return nil
 }
@@ -147,4 +167,41 @@ func demoMaterials(ctx context.Context, a *app, n int, progress func(int)) (int,
 	}
 	lib := library.New(a.db, a.vault, store, library.Options{MaxFileSize: int64(a.cfg.MaxFileMB) << 20})
 	return lib.CreateDemoMaterials(ctx, n, library.DemoOptions{Authors: authors, Progress: progress})
+}
+
+// What serve --demo adds to an empty library: the catalog of `smartustaz
+// demo --users 200 --materials 2000`, big enough to page through and to
+// search in, small enough to make in seconds on first start.
+const (
+	demoServeUsers     = 200
+	demoServeMaterials = 2000
+)
+
+// fillEmptyDemo is serve --demo. A library without a single material gets
+// the demo catalog before the site opens; one with any material is left
+// alone, so a restart with the flag adds nothing and a site whose
+// teachers have begun publishing never gets synthetic materials among
+// theirs.
+func fillEmptyDemo(ctx context.Context, a *app, lib *library.Service, stdout, stderr io.Writer) error {
+	has, err := lib.HasMaterials(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: --demo: %w", err)
+	}
+	if has {
+		fmt.Fprintln(stdout, "smartustaz: --demo: the catalog is not empty, so no demo data was added")
+		return nil
+	}
+	before, err := a.accounts.DemoCount(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: --demo: %w", err)
+	}
+	added := map[string]int{}
+	err = fillDemo(ctx, a, demoFill{users: demoServeUsers, materials: demoServeMaterials, password: defaultDemoPassword}, stderr,
+		func(name string, done int, _ time.Duration) { added[name] = done })
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	fmt.Fprintf(stdout, "smartustaz: --demo: added %d demo materials by %d demo teachers (demo accounts, not real people: %s … %s, password %s)\n",
+		added["demo materials"], added["demo teachers"], account.DemoEmail(before+1), account.DemoEmail(before+demoServeUsers), defaultDemoPassword)
+	return nil
 }

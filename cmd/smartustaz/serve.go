@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"io"
@@ -27,7 +28,12 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("serve", args, getenv, stderr, nil)
+	// --demo is serve's alone (SMARTUSTAZ_DEMO too): the other commands
+	// never fill anything, and `smartustaz demo` has its own counts.
+	var demo bool
+	c, _, err := parse("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&demo, "demo", getenv("SMARTUSTAZ_DEMO") == "true", fmt.Sprintf("on start, fill an empty catalog with %d demo teachers and %d demo materials, as the demo command does; never on a site with real users [SMARTUSTAZ_DEMO]", demoServeUsers, demoServeMaterials))
+	})
 	if err != nil {
 		return err
 	}
@@ -73,6 +79,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// but queries analysed by this one miss some of them.
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {
 		log.Warn("search terms are from another version of the analysis: run smartustaz reindex", "stored", stored, "current", search.AnalysisVersion)
+	}
+	// The demo fill comes after the check above has recorded an empty
+	// library's analysis as current (the demo's terms are this version's);
+	// before the page-image worker starts, because the bulk fill announces
+	// no material and only the worker's catch-up pass at start finds the
+	// demo files; and before listening, so the first visitor sees the
+	// whole catalog.
+	if demo {
+		if err := fillEmptyDemo(ctx, a, lib, stdout, stderr); err != nil {
+			return err
+		}
 	}
 	// Turned off, the worker does not run at all: no conversions, and no
 	// catch-up walking every file of a big library.

@@ -57,8 +57,16 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 // settings as "NAME=value" (SMARTUSTAZ_PUBLISH_IMMEDIATELY=true).
 func startServer(t *testing.T, e db.Engine, env ...string) *testServer {
 	t.Helper()
-	s := &testServer{DataDir: t.TempDir(), Engine: e}
-	s.DSN = dbtest.DSN(t, e)
+	dataDir := t.TempDir()
+	return startServerOn(t, e, dataDir, dbtest.DSN(t, e), nil, env...)
+}
+
+// startServerOn is startServer on a given data folder and database, with
+// args added to serve's, so that a test can start the site again on what
+// an earlier start left.
+func startServerOn(t *testing.T, e db.Engine, dataDir, dsn string, args []string, env ...string) *testServer {
+	t.Helper()
+	s := &testServer{DataDir: dataDir, Engine: e, DSN: dsn}
 	s.env = map[string]string{"SMARTUSTAZ_DATA": s.DataDir, "SMARTUSTAZ_DB": s.DSN}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -68,7 +76,7 @@ func startServer(t *testing.T, e db.Engine, env ...string) *testServer {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"smartustaz", "serve", "--addr", "127.0.0.1:0"}, s.getenv, strings.NewReader(""), pw, lockedWriter{s})
+		done <- run(ctx, append([]string{"smartustaz", "serve", "--addr", "127.0.0.1:0"}, args...), s.getenv, strings.NewReader(""), pw, lockedWriter{s})
 		pw.Close()
 	}()
 	t.Cleanup(func() {

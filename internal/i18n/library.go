@@ -303,6 +303,18 @@ func init() {
 			RU: "По этим фильтрам материалов не найдено. Попробуйте изменить фильтры.",
 			EN: "No materials match these filters. Try changing them.",
 		},
+		// The catalog with nothing in it at all (no search, no filter):
+		// a new site, not a search that found nothing.
+		"library.catalog.none": {
+			KK: "Каталогта әзірге материал жоқ.",
+			RU: "В каталоге пока нет материалов.",
+			EN: "There are no materials in the catalog yet.",
+		},
+		"library.catalog.first": {
+			KK: "Алғашқы материалды жариялаңыз",
+			RU: "Опубликуйте первый материал",
+			EN: "Publish the first one",
+		},
 		"library.author":    {KK: "Автор #%d", RU: "Автор #%d", EN: "Author #%d"},
 		"library.views":     {KK: "%d қаралым", RU: "просмотров: %d", EN: "%d views"},
 		"library.downloads": {KK: "%d жүктеу", RU: "скачиваний: %d", EN: "%d downloads"},

@@ -2,6 +2,8 @@ package library
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -207,6 +209,22 @@ func (s *Service) List(ctx context.Context, f Filter, after Cursor, limit int) (
 		p.Next = cards[len(cards)-1].cursor(f.Sort)
 	}
 	return p, nil
+}
+
+// HasMaterials reports whether the library holds any material at all, in
+// any status: serve --demo fills only a library that has none, so that
+// synthetic materials never appear next to a teacher's own, even one
+// still waiting for a moderator. One row is read, not counted.
+func (s *Service) HasMaterials(ctx context.Context) (bool, error) {
+	var one int
+	err := s.db.QueryRow(ctx, `SELECT 1 FROM materials LIMIT 1`).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("library: has materials: %w", err)
+	}
+	return true, nil
 }
 
 func (s *Service) queryCards(ctx context.Context, q string, args ...any) ([]Card, error) {

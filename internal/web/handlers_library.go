@@ -97,6 +97,10 @@ type catalogData struct {
 	Sorts                              []sortLink
 	Cards                              []cardView
 	NextURL                            string
+	// Unfilled: no cards although nothing narrowed the list (no search
+	// text, no filter, the first page), so the catalog has no material
+	// at all, which is told apart from a search that found nothing.
+	Unfilled bool
 }
 
 // option is one choice of a filter's select.
@@ -132,7 +136,7 @@ func termOptions(terms []library.Term, chosen string, label func(library.Term) s
 	return out
 }
 
-func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, page *library.Page) catalogData {
+func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after library.Cursor, page *library.Page) catalogData {
 	d := catalogData{Filter: f,
 		Subjects: termOptions(tax.Subjects, f.Subject, func(t library.Term) string { return t.NameIn(l) }),
 		Grades:   termOptions(tax.Grades, f.Grade, func(t library.Term) string { return t.NameIn(l) }),
@@ -145,6 +149,8 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, page *
 		d.Sorts = append(d.Sorts, sortLink{URL: catalogURL(f, s, library.Cursor{}), Label: i18n.T(l, "library.sort."+string(s)), Current: s == f.Sort})
 	}
 	d.Cards = cardViews(l, tax, page.Items)
+	d.Unfilled = len(d.Cards) == 0 && after.IsZero() &&
+		f.Q == "" && f.Subject == "" && f.Grade == "" && f.Type == "" && f.Language == ""
 	if !page.Next.IsZero() {
 		d.NextURL = catalogURL(f, f.Sort, page.Next)
 	}
@@ -194,14 +200,15 @@ func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page, err := s.Library.List(r.Context(), f, library.ParseCursor(q.Get("after")), 20)
+	after := library.ParseCursor(q.Get("after"))
+	page, err := s.Library.List(r.Context(), f, after, 20)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	pg := s.newPage(r, "library.page.catalog")
 	pg.Form = q
-	pg.Data = newCatalogData(pg.Lang, tax, f, page)
+	pg.Data = newCatalogData(pg.Lang, tax, f, after, page)
 	s.render(w, r, http.StatusOK, "materials_list", pg)
 }
 
