@@ -19,7 +19,7 @@ import (
 // with a GIN index, which is no table. Each listed table must exist on its
 // engine, so the list cannot outlive the index it excuses.
 var engineOnly = map[db.Engine][]string{
-	db.SQLite: {"material_fts", "material_fts_config", "material_fts_data", "material_fts_docsize", "material_fts_idx"},
+	db.SQLite: {"material_fts", "material_fts_config", "material_fts_data", "material_fts_docsize", "material_fts_idx", "material_fts_vocab"},
 }
 
 // Both engines must end with the same tables and columns, so a feature

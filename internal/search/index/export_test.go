@@ -11,7 +11,9 @@ import (
 //
 // SQLite: "join" (from FTS5 to the materials), "in" (the sort's index
 // walked against the set of matches), "scan" (the sort's index walked,
-// each material's terms tested).
+// each material's terms tested), "walk" (taken for common: the walk
+// first, with room for every material) and "walk-short" (the walk first,
+// of one material, then the count and its plans).
 //
 // PostgreSQL: "join" (every match from the GIN index, looked up by key),
 // "in" (the matches a set in memory, the sort's index walked against it a
@@ -27,12 +29,16 @@ func WithPlan(d *db.DB, plan string) *Index {
 	x := New(d)
 	switch plan {
 	case "join":
-		x.joinMax, x.probeCap, x.pgFew, x.pgDenseAt = 1<<30, 1<<30+1, 1<<30, 2
+		x.joinMax, x.probeCap, x.sqWalk, x.pgFew, x.pgDenseAt = 1<<30, 1<<30+1, 0, 1<<30, 2
 	case "in":
-		x.joinMax, x.probeCap = 0, 1<<30
+		x.joinMax, x.probeCap, x.sqWalk = 0, 1<<30, 0
 		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgWindow, x.pgDenseAt = 0, 1<<30, 2, 1, 1<<30, 0, 2
 	case "scan":
-		x.joinMax, x.probeCap = 0, 1
+		x.joinMax, x.probeCap, x.sqWalk = 0, 1, 0
+	case "walk":
+		x.sqDenseAt, x.sqWalkAt, x.sqWalk = -1, -1, 1<<30
+	case "walk-short":
+		x.sqDenseAt, x.sqWalkAt, x.sqWalk = -1, -1, 1
 	case "set-lookup":
 		x.pgFew, x.pgSet, x.pgSetAt, x.pgChunk, x.pgSetRows, x.pgWindow, x.pgDenseAt = 0, 1<<30, 2, 1, 0, 0, 2
 	case "chunks":
@@ -49,8 +55,18 @@ func WithPlan(d *db.DB, plan string) *Index {
 	return x
 }
 
-// PGDense is the density from which PostgreSQL walks first.
-const PGDense = pgDense
+// PGDense and SQDense are the densities from which PostgreSQL and SQLite
+// walk first.
+const (
+	PGDense = pgDense
+	SQDense = sqDense
+)
+
+// SQDensity is the share of the materials the index expects groups to
+// match (SQLite, from FTS5's vocabulary).
+func SQDensity(x *Index, groups [][]string) float64 {
+	return x.sqDensity(context.Background(), groups)
+}
 
 // PGDensity is the share of the materials the index expects groups to
 // match (PostgreSQL).

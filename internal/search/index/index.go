@@ -43,7 +43,10 @@ type Index struct {
 	d *db.DB
 	// The plan bounds (see searchSQLite, searchPostgres); tests move them
 	// to run every plan on a small library.
-	joinMax, probeCap                                     int
+	joinMax, probeCap, sqWalk                             int
+	sqDenseAt, sqWalkAt                                   float64
+	vocabMu                                               sync.Mutex
+	vocab                                                 map[string]vocabCount
 	pgFew, pgSet, pgWalk, pgChunk, pgSetRows, pgChunkRows int
 	pgWindow                                              int
 	pgDenseAt, pgWalkAt, pgSetAt                          float64
@@ -55,7 +58,7 @@ var _ library.Searcher = (*Index)(nil)
 
 // New returns the index of d's engine.
 func New(d *db.DB) *Index {
-	return &Index{d: d, joinMax: joinMax, probeCap: probeCap, pgFew: pgFew, pgSet: pgSet, pgWalk: pgWalk,
+	return &Index{d: d, joinMax: joinMax, probeCap: probeCap, sqWalk: sqWalk, sqDenseAt: sqDense, sqWalkAt: sqWalkShare, pgFew: pgFew, pgSet: pgSet, pgWalk: pgWalk,
 		pgChunk: pgChunk, pgSetRows: pgSetRows, pgChunkRows: pgChunkRows, pgWindow: pgWindow, pgDenseAt: pgDense, pgWalkAt: pgWalkShare, pgSetAt: pgSetShare}
 }
 
@@ -154,8 +157,14 @@ func matchExpr(groups [][]string) string {
 }
 
 // Plans of the SQLite search. SQLite's planner cannot know how many
-// materials an FTS5 query matches, and the fastest plan depends on it, so
-// the index counts first (up to probeCap, cheap: posting lists only) and
+// materials an FTS5 query matches, and the fastest plan depends on it.
+// A query whose words are common within filters that leave enough of the
+// catalog (by the document counts of FTS5's vocabulary: sqDensity) walks
+// the sort's index first, testing each material's terms, at most sqWalk
+// of them: counting such a query means intersecting long posting lists
+// («қысқа мерзімді жоспар» in grade 4: 80 ms), while a page of it is
+// found within a few hundred materials. Otherwise, or when that walk
+// ends short, the index counts (up to probeCap, posting lists only) and
 // picks:
 //
 //   - none: nothing to fetch.
@@ -173,10 +182,24 @@ func matchExpr(groups [][]string) string {
 const (
 	joinMax  = 1000
 	probeCap = 20000
+	// sqWalk, sqDense, sqWalkShare: the walk first, as PostgreSQL's
+	// (pgWalk, pgDense, pgWalkShare): testing a material's terms costs
+	// 20–25 µs on SQLite too.
+	sqWalk      = 600
+	sqDense     = 0.1
+	sqWalkShare = 0.02
 )
 
 func (x *Index) searchSQLite(ctx context.Context, groups [][]string, f library.Filter, after library.Cursor, limit int) ([]int64, error) {
-	match := matchExpr(append(groups, facetGroups(f)...))
+	facets := facetGroups(f)
+	if x.sqWalk > 0 && x.sqDensity(ctx, groups) >= x.sqDenseAt && x.sqShare(ctx, facets) >= x.sqWalkAt {
+		w, args := library.SearchConditions(f, after)
+		ids, done, err := x.walkTerms(ctx, groups, f, w, args, library.SearchOrder(f.Sort), limit, x.sqWalk)
+		if err != nil || done {
+			return ids, err
+		}
+	}
+	match := matchExpr(append(groups, facets...))
 	var n int
 	if err := x.d.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM material_fts WHERE material_fts MATCH ? LIMIT ?)`, match, x.probeCap).Scan(&n); err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
@@ -317,7 +340,7 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 
 	dense, share := x.pgDensity(ctx, groups), x.pgShare(ctx, facets)
 	if dense >= x.pgDenseAt && share >= x.pgWalkAt {
-		ids, done, err := x.walkPostgres(ctx, groups, f, w, args, order, limit, x.pgWalk)
+		ids, done, err := x.walkTerms(ctx, groups, f, w, args, order, limit, x.pgWalk)
 		if err != nil || done {
 			return ids, err
 		}
@@ -557,10 +580,15 @@ func (x *Index) walkChunks(ctx context.Context, groups [][]string, f library.Fil
 	return out, after, false, nil
 }
 
-// walkPostgres walks the sort's index with the filters, at most room
-// materials, testing each one's terms. done: the page is full, or the
-// walk saw every candidate.
-func (x *Index) walkPostgres(ctx context.Context, groups [][]string, f library.Filter, w string, args []any, order string, limit, room int) ([]int64, bool, error) {
+// walkTerms walks the sort's index with the filters, at most room
+// materials, testing each one's terms (" term " in " terms ": strpos on
+// PostgreSQL, instr on SQLite; both take the haystack first). done: the
+// page is full, or the walk saw every candidate.
+func (x *Index) walkTerms(ctx context.Context, groups [][]string, f library.Filter, w string, args []any, order string, limit, room int) ([]int64, bool, error) {
+	find := "instr"
+	if x.d.Engine() == db.Postgres {
+		find = "strpos"
+	}
 	col := "m." + library.SortColumn(f.Sort)
 	walk := `SELECT m.id, ` + col + ` AS v FROM materials m WHERE ` + w + order + ` LIMIT ?`
 	walkArgs := append(append([]any{}, args...), room)
@@ -569,7 +597,7 @@ func (x *Index) walkPostgres(ctx context.Context, groups [][]string, f library.F
 	for _, g := range groups {
 		var alts []string
 		for _, t := range g {
-			alts = append(alts, `strpos(' ' || s.terms || ' ', ?) > 0`)
+			alts = append(alts, find+`(' ' || s.terms || ' ', ?) > 0`)
 			condArgs = append(condArgs, " "+t+" ")
 		}
 		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
@@ -614,7 +642,13 @@ const pgStatsTTL = 10 * time.Minute
 // counts as half the rarest listed one; with no statistics (a new
 // database) every query counts as rare, which asks the index first.
 func (x *Index) pgDensity(ctx context.Context, groups [][]string) float64 {
-	shares := x.pgShares(ctx, groups)
+	return correlated(x.pgShares(ctx, groups))
+}
+
+// correlated combines the shares of groups of words a reader typed
+// together: the rarest share times the square root of each other's
+// (pgDensity says why). 0 for none.
+func correlated(shares []float64) float64 {
 	if shares == nil {
 		return 0
 	}
@@ -628,6 +662,17 @@ func (x *Index) pgDensity(ctx context.Context, groups [][]string) float64 {
 		}
 	}
 	return d
+}
+
+// groupShare is a group's share from its alternatives' shares: the
+// commonest, and half of the others (forms of one word, mostly found
+// together).
+func groupShare(alts []float64) float64 {
+	sum, most := 0.0, 0.0
+	for _, v := range alts {
+		sum, most = sum+v, max(most, v)
+	}
+	return min(most+(sum-most)/2, 1)
 }
 
 // pgShare estimates the share of the materials that pass the filters
@@ -655,17 +700,15 @@ func (x *Index) pgShares(ctx context.Context, groups [][]string) []float64 {
 	}
 	out := make([]float64, 0, len(groups))
 	for _, g := range groups {
-		// A group's alternatives are forms of one word (дроби, дроб0),
-		// mostly found together: the commonest, and half of the others.
-		sum, most := 0.0, 0.0
-		for _, t := range g {
+		alts := make([]float64, len(g))
+		for i, t := range g {
 			v, ok := st.freq[t]
 			if !ok {
 				v = st.rarest / 2
 			}
-			sum, most = sum+v, max(most, v)
+			alts[i] = v
 		}
-		out = append(out, min(most+(sum-most)/2, 1))
+		out = append(out, groupShare(alts))
 	}
 	return out
 }
@@ -700,6 +743,97 @@ func (x *Index) pgStatsNow(ctx context.Context) *pgStats {
 	}
 	x.stats = st
 	return st
+}
+
+// vocabCount is a term's document count in FTS5's vocabulary, and when
+// it was read.
+type vocabCount struct {
+	n  int64
+	at time.Time
+}
+
+// vocabTTL: how long a document count is kept; counts move slowly, and
+// reading a common term's costs up to 15 ms at a million materials (its
+// whole posting list is walked).
+const vocabTTL = 10 * time.Minute
+
+// vocabMax bounds the counts kept; past it they are all dropped.
+const vocabMax = 20000
+
+// docs is how many materials hold term, by FTS5's vocabulary table
+// (material_fts_vocab, 0008_search_keys.sql); -1 when it cannot say.
+func (x *Index) docs(ctx context.Context, term string) int64 {
+	x.vocabMu.Lock()
+	c, ok := x.vocab[term]
+	x.vocabMu.Unlock()
+	if ok && time.Since(c.at) < vocabTTL {
+		return c.n
+	}
+	var n int64
+	err := x.d.QueryRow(ctx, `SELECT doc FROM material_fts_vocab WHERE term = ?`, term).Scan(&n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		n = 0
+	case err != nil:
+		return -1
+	}
+	x.vocabMu.Lock()
+	if x.vocab == nil || len(x.vocab) >= vocabMax {
+		x.vocab = map[string]vocabCount{}
+	}
+	x.vocab[term] = vocabCount{n: n, at: time.Now()}
+	x.vocabMu.Unlock()
+	return n
+}
+
+// sqShares is each group's share of the materials in the index by the
+// vocabulary's document counts (the materials are counted as the
+// documents of their language facets), nil when it cannot say.
+func (x *Index) sqShares(ctx context.Context, groups [][]string) []float64 {
+	var total int64
+	for _, l := range library.Languages {
+		n := x.docs(ctx, "§l"+hex.EncodeToString([]byte(l)))
+		if n < 0 {
+			return nil
+		}
+		total += n
+	}
+	if total == 0 {
+		return nil
+	}
+	out := make([]float64, 0, len(groups))
+	for _, g := range groups {
+		alts := make([]float64, len(g))
+		for i, t := range g {
+			n := x.docs(ctx, t)
+			if n < 0 {
+				return nil
+			}
+			alts[i] = float64(n) / float64(total)
+		}
+		out = append(out, groupShare(alts))
+	}
+	return out
+}
+
+// sqDensity estimates the share of materials matching every group of
+// words (SQLite), as pgDensity does from PostgreSQL's statistics.
+func (x *Index) sqDensity(ctx context.Context, groups [][]string) float64 {
+	return correlated(x.sqShares(ctx, groups))
+}
+
+// sqShare estimates the share of materials that pass the filters whose
+// facet tokens are groups (SQLite): the product. 0 when it cannot say.
+func (x *Index) sqShare(ctx context.Context, facets [][]string) float64 {
+	shares := x.sqShares(ctx, facets)
+	if shares == nil {
+		return 0
+	}
+	d := 1.0
+	for _, v := range shares {
+		d *= v
+	}
+	return d
 }
 
 // pgInts writes ids as a PostgreSQL array literal ('{1,2,3}'), one

@@ -119,7 +119,7 @@ func searchers(d *db.DB) map[string]library.Searcher {
 // plans (a small library would otherwise take only the first).
 func indexes(d *db.DB) map[string]library.Searcher {
 	s := map[string]library.Searcher{"Index": index.New(d)}
-	plans := []string{"join", "in", "scan"}
+	plans := []string{"join", "in", "scan", "walk", "walk-short"}
 	if d.Engine() == db.Postgres {
 		plans = []string{"join", "in", "set-lookup", "chunks", "windows", "cte", "dense", "dense-all"}
 	}
@@ -518,6 +518,46 @@ func TestPostgresDensityFromStatistics(t *testing.T) {
 		t.Errorf("common and rare together: density %v, want rare", got)
 	}
 	if got := index.PGDensity(x, phrase); got < dense {
+		t.Errorf("two words a fifth of the materials hold together: density %v, want at least the walk's %v", got, dense)
+	}
+}
+
+// SQLite's first plan follows FTS5's vocabulary, as PostgreSQL's follows
+// ANALYZE (TestPostgresDensityFromStatistics): a word most materials hold
+// is expected common (the walk first), a rare one and an absent one rare
+// (the count first), a common word with a rare one rare, and two words
+// that go together in a fifth of the materials a common phrase.
+func TestSQLiteDensityFromVocabulary(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	var ms []mat
+	for i := range 300 {
+		text := fmt.Sprintf("Олимпиада тапсырмасы %d", i)
+		if i%100 == 0 {
+			text += " фотосинтез"
+		}
+		if i%5 == 0 {
+			text += " функционалдық сауаттылық"
+		}
+		ms = append(ms, mat{key: fmt.Sprint(i), text: text, subject: "mathematics", grade: "9", typ: "test", lang: "kk", pub: int64(i)})
+	}
+	put(t, d, ms...)
+	x := index.New(d)
+	common, rare, absent := search.QueryTerms("олимпиада"), search.QueryTerms("фотосинтез"), search.QueryTerms("ғарышкер")
+	phrase := search.QueryTerms("функционалдық сауаттылық")
+	dense := index.SQDense
+	if got := index.SQDensity(x, common); got < 0.9 {
+		t.Errorf("a word every material holds: density %v, want ≥ 0.9", got)
+	}
+	if got := index.SQDensity(x, rare); got >= dense || got <= 0 {
+		t.Errorf("a word 1 in 100 hold: density %v, want above 0 and under the walk's %v", got, dense)
+	}
+	if got := index.SQDensity(x, absent); got != 0 {
+		t.Errorf("a word none holds: density %v, want 0", got)
+	}
+	if got := index.SQDensity(x, append(common, rare...)); got >= dense {
+		t.Errorf("common and rare together: density %v, want rare", got)
+	}
+	if got := index.SQDensity(x, phrase); got < dense {
 		t.Errorf("two words a fifth of the materials hold together: density %v, want at least the walk's %v", got, dense)
 	}
 }
