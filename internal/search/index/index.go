@@ -685,7 +685,12 @@ func groupShare(alts []float64) float64 {
 // material has one subject, one grade, one type and one language, and
 // they vary independently enough). 0 with no statistics.
 func (x *Index) pgShare(ctx context.Context, groups [][]string) float64 {
-	shares := x.pgShares(ctx, groups)
+	return independent(x.pgShares(ctx, groups))
+}
+
+// independent combines the shares of independent groups: their product,
+// 1 for none, 0 when there are no shares to combine (nil).
+func independent(shares []float64) float64 {
 	if shares == nil {
 		return 0
 	}
@@ -830,15 +835,7 @@ func (x *Index) sqDensity(ctx context.Context, groups [][]string) float64 {
 // sqShare estimates the share of materials that pass the filters whose
 // facet tokens are groups (SQLite): the product. 0 when it cannot say.
 func (x *Index) sqShare(ctx context.Context, facets [][]string) float64 {
-	shares := x.sqShares(ctx, facets)
-	if shares == nil {
-		return 0
-	}
-	d := 1.0
-	for _, v := range shares {
-		d *= v
-	}
-	return d
+	return independent(x.sqShares(ctx, facets))
 }
 
 // pgInts writes ids as a PostgreSQL array literal ('{1,2,3}'), one

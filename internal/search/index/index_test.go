@@ -482,21 +482,9 @@ func TestMigrationIndexesExistingRows(t *testing.T) {
 // say. Before ANALYZE, everything counts as rare.
 func TestPostgresDensityFromStatistics(t *testing.T) {
 	d := dbtest.Open(t, db.Postgres)
-	var ms []mat
-	for i := range 300 {
-		text := fmt.Sprintf("Олимпиада тапсырмасы %d", i)
-		if i%100 == 0 {
-			text += " фотосинтез"
-		}
-		if i%5 == 0 {
-			text += " функционалдық сауаттылық"
-		}
-		ms = append(ms, mat{key: fmt.Sprint(i), text: text, subject: "mathematics", grade: "9", typ: "test", lang: "kk", pub: int64(i)})
-	}
-	put(t, d, ms...)
+	densityFixture(t, d, 5)
 	x := index.New(d)
-	common, rare, absent := search.QueryTerms("олимпиада"), search.QueryTerms("фотосинтез"), search.QueryTerms("ғарышкер")
-	phrase := search.QueryTerms("функционалдық сауаттылық")
+	common, rare, absent, phrase := densityQueries()
 	if got := index.PGDensity(x, common); got != 0 {
 		t.Errorf("before ANALYZE: density %v, want 0 (rare: ask the index)", got)
 	}
@@ -529,21 +517,9 @@ func TestPostgresDensityFromStatistics(t *testing.T) {
 // that go together in a quarter of the materials a common phrase.
 func TestSQLiteDensityFromVocabulary(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
-	var ms []mat
-	for i := range 300 {
-		text := fmt.Sprintf("Олимпиада тапсырмасы %d", i)
-		if i%100 == 0 {
-			text += " фотосинтез"
-		}
-		if i%4 == 0 { // a quarter: together 0.25^1.5 ≥ sqDense > 0.25²
-			text += " функционалдық сауаттылық"
-		}
-		ms = append(ms, mat{key: fmt.Sprint(i), text: text, subject: "mathematics", grade: "9", typ: "test", lang: "kk", pub: int64(i)})
-	}
-	put(t, d, ms...)
+	densityFixture(t, d, 4) // a quarter: together 0.25^1.5 ≥ sqDense > 0.25²
 	x := index.New(d)
-	common, rare, absent := search.QueryTerms("олимпиада"), search.QueryTerms("фотосинтез"), search.QueryTerms("ғарышкер")
-	phrase := search.QueryTerms("функционалдық сауаттылық")
+	common, rare, absent, phrase := densityQueries()
 	dense := index.SQDense
 	if got := index.SQDensity(x, common); got < 0.9 {
 		t.Errorf("a word every material holds: density %v, want ≥ 0.9", got)
@@ -560,4 +536,30 @@ func TestSQLiteDensityFromVocabulary(t *testing.T) {
 	if got := index.SQDensity(x, phrase); got < dense {
 		t.Errorf("two words a quarter of the materials hold together: density %v, want at least the walk's %v", got, dense)
 	}
+}
+
+// densityFixture puts 300 materials that all hold «олимпиада», one in a
+// hundred «фотосинтез», and one in phraseEvery the phrase «функционалдық
+// сауаттылық».
+func densityFixture(t *testing.T, d *db.DB, phraseEvery int) {
+	t.Helper()
+	var ms []mat
+	for i := range 300 {
+		text := fmt.Sprintf("Олимпиада тапсырмасы %d", i)
+		if i%100 == 0 {
+			text += " фотосинтез"
+		}
+		if i%phraseEvery == 0 {
+			text += " функционалдық сауаттылық"
+		}
+		ms = append(ms, mat{key: fmt.Sprint(i), text: text, subject: "mathematics", grade: "9", typ: "test", lang: "kk", pub: int64(i)})
+	}
+	put(t, d, ms...)
+}
+
+// densityQueries are the queries of densityFixture: a word every material
+// holds, one a hundredth do, one none does, and the phrase.
+func densityQueries() (common, rare, absent, phrase [][]string) {
+	return search.QueryTerms("олимпиада"), search.QueryTerms("фотосинтез"), search.QueryTerms("ғарышкер"),
+		search.QueryTerms("функционалдық сауаттылық")
 }
