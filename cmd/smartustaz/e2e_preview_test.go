@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
+	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 	"image/png"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,18 +16,9 @@ import (
 	"github.com/smartustaz/smartustaz/internal/i18n"
 )
 
-// needPreviewTools skips a test that needs LibreOffice and poppler when
-// they are not installed — except in CI, where that would hide a failure.
 func needPreviewTools(t *testing.T) {
 	t.Helper()
-	for _, name := range []string{"soffice", "pdftoppm"} {
-		if _, err := exec.LookPath(name); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI (.ci/run installs poppler-utils and LibreOffice) but not on PATH", name)
-			}
-			t.Skipf("%s not installed: skipping the page image test", name)
-		}
-	}
+	previewtest.NeedTools(t, "the page image test")
 }
 
 var pageImgRe = regexp.MustCompile(`<img src="(/materials/\d+/files/\d+/pages/(\d+)\.(png|jpg))" width="(\d+)" height="(\d+)" loading="lazy" decoding="async" alt="([^"]*)">`)

@@ -2,10 +2,9 @@ package library_test
 
 import (
 	"context"
+	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 	"image"
 	"image/png"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -16,18 +15,9 @@ import (
 	"github.com/smartustaz/smartustaz/internal/preview"
 )
 
-// needPreviewTools skips a test that needs LibreOffice and poppler when
-// they are not installed — except in CI, where that would hide a failure.
 func needPreviewTools(t *testing.T) {
 	t.Helper()
-	for _, name := range []string{"soffice", "pdftoppm"} {
-		if _, err := exec.LookPath(name); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI (.ci/run installs poppler-utils and LibreOffice) but not on PATH", name)
-			}
-			t.Skipf("%s not installed: skipping the page-image test of the demo files (apt-get install poppler-utils libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui fonts-dejavu-core)", name)
-		}
-	}
+	previewtest.NeedTools(t, "the page-image test of the demo files")
 }
 
 // demoKinds are the kinds of file the demo makes.

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 	"image"
 	"image/color"
 	"image/png"
@@ -27,18 +28,9 @@ import (
 	"github.com/smartustaz/smartustaz/internal/preview"
 )
 
-// needTools skips a test that needs LibreOffice and poppler when they
-// are not installed — except in CI, where that would hide a failure.
 func needTools(t *testing.T) {
 	t.Helper()
-	for _, name := range []string{"soffice", "pdftoppm"} {
-		if _, err := exec.LookPath(name); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI (.ci/run installs poppler-utils and LibreOffice) but not on PATH", name)
-			}
-			t.Skipf("%s not installed: skipping the real-tool test (apt-get install poppler-utils libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui)", name)
-		}
-	}
+	previewtest.NeedTools(t, "the real-tool test")
 }
 
 // noTools is a PATH on which nothing is installed.
