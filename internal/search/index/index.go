@@ -341,7 +341,6 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	// holding them.
 	facets := facetGroups(f)
 	ginWhere, ginArgs := ginCond(append(append([][]string{}, groups...), facets...))
-	keysWhere, keysArgs := ginWhere, ginArgs
 
 	dense, share := x.pgDensity(ctx, groups), x.pgShare(ctx, facets)
 	if dense >= x.pgDenseAt && share >= x.pgWalkAt {
@@ -372,7 +371,7 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 		dense = 0 // expected rare, and it is not: the estimate says nothing
 	}
 	if byWindows {
-		return x.walkWindows(ctx, keysWhere, keysArgs, f, after, limit, dense*share)
+		return x.walkWindows(ctx, ginWhere, ginArgs, f, after, limit, dense*share)
 	}
 	out, after, done, err := x.walkChunks(ctx, groups, f, after, limit, dense)
 	if err != nil || done {
@@ -384,7 +383,7 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	w, args = library.SearchConditions(f, after)
 	rest, err := x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginWhere+`)
 		SELECT m.id FROM hits h CROSS JOIN LATERAL (SELECT m.id, m.published_at, m.views, m.downloads FROM materials m
-			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(ginArgs, args...), limit-len(out))...)
+			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(append([]any{}, ginArgs...), args...), limit-len(out))...)
 	return append(out, rest...), err
 }
 
