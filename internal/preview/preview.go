@@ -126,6 +126,11 @@ type Service struct {
 
 	mu    sync.Mutex
 	tools Tools
+	// making holds the files being drawn in this process now: a file
+	// queued twice (at publication and by the catch-up) is drawn by one
+	// worker while the other moves on. Across nodes, record keeps the
+	// first outcome; only the work is done twice there.
+	making map[int64]bool
 
 	queue chan job
 	// backlog holds files the catch-up found without an outcome. Workers
@@ -336,6 +341,10 @@ func (s *Service) Make(ctx context.Context, f File) error {
 	if !s.Can(f.Kind) || !blob.ValidSHA(f.SHA256) {
 		return nil
 	}
+	if !s.claim(f.ID) {
+		return nil // another worker is drawing it now
+	}
+	defer s.unclaim(f.ID)
 	if done, err := s.tried(ctx, f.ID); err != nil || done {
 		return err
 	}
@@ -362,6 +371,27 @@ func (s *Service) Make(ctx context.Context, f File) error {
 	}
 	s.drawn(f)
 	return nil
+}
+
+// claim marks a file as being drawn by the caller, unless another
+// caller is drawing it.
+func (s *Service) claim(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.making[id] {
+		return false
+	}
+	if s.making == nil {
+		s.making = map[int64]bool{}
+	}
+	s.making[id] = true
+	return true
+}
+
+func (s *Service) unclaim(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.making, id)
 }
 
 func (s *Service) drawn(f File) {

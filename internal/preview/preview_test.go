@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -551,5 +552,37 @@ func TestStaleFoldersRemoved(t *testing.T) {
 	}
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("a recent conversion folder was removed: %v", err)
+	}
+}
+
+// A file asked for twice at once (queued at publication and found by the
+// catch-up, with two workers) is drawn once: the second Make returns at
+// once, and the material's pages are forgotten by the page cache once.
+func TestConcurrentMakeDrawsOnce(t *testing.T) {
+	needTools(t)
+	var drawn atomic.Int32
+	e := newEnv(t, dbtest.Open(t, db.SQLite), preview.Options{Drawn: func(int64) { drawn.Add(1) }})
+	f := e.put("docx", testdata(t, "extract/testdata/sample.docx"))
+	f.MaterialID = db.NewID()
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = e.svc.Make(context.Background(), f)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := drawn.Load(); n != 1 {
+		t.Errorf("drawn %d times, want once", n)
+	}
+	if pages := e.pages(f); len(pages) == 0 {
+		t.Error("no page images after the two Makes")
 	}
 }
