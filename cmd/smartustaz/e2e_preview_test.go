@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 	"image/png"
 	"net/http"
 	"os"
@@ -14,12 +13,8 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 )
-
-func needPreviewTools(t *testing.T) {
-	t.Helper()
-	previewtest.NeedTools(t, "the page image test")
-}
 
 var pageImgRe = regexp.MustCompile(`<img src="(/materials/\d+/files/\d+/pages/(\d+)\.(png|jpg))" width="(\d+)" height="(\d+)" loading="lazy" decoding="async" alt="([^"]*)">`)
 
@@ -74,7 +69,7 @@ func demoPDF(t *testing.T) []byte {
 // and nosniff, and stops serving when the material is withdrawn → the
 // status page shows the tools and the counts to staff and refuses others.
 func TestE2EPreview(t *testing.T) {
-	needPreviewTools(t)
+	previewtest.NeedTools(t, "the page image test")
 	// A page cache that keeps pages an hour: the visitor below first gets
 	// the material page before its images exist, and sees them only
 	// because drawing them makes the cache forget that page.
@@ -245,7 +240,7 @@ func TestE2EPreviewWithoutTools(t *testing.T) {
 // the material page shows the text preview, and the status page says
 // what the site does without images.
 func TestE2EPreviewTurnedOff(t *testing.T) {
-	needPreviewTools(t)
+	previewtest.NeedTools(t, "the page image test")
 	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true", "SMARTUSTAZ_PAGE_IMAGES=false"}, func(t *testing.T, srv *testServer) {
 		if !strings.Contains(srv.Output(), "page images turned off") {
 			t.Errorf("serve does not say page images are off:\n%s", srv.Output())

@@ -2,7 +2,6 @@ package library_test
 
 import (
 	"context"
-	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 	"image"
 	"image/png"
 	"path/filepath"
@@ -13,12 +12,8 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/preview"
+	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 )
-
-func needPreviewTools(t *testing.T) {
-	t.Helper()
-	previewtest.NeedTools(t, "the page-image test of the demo files")
-}
 
 // demoKinds are the kinds of file the demo makes.
 var demoKinds = []string{"docx", "pptx", "xlsx", "odt", "odp", "rtf", "txt", "pdf"}
@@ -30,7 +25,7 @@ var demoKinds = []string{"docx", "pptx", "xlsx", "odt", "odp", "rtf", "txt", "pd
 // whose shapes have no position, or a workbook whose sheet is not linked,
 // gives).
 func TestDemoFilesDrawn(t *testing.T) {
-	needPreviewTools(t)
+	previewtest.NeedTools(t, "the page-image test of the demo files")
 	// The fewest demo materials that hold every kind of file.
 	n, seen := 0, map[string]bool{}
 	for len(seen) < len(demoKinds) {

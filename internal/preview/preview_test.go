@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 	"image"
 	"image/color"
 	"image/png"
@@ -27,6 +26,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
 	"github.com/smartustaz/smartustaz/internal/extract"
 	"github.com/smartustaz/smartustaz/internal/preview"
+	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 )
 
 func needTools(t *testing.T) {
