@@ -78,6 +78,11 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	durationVar(fs, &c.PageCacheTTL, "page-cache-ttl", "SMARTUSTAZ_PAGE_CACHE_TTL", 30*time.Second, getenv, "how long a kept public page is served (a `duration` such as 30s); changes made through this server show at once, others within this [SMARTUSTAZ_PAGE_CACHE_TTL]")
 	BoolVar(fs, &c.PageImages, "page-images", "SMARTUSTAZ_PAGE_IMAGES", true, getenv, "draw page images of material files with LibreOffice and poppler when installed; false = text previews only, as without the tools [SMARTUSTAZ_PAGE_IMAGES]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish at shutdown")
+	// These addresses may carry a password: -h must not print one taken
+	// from the environment as the default (their built-in default is empty).
+	for _, name := range []string{"db", "smtp", "storage"} {
+		fs.Lookup(name).DefValue = ""
+	}
 	return fs
 }
 

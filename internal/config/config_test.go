@@ -131,3 +131,31 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help output:\n%s", out.String())
 	}
 }
+
+// TestHelpHidesPasswordsFromEnvironment: -h shows the defaults, but the
+// database, SMTP and storage addresses taken from the environment may
+// hold a password, so they are not printed.
+func TestHelpHidesPasswordsFromEnvironment(t *testing.T) {
+	env := map[string]string{
+		"SMARTUSTAZ_DB":      "postgres://app:db-secret@db.internal/smartustaz",
+		"SMARTUSTAZ_SMTP":    "smtp://mailer:smtp-secret@mail.internal:587",
+		"SMARTUSTAZ_STORAGE": "s3://bucket?endpoint=s3.internal&access_key=ak&secret_key=s3-secret",
+	}
+	var c Config
+	var out strings.Builder
+	fs := FlagSet("serve", &c, func(k string) string { return env[k] }, &out)
+	if err := fs.Parse([]string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, secret := range []string{"db-secret", "smtp-secret", "s3-secret"} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("-h printed %s from the environment", secret)
+		}
+	}
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != env["SMARTUSTAZ_DB"] || c.SMTP != env["SMARTUSTAZ_SMTP"] || c.Storage != env["SMARTUSTAZ_STORAGE"] {
+		t.Errorf("the variables were not used: db %v, smtp %v, storage %v", c.DB == env["SMARTUSTAZ_DB"], c.SMTP == env["SMARTUSTAZ_SMTP"], c.Storage == env["SMARTUSTAZ_STORAGE"])
+	}
+}
