@@ -423,7 +423,7 @@ func newMatrix(t *testing.T, srv *testServer) *matrix {
 		"pend": pend, "pendref": pendref, "pendfile": m.fileOf(pendref),
 		"cert": certNumber(t, m.main[user], mat), "certname": m.people[user].FullName,
 		"author": strconv.FormatInt(m.main[user].export().Profile.ID, 10),
-		"spare": strconv.FormatInt(m.spareID, 10), "spareemail": m.spare.Email, "sparepassword": m.spare.Password,
+		"spare":  strconv.FormatInt(m.spareID, 10), "spareemail": m.spare.Email, "sparepassword": m.spare.Password,
 	}
 	return m
 }
