@@ -230,7 +230,7 @@ func routeTable() []routeRow {
 		{route: "GET /admin/users/{id}", path: "/admin/users/{author}", want: adminOnly("200")},
 		{route: "POST /admin/users/{id}/reveal", path: "/admin/users/{author}/reveal",
 			form: url.Values{"purpose": {"Рөлдер кестесін тексеру {n}"}}, want: adminOnly("200")},
-		{route: "POST /admin/users/{id}/role", path: "/admin/users/{spare}/role", form: url.Values{"role": {"user"}},
+		{route: "POST /admin/users/{id}/role", path: "/admin/users/{spare}/role", form: url.Values{"role": {"moderator"}},
 			want: adminOnly("303 /admin/users/{spare}")},
 		{route: "GET /admin/audit", path: "/admin/audit", want: adminOnly("200")},
 		{route: "GET /admin/agreement", path: "/admin/agreement", want: adminOnly("200")},
