@@ -343,7 +343,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			id := publishApproved(t, admin, teacher, "Жойылатын автордың сабақ жоспары")
 			wantStatus(t, "certificate", teacher.post("/materials/"+id+"/certificate", url.Values{"name": {p.FullName}, "lang": {"kk"}, "show_name": {"yes"}}), http.StatusSeeOther)
 			number := certNumber(t, teacher, id)
-			files := regexp.MustCompile(`href="(/materials/`+id+`/files/\d+)"`).FindStringSubmatch(follow(teacher, "/materials/"+id).Body)
+			files := regexp.MustCompile(`href="(/materials/` + id + `/files/\d+)"`).FindStringSubmatch(follow(teacher, "/materials/"+id).Body)
 			if files == nil {
 				t.Fatal("the material page links no file")
 			}
