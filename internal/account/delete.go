@@ -88,10 +88,13 @@ func (s *Service) erase(ctx context.Context, tx *db.Tx, userID, by, sess int64) 
 	return s.recordChange(ctx, tx, nil, userID, by, sess, ChangeDeleted, "", "")
 }
 
-// afterErase empties SQLite's write-ahead log of the page versions that
-// held the deleted values. A checkpoint that readers kept from finishing
-// is done by the next Purge.
+// afterErase, once the deletion has committed, copies the deletion list
+// to the S3 bucket (a network call, kept out of the transaction) and
+// empties SQLite's write-ahead log of the page versions that held the
+// deleted values. What fails here (the bucket unreachable, readers
+// keeping the WAL) is done again by the next Purge, which logs a failure.
 func (s *Service) afterErase(ctx context.Context) {
+	s.v.SyncTombstones(ctx)
 	s.checkpointDue.Store(true)
 	if s.db.Checkpoint(ctx) == nil {
 		s.checkpointDue.Store(false)
