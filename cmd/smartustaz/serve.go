@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/smartustaz/smartustaz/internal/account"
-	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
@@ -53,10 +52,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, err := blob.Open(c.Storage, c.DataDir)
-	if err != nil {
-		return err
-	}
+	store := a.store
 	// Page images are made in the background (previews.go), stopped
 	// before the database closes.
 	// A material page kept for readers who are not signed in is forgotten
