@@ -8,9 +8,11 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -19,6 +21,7 @@ type app struct {
 	cfg      config.Config
 	db       *db.DB
 	vault    *vault.Vault
+	store    blob.Store
 	accounts *account.Service
 	consent  *consent.Service
 	audit    *audit.Log
@@ -40,8 +43,10 @@ func parse(name string, args []string, getenv func(string) string, stderr io.Wri
 }
 
 // open connects the database, applies migrations, opens the vault
-// (creating the key file on first start, with a loud warning) and seeds
-// the documents.
+// (creating the key file on first start, with a loud warning) and the
+// file storage, re-applies the deletion list (so an account deleted
+// after the database's backup was taken is erased again before any
+// command or request reads it) and seeds the documents.
 func open(ctx context.Context, c config.Config, getenv func(string) string, stderr io.Writer) (*app, error) {
 	d, err := db.Open(ctx, c.DB, c.DataDir)
 	if err != nil {
@@ -67,10 +72,29 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 
 `, v.KeyFile())
 	}
-	a := &app{cfg: c, db: d, vault: v,
-		accounts: account.New(d, v, account.Options{}),
+	store, err := blob.Open(c.Storage, c.DataDir)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	// On S3 the deletion list is also kept in the bucket, where every
+	// node and a node rebuilt on a new disk find it.
+	if m, ok := store.(blob.Named); ok {
+		v.UseMirror(m)
+	}
+	a := &app{cfg: c, db: d, vault: v, store: store,
+		// A deletion empties every domain's tables in one transaction.
+		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser}}),
 		consent:  consent.New(d, v),
 		audit:    audit.New(d, v),
+	}
+	n, err := a.accounts.ApplyTombstones(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if n > 0 {
+		fmt.Fprintf(stderr, "smartustaz: %d deleted account(s) were back in the database (a backup from before their deletion?) and were erased again\n", n)
 	}
 	if err := a.consent.Seed(ctx); err != nil {
 		d.Close()

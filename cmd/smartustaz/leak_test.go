@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,9 +50,19 @@ var leakUsers = []struct {
 // to nobody: it reaches only the throttle counters.
 const leakUnknownEmail = "leak-probe-nobody@mektep-test.kz"
 
+// Probes of the library: the browser an upload and a download are made
+// with (recorded with the address, sealed, clause 1.2 (c)), the words of
+// a signed-in reporter, and the name printed on a certificate.
+const (
+	leakUploadUA   = "LeakProbeUploader/2.7 (Лейкпроб жүктеуші)"
+	leakDownloadUA = "LeakProbeDownloader/3.1 (Лейкпроб алушы)"
+	leakReportText = "Лейкпроб шағымы: бұл менің сабағым, телефоным +7 777 555 01 02"
+	leakCertName   = "Лейкпроб Сертификат Иесі Әлібекқызы"
+)
+
 // leakProbes lists every probe value.
 func leakProbes() []string {
-	ps := []string{leakUA, leakUnknownEmail}
+	ps := []string{leakUA, leakUnknownEmail, leakUploadUA, leakDownloadUA, leakReportText, leakCertName}
 	for _, u := range leakUsers {
 		ps = append(ps, u.Email, u.Password, u.FullName, u.Organization, u.Position, u.Region, u.Phone,
 			u.ip, u.newOrg, u.newPosition)
@@ -107,11 +119,13 @@ func mustContain(t *testing.T, where string, data []byte, controls ...string) {
 	}
 }
 
-// TestLeakNoPlaintext is the proof of clause 1.3 (and 2.1): after
-// registrations, sign-ins from a recognisable browser and address,
+// TestLeakNoPlaintext is the proof of clause 1.3 (and 1.2 (c), 2.1):
+// after registrations, sign-ins from a recognisable browser and address,
 // profile edits (history), an address change, a password reset request,
-// failed logins, a new agreement version accepted by everyone, an
-// administrator's search and reveal, and a deletion, none of the personal
+// failed logins, a new agreement version accepted by everyone, an upload
+// and a download by signed-in teachers, a report with the reporter's own
+// words, a certificate with the author's name (and a verifier checking
+// it), an administrator's search and reveal, and a deletion, none of the personal
 // values is anywhere in the database files — the SQLite file and its WAL
 // read raw, or a pg_dump of PostgreSQL — nor in the key or data folder,
 // nor in anything the server logged. Only the outbox (a mail sink, not the
@@ -174,11 +188,54 @@ func TestLeakNoPlaintext(t *testing.T) {
 		}
 		acceptPending(t, admin)
 
+		// The library: user #0 uploads a material from a browser of its
+		// own, an administrator approves it, user #1 downloads its file
+		// from another browser and reports it in their own words, and
+		// user #0 has a certificate issued in a name of its own, which a
+		// verifier then checks.
+		clients[0].UA = leakUploadUA
+		r := clients[0].postMultipart("/materials/new", materialForm("Лейк: Абай өлеңдері сабағы"), upload{"абай.pdf", sample(t, "sample.pdf")})
+		clients[0].UA = leakUA
+		mp := materialPathRe.FindStringSubmatch(r.Location())
+		if r.Status != http.StatusSeeOther || mp == nil {
+			t.Fatalf("upload: status %d, errors %s", r.Status, pageErrors(r))
+		}
+		mid := mp[1]
+		if r := admin.post("/admin/moderation/"+mid+"/approve", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("approve: status %d", r.Status)
+		}
+		file := regexp.MustCompile(`/materials/\d+/files/\d+`).FindString(clients[1].get("/materials/" + mid + "-" + mp[2]).Body)
+		if file == "" {
+			t.Fatalf("the material page links no file")
+		}
+		clients[1].UA = leakDownloadUA
+		if r := clients[1].get(file); r.Status != http.StatusOK || r.Body != string(sample(t, "sample.pdf")) {
+			t.Fatalf("download: status %d, %d bytes", r.Status, len(r.Body))
+		}
+		clients[1].UA = leakUA
+		if r := clients[1].post("/materials/"+mid+"/report", url.Values{"reason": {"personal_data"}, "text": {leakReportText}}); r.Status != http.StatusOK {
+			t.Fatalf("report: status %d", r.Status)
+		}
+		if r := clients[0].post("/materials/"+mid+"/certificate", url.Values{"name": {leakCertName}, "lang": {"kk"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("certificate: status %d, errors %s", r.Status, pageErrors(r))
+		}
+		number := certNumber(t, clients[0], mid)
+		if r := newClient(t, srv).post("/verify/"+number, url.Values{"name": {leakCertName}}); r.Status != http.StatusOK {
+			t.Fatalf("certificate name check: status %d", r.Status)
+		}
+		// Each was stored, and opens for the person it belongs to: so a
+		// clean scan below means sealed, not missing.
+		libraryStored(t, srv, clients[0], "upload", leakUploadUA)
+		libraryStored(t, srv, clients[1], "download", leakDownloadUA)
+		if n := count(t, openDB(t, srv), `SELECT COUNT(*) FROM reports WHERE reporter_id = ? AND length(text_enc) > 0`, ids[1]); n != 1 {
+			t.Fatalf("%d reports with the reporter's words stored, want 1", n)
+		}
+
 		// The administrator searches by address and reveals one user.
 		if r := admin.get("/admin/users?email=" + url.QueryEscape(leakUsers[1].Email)); r.Status != http.StatusSeeOther {
 			t.Fatalf("admin search: status %d", r.Status)
 		}
-		r := admin.post("/admin/users/"+strconv.FormatInt(ids[1], 10)+"/reveal", url.Values{"purpose": {leakControlPurpose}})
+		r = admin.post("/admin/users/"+strconv.FormatInt(ids[1], 10)+"/reveal", url.Values{"purpose": {leakControlPurpose}})
 		if r.Status != http.StatusOK || shown(r, []string{leakUsers[1].FullName}) != 1 {
 			t.Fatalf("reveal: status %d", r.Status)
 		}
@@ -266,6 +323,36 @@ func TestLeakNoPlaintext(t *testing.T) {
 			t.Errorf("the scan does not find probe #2 even in the outbox, where mail must carry it")
 		}
 	})
+}
+
+// libraryStored checks, through the user's own export, that a file event
+// of theirs was recorded with the browser it was made with, and, for the
+// author, that the certificate carries the name they chose.
+func libraryStored(t *testing.T, srv *testServer, c *client, action, ua string) {
+	t.Helper()
+	r := c.get("/account/export.json")
+	var x struct {
+		Files []struct {
+			Action    string `json:"action"`
+			UserAgent string `json:"user_agent"`
+		} `json:"files"`
+		Certificates []struct {
+			Name string `json:"name"`
+		} `json:"certificates"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &x); err != nil {
+		t.Fatalf("export.json: %v", err)
+	}
+	found := false
+	for _, f := range x.Files {
+		found = found || f.Action == action && f.UserAgent == ua
+	}
+	if !found {
+		t.Fatalf("the %s is not in its user's export with the browser it was made with", action)
+	}
+	if action == "upload" && (len(x.Certificates) != 1 || x.Certificates[0].Name != leakCertName) {
+		t.Fatalf("the author's export has %d certificates, not the one with the chosen name", len(x.Certificates))
+	}
 }
 
 // waitAnnounced waits until the server has logged that the background

@@ -17,8 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/smartustaz/smartustaz/internal/account"
-	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/cluster"
+	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
@@ -33,7 +33,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// never fill anything, and `smartustaz demo` has its own counts.
 	var demo bool
 	c, _, err := parse("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.BoolVar(&demo, "demo", getenv("SMARTUSTAZ_DEMO") == "true", fmt.Sprintf("on start, fill an empty catalog with %d demo teachers and %d demo materials, as the demo command does; never on a site with real users [SMARTUSTAZ_DEMO]", demoServeUsers, demoServeMaterials))
+		config.BoolVar(fs, &demo, "demo", "SMARTUSTAZ_DEMO", false, getenv, fmt.Sprintf("on start, fill an empty catalog with %d demo teachers and %d demo materials, as the demo command does; never on a site with real users [SMARTUSTAZ_DEMO]", demoServeUsers, demoServeMaterials))
 	})
 	if err != nil {
 		return err
@@ -53,10 +53,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, err := blob.Open(c.Storage, c.DataDir)
-	if err != nil {
-		return err
-	}
+	store := a.store
 	// Page images are made in the background (previews.go), stopped
 	// before the database closes.
 	// A material page kept for readers who are not signed in is forgotten

@@ -124,6 +124,8 @@ type Options struct {
 	EmailChangeTTL      time.Duration
 	// Now is the clock; tests move it instead of sleeping.
 	Now func() time.Time
+	// Erasers empty the other domains' tables in a deletion (Delete).
+	Erasers []Eraser
 }
 
 // Default lifetimes.
@@ -143,6 +145,8 @@ type Service struct {
 	pw     *hasher
 	thr    *throttle
 	hashes atomic.Int64 // argon2 computations so far (for tests)
+	// checkpointDue is set while a deletion's WAL checkpoint is owed.
+	checkpointDue atomic.Bool
 	// dummy is a well-formed hash with the current parameters and a
 	// random salt and key, which no password matches. Login verifies
 	// against it when the address is unknown, so an unknown address costs
@@ -259,12 +263,20 @@ func (r *userRow) decrypt(k *vault.UserKey) (*User, error) {
 	return u, nil
 }
 
-// userKey returns the data key of a user row, or nil for a deleted one.
+// userKey returns the data key of a user row, or nil for a deleted one
+// (marked deleted, or on the vault's deletion list while a restored
+// backup still says otherwise).
 func (s *Service) userKey(ctx context.Context, q db.Querier, r *userRow) (*vault.UserKey, error) {
 	if r.status == StatusDeleted {
 		return nil, nil
 	}
-	return s.v.UserKey(ctx, q, r.id)
+	k, err := s.v.ReadKey(ctx, q, r.id)
+	if k == nil && err == nil {
+		// Deleted, though a restored backup says otherwise (the next start
+		// erases it again): it is treated as deleted everywhere.
+		r.status = StatusDeleted
+	}
+	return k, err
 }
 
 // loadUser reads and decrypts one user through q.

@@ -136,6 +136,10 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, m Meta
 		if err != nil {
 			return err
 		}
+		if u.Status != StatusActive {
+			u = nil // deleted: no link, as for an unknown address
+			return nil
+		}
 		if err := dropUnusedTokens(ctx, tx, id, PurposeResetPassword); err != nil {
 			return err
 		}

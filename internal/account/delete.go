@@ -2,7 +2,9 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -13,13 +15,22 @@ import (
 // deleted with its sealed IP and browser (LAW.md L8).
 const SessionRetention = 365 * 24 * time.Hour
 
-// Delete deletes a user's account (clause P.4): their data key is
-// destroyed (crypto-shredding, so every ciphertext of theirs is unreadable
-// here and in every backup), every sealed column and the address index are
-// emptied, sessions and tokens are removed, and the account keeps only its
-// id, role, status "deleted" and dates. The history keeps who changed which
-// field and when, without values. Deleting a deleted account does nothing;
-// the last active administrator cannot be deleted.
+// Eraser empties, inside the deletion's transaction, what one domain
+// package keeps about a user in its own tables (the library's public
+// profile, certificates, file events and reports; consent's
+// acceptances). Each package owns its SQL; Options.Erasers lists them, so
+// one deletion covers every table that holds a user's data.
+type Eraser func(ctx context.Context, tx *db.Tx, userID int64) error
+
+// Delete deletes a user's account (clause P.4): the user goes on the
+// vault's deletion list and their data key is destroyed, so nothing
+// sealed under it opens again, here or in a restored backup (the list is
+// re-applied at every start); every sealed column and the address index
+// are emptied, sessions and tokens are removed, every Eraser empties its
+// tables, and the account keeps only its id, role, status "deleted" and
+// dates. The history keeps who changed which field and when, without
+// values. Deleting a deleted account does nothing; the last active
+// administrator cannot be deleted.
 func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		r, err := loadUserRow(ctx, tx, userID, true)
@@ -34,31 +45,157 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 				return err
 			}
 		}
-		if err := s.v.Shred(ctx, tx, userID); err != nil {
-			return err
-		}
-		now := s.nowMS()
-		if _, err := tx.Exec(ctx, `UPDATE users SET email_bidx = NULL, email_enc = NULL, full_name_enc = NULL,
-			organization_enc = NULL, position_enc = NULL, region_enc = NULL, phone_enc = NULL, password_hash = '',
-			status = ?, deleted_at = ?, updated_at = ? WHERE id = ?`, StatusDeleted, now, now, userID); err != nil {
-			return err
-		}
-		for _, q := range []string{
-			`DELETE FROM sessions WHERE user_id = ?`,
-			`DELETE FROM tokens WHERE user_id = ?`,
-			`UPDATE profile_changes SET old_enc = NULL, new_enc = NULL WHERE user_id = ?`,
-		} {
-			if _, err := tx.Exec(ctx, q, userID); err != nil {
-				return err
-			}
-		}
 		by, sess := actor(m, userID)
-		return s.recordChange(ctx, tx, nil, userID, by, sess, ChangeDeleted, "", "")
+		return s.erase(ctx, tx, userID, by, sess)
 	})
 	if err != nil {
 		return fmt.Errorf("account: delete: %w", err)
 	}
+	s.afterErase(ctx)
 	return nil
+}
+
+// erase is the deletion itself, inside tx; Delete and ApplyTombstones
+// share it.
+func (s *Service) erase(ctx context.Context, tx *db.Tx, userID, by, sess int64) error {
+	if err := s.v.Shred(ctx, tx, userID); err != nil {
+		return err
+	}
+	now := s.nowMS()
+	res, err := tx.Exec(ctx, `UPDATE users SET email_bidx = NULL, email_enc = NULL, full_name_enc = NULL,
+		organization_enc = NULL, position_enc = NULL, region_enc = NULL, phone_enc = NULL, password_hash = '',
+		status = ?, deleted_at = ?, updated_at = ? WHERE id = ?`, StatusDeleted, now, now, userID)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM sessions WHERE user_id = ?`,
+		`DELETE FROM tokens WHERE user_id = ?`,
+		`UPDATE profile_changes SET old_enc = NULL, new_enc = NULL WHERE user_id = ?`,
+	} {
+		if _, err := tx.Exec(ctx, q, userID); err != nil {
+			return err
+		}
+	}
+	for _, e := range s.o.Erasers {
+		if err := e(ctx, tx, userID); err != nil {
+			return err
+		}
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // no account row (only a stray key): no history to write
+	}
+	return s.recordChange(ctx, tx, nil, userID, by, sess, ChangeDeleted, "", "")
+}
+
+// afterErase, once the deletion has committed, copies the deletion list
+// to the S3 bucket (a network call, kept out of the transaction) and
+// empties SQLite's write-ahead log of the page versions that held the
+// deleted values. What fails here (the bucket unreachable, readers
+// keeping the WAL) is done again by the next Purge, which logs a failure.
+func (s *Service) afterErase(ctx context.Context) {
+	s.v.SyncTombstones(ctx)
+	s.checkpointDue.Store(true)
+	if s.db.Checkpoint(ctx) == nil {
+		s.checkpointDue.Store(false)
+	}
+}
+
+// ApplyTombstones makes the database agree with the vault's deletion
+// list, before anything is served from it: it first reads the list
+// (SyncTombstones: other processes' entries and, with S3 storage, the
+// bucket's), puts on it every account the database says is deleted (so
+// deletions made before the list existed are final too), and erases
+// again every account on the list that still has a data key or is not
+// marked deleted — what restoring a backup taken before a deletion
+// brings back. It returns how many accounts it erased. Every start,
+// `migrate` and Purge run it.
+func (s *Service) ApplyTombstones(ctx context.Context) (int, error) {
+	if _, err := s.v.SyncTombstones(ctx); err != nil {
+		return 0, fmt.Errorf("account: apply deletions: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT id FROM users WHERE status = ?`, StatusDeleted)
+	if err != nil {
+		return 0, fmt.Errorf("account: apply deletions: %w", err)
+	}
+	var unlisted []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("account: apply deletions: %w", err)
+		}
+		if !s.v.Tombstoned(id) {
+			unlisted = append(unlisted, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("account: apply deletions: %w", err)
+	}
+	for _, id := range unlisted {
+		if err := s.v.Tombstone(id); err != nil {
+			return 0, fmt.Errorf("account: apply deletions: %w", err)
+		}
+	}
+	if len(unlisted) > 0 {
+		// Deleted rows may still hold a key (a deletion made before the list existed).
+		if _, err := s.v.SyncTombstones(ctx); err != nil {
+			return 0, fmt.Errorf("account: apply deletions: %w", err)
+		}
+	}
+	back, err := s.resurrected(ctx, s.v.Tombstones())
+	if err != nil {
+		return 0, fmt.Errorf("account: apply deletions: %w", err)
+	}
+	for _, id := range back {
+		if err := s.db.InTx(ctx, func(tx *db.Tx) error { return s.erase(ctx, tx, id, 0, 0) }); err != nil {
+			return 0, fmt.Errorf("account: apply deletions: %w", err)
+		}
+	}
+	if len(back) > 0 {
+		s.afterErase(ctx)
+	}
+	return len(back), nil
+}
+
+// resurrected returns the ids among dead that the database still holds a
+// data key for, or does not mark deleted.
+func (s *Service) resurrected(ctx context.Context, dead []int64) ([]int64, error) {
+	var out []int64
+	const batch = 500
+	for len(dead) > 0 {
+		n := min(batch, len(dead))
+		chunk := dead[:n]
+		dead = dead[n:]
+		marks := strings.TrimSuffix(strings.Repeat("?,", n), ",")
+		args := make([]any, 0, 2*n+1)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		args = append(args, StatusDeleted)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := s.db.Query(ctx, `SELECT id FROM users WHERE id IN (`+marks+`) AND status <> ?
+			UNION SELECT user_id FROM user_keys WHERE user_id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Purge deletes what is no longer needed (LAW.md L8): expired tokens,
@@ -83,5 +220,22 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 		total += n
 	}
 	n, err := s.thr.purge(ctx)
-	return total + n, err
+	total += n
+	if err != nil {
+		return total, err
+	}
+	// Deletions made by another node, or a checkpoint a reader delayed.
+	erased, err := s.ApplyTombstones(ctx)
+	total += int64(erased)
+	if err != nil {
+		return total, err
+	}
+	if s.checkpointDue.Load() {
+		if err := s.db.Checkpoint(ctx); err != nil && !errors.Is(err, db.ErrCheckpointBusy) {
+			return total, fmt.Errorf("account: purge: %w", err)
+		} else if err == nil {
+			s.checkpointDue.Store(false)
+		}
+	}
+	return total, nil
 }

@@ -238,7 +238,7 @@ func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error)
 	if len(found) == 0 {
 		return nil, nil
 	}
-	k, err := s.v.UserKey(ctx, s.db, userID)
+	k, err := s.v.ReadKey(ctx, s.db, userID) // nil for a deleted user: the rows read as empty
 	if err != nil {
 		return nil, fmt.Errorf("account: sessions: %w", err)
 	}

@@ -162,7 +162,7 @@ func (s *Service) Accept(ctx context.Context, userID int64, docIDs []int64, m Me
 // address and browser opened for the user's own view (they stay Secrets:
 // printing one shows [redacted]).
 func (s *Service) Acceptances(ctx context.Context, userID int64) ([]Acceptance, error) {
-	key, err := s.v.UserKey(ctx, s.db, userID)
+	key, err := s.v.ReadKey(ctx, s.db, userID) // nil for a deleted user: address and browser read as empty
 	if err != nil {
 		return nil, fmt.Errorf("consent: acceptances: %w", err)
 	}

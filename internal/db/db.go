@@ -99,8 +99,12 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// of a material page's CPU). Memory-mapping the file lets readers use
 	// the kernel's cache directly, and a larger cache keeps the hot index
 	// pages of each connection: 9 connections × 32 MB at most.
+	//
+	// secure_delete zeroes what a delete or update frees, so a deleted
+	// user's ciphertexts and wrapped key do not linger in free space
+	// (clause P.4; Checkpoint then clears the WAL).
 	params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=cache_size(-32768)&_pragma=mmap_size(8589934592)&_time_format=sqlite"
+		"&_pragma=cache_size(-32768)&_pragma=mmap_size(8589934592)&_pragma=secure_delete(1)&_time_format=sqlite"
 	w, err := sql.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)

@@ -379,7 +379,7 @@ func (s *Service) Certificates(ctx context.Context, authorID int64) ([]Certifica
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, wrap("certificates", err)
 	}
-	key, err := s.v.UserKey(ctx, s.db, authorID)
+	key, err := s.v.ReadKey(ctx, s.db, authorID) // nil for a deleted author: no name
 	if err != nil {
 		return nil, wrap("certificates", err)
 	}

@@ -19,7 +19,7 @@ type FileEvent struct {
 
 // FileEvents lists a user's uploads and downloads, newest first.
 func (s *Service) FileEvents(ctx context.Context, userID int64) ([]FileEvent, error) {
-	key, err := s.v.UserKey(ctx, s.db, userID)
+	key, err := s.v.ReadKey(ctx, s.db, userID) // nil for a deleted user: address and browser read as empty
 	if err != nil {
 		return nil, wrap("file events", err)
 	}

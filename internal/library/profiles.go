@@ -149,14 +149,6 @@ func (s *Service) SavePublicProfile(ctx context.Context, userID, sessionID int64
 	return wrap("save public profile", err)
 }
 
-// ErasePublicProfile deletes everything a user published about
-// themselves, when their account is deleted. The consent records stay:
-// they hold field names and dates, not values.
-func (s *Service) ErasePublicProfile(ctx context.Context, userID int64) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM public_profiles WHERE user_id = ?`, userID)
-	return wrap("erase public profile", err)
-}
-
 // PublicationConsents lists a user's choices of what to publish, oldest
 // first.
 func (s *Service) PublicationConsents(ctx context.Context, userID int64) ([]PublicationConsent, error) {

@@ -115,7 +115,7 @@ func TestPublicProfile(t *testing.T) {
 		if p, _ = e.lib.PublicProfile(ctx, author); !p.Empty() {
 			t.Errorf("a deleted account's profile is public")
 		}
-		if err := e.lib.ErasePublicProfile(ctx, author); err != nil {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return library.EraseUser(ctx, tx, author) }); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, d, `SELECT COUNT(*) FROM public_profiles WHERE user_id = ?`, author); n != 0 {

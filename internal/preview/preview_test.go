@@ -489,9 +489,12 @@ func linkedImageDocx(t *testing.T, url string) []byte {
 }
 
 // TestExternalLinksNotFetched: converting a document that links a
-// picture from an address makes no request to it (LibreOffice 7.4 does
-// fetch it with a default profile) — the worker's profile blocks external
-// links and, where the kernel allows, the tool has no network at all.
+// picture from an address makes no request to it — the worker's profile
+// blocks external links and, where the kernel allows, the tool has no
+// network at all. A control run first converts the very same file with
+// LibreOffice's default profile and the network open, and must fetch the
+// picture: otherwise "not fetched" below would prove nothing (a file
+// LibreOffice does not follow, a server it cannot reach).
 func TestExternalLinksNotFetched(t *testing.T) {
 	needTools(t)
 	var hits atomic.Int32
@@ -500,6 +503,17 @@ func TestExternalLinksNotFetched(t *testing.T) {
 		http.NotFound(w, r)
 	}))
 	defer srv.Close()
+	docx := linkedImageDocx(t, srv.URL+"/leak.png")
+
+	// Control: the protections off.
+	e := newEnv(t, dbtest.Open(t, db.SQLite), preview.Options{})
+	convertUnprotected(t, e.svc.Tools().LibreOffice.Path, docx)
+	if hits.Load() == 0 {
+		t.Fatalf("control: LibreOffice with its default profile and the network open did not fetch the linked picture, so the test below cannot tell a protected conversion from one that never fetches")
+	}
+	t.Logf("control: the unprotected conversion fetched the picture %d times", hits.Load())
+	hits.Store(0)
+
 	for _, isolated := range []bool{false, true} {
 		e := newEnv(t, dbtest.Open(t, db.SQLite), preview.Options{})
 		if isolated {
@@ -512,7 +526,7 @@ func TestExternalLinksNotFetched(t *testing.T) {
 			t.Logf("network namespace: %v", e.svc.Tools().Isolated)
 			defer func() { cancel(); e.svc.Stop() }()
 		}
-		f := e.sniffed(linkedImageDocx(t, srv.URL+"/leak.png"))
+		f := e.sniffed(docx)
 		if err := e.svc.Make(context.Background(), f); err != nil {
 			t.Fatal(err)
 		}
@@ -522,6 +536,32 @@ func TestExternalLinksNotFetched(t *testing.T) {
 		if n := hits.Load(); n != 0 {
 			t.Fatalf("the conversion fetched the linked picture %d times (isolated=%v)", n, isolated)
 		}
+	}
+}
+
+// convertUnprotected converts docx to PDF as the worker does (same
+// command-line switches) but with none of its protections: a fresh
+// default profile and the network of this process.
+func convertUnprotected(t *testing.T, soffice string, docx []byte) {
+	t.Helper()
+	if soffice == "" {
+		t.Fatalf("LibreOffice is not found")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.docx")
+	if err := os.WriteFile(in, docx, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
+		"--convert-to", "pdf", "--outdir", filepath.Join(dir, "pdf"), in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("control conversion: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pdf", "in.pdf")); err != nil {
+		t.Fatalf("control conversion wrote no PDF: %v", err)
 	}
 }
 

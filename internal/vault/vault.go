@@ -19,6 +19,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"sync"
 
@@ -39,14 +40,25 @@ const (
 	cacheLimit = 50000
 )
 
-// Vault holds the keyring and a bounded cache of unwrapped data keys.
+// Vault holds the keyring, the deletion list and a bounded cache of
+// unwrapped data keys.
 type Vault struct {
 	kr *keyring
 	db *db.DB
 
+	// mu guards the cache and the deletion list together, so a key is
+	// never cached or handed out once its owner is on the list.
 	mu    sync.Mutex
 	cache map[int64]*list.Element
 	lru   *list.List
+	dead  map[int64]struct{}
+
+	// tmu serialises writes of the deletion list (file and mirror).
+	tmu    sync.Mutex
+	tpath  string // DATA/tombstones
+	tsize  int64  // bytes of it read so far
+	tkey   []byte // MAC key of its entries
+	mirror Mirror
 }
 
 // Open loads (or on first start creates) the keyring and returns a vault
@@ -57,7 +69,12 @@ func Open(d *db.DB, dataDir string, getenv func(string) string) (v *Vault, creat
 	if err != nil {
 		return nil, false, err
 	}
-	return &Vault{kr: kr, db: d, cache: map[int64]*list.Element{}, lru: list.New()}, created, nil
+	v = &Vault{kr: kr, db: d, cache: map[int64]*list.Element{}, lru: list.New(), dead: map[int64]struct{}{},
+		tpath: filepath.Join(dataDir, TombstoneFile), tkey: tombstoneKey(kr)}
+	if err := v.loadTombstones(); err != nil {
+		return nil, false, err
+	}
+	return v, created, nil
 }
 
 // KeyFile is the path of the key file, or "" when the keyring came from
@@ -107,9 +124,11 @@ func (k *UserKey) Seal(f Field, plaintext string) []byte {
 	return k.aead.Seal(out, out[1:1+nonceSize], []byte(plaintext), f.aad(buf[:], k.owner))
 }
 
-// Open decrypts a ciphertext sealed for field f. nil opens to an empty Secret.
+// Open decrypts a ciphertext sealed for field f. nil opens to an empty
+// Secret, and so does everything under the nil key that ReadKey gives for
+// a deleted user.
 func (k *UserKey) Open(f Field, ciphertext []byte) (Secret, error) {
-	if len(ciphertext) == 0 {
+	if len(ciphertext) == 0 || k == nil {
 		return Secret{}, nil
 	}
 	if len(ciphertext) < 1+nonceSize+k.aead.Overhead() || ciphertext[0] != formatV1 {
@@ -160,6 +179,9 @@ func unwrap(kek []byte, kekID string, owner int64, wrapped []byte) ([]byte, erro
 // NewUserKey makes a data key for a new user, stores it wrapped by the
 // active master key inside tx, and returns it ready to use.
 func (v *Vault) NewUserKey(ctx context.Context, tx db.Querier, owner int64) (*UserKey, error) {
+	if v.Tombstoned(owner) {
+		return nil, fmt.Errorf("vault: user %d was deleted: no new data key", owner)
+	}
 	dek := random(32)
 	kekID, kek := v.kr.activeKey()
 	_, err := tx.Exec(ctx, `INSERT INTO user_keys (user_id, kek_id, wrapped_key, created_at) VALUES (?, ?, ?, ?)`,
@@ -172,9 +194,15 @@ func (v *Vault) NewUserKey(ctx context.Context, tx db.Querier, owner int64) (*Us
 	return k, nil
 }
 
-// UserKey returns the owner's data key, from the cache or unwrapped from q.
+// UserKey returns the owner's data key, from the cache or unwrapped from
+// q; ErrNoKey when the owner is on the deletion list, even if q (a
+// restored backup) still holds the wrapped key.
 func (v *Vault) UserKey(ctx context.Context, q db.Querier, owner int64) (*UserKey, error) {
-	if k := v.cached(owner); k != nil {
+	k, dead := v.cached(owner)
+	if dead {
+		return nil, ErrNoKey
+	}
+	if k != nil {
 		return k, nil
 	}
 	var kekID string
@@ -194,38 +222,71 @@ func (v *Vault) UserKey(ctx context.Context, q db.Querier, owner int64) (*UserKe
 	if err != nil {
 		return nil, err
 	}
-	k := &UserKey{owner: owner, aead: newAEAD(dek)}
-	v.remember(k)
+	k = &UserKey{owner: owner, aead: newAEAD(dek)}
+	if !v.remember(k) {
+		return nil, ErrNoKey // deleted while it was being unwrapped
+	}
 	return k, nil
 }
 
-// Shred destroys the owner's data key inside tx (crypto-shredding): every
-// ciphertext of theirs, here and in every backup, becomes unreadable.
+// ReadKey is UserKey for code that shows what is stored: for a deleted
+// user (on the deletion list, or whose key is gone) it returns a nil key
+// and no error, and a nil key opens every ciphertext to an empty Secret.
+// Rows of a deleted user that stay behind then read as nothing, never as
+// an error page. Code that writes, or must tell "deleted" apart, uses
+// UserKey.
+func (v *Vault) ReadKey(ctx context.Context, q db.Querier, owner int64) (*UserKey, error) {
+	k, err := v.UserKey(ctx, q, owner)
+	if errors.Is(err, ErrNoKey) {
+		return nil, nil
+	}
+	return k, err
+}
+
+// Shred deletes the owner's data key inside tx, after putting them on
+// the deletion list (Tombstone): from that moment no reader of this
+// vault gets the key, not even one that read the row before tx commits,
+// and no restored backup gives it back. A tx that then fails leaves the
+// owner on the list; the next start (or periodic re-apply) finishes the
+// deletion.
 func (v *Vault) Shred(ctx context.Context, tx db.Querier, owner int64) error {
+	if err := v.Tombstone(owner); err != nil {
+		return fmt.Errorf("vault: shred: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM user_keys WHERE user_id = ?`, owner); err != nil {
 		return fmt.Errorf("vault: shred: %w", err)
 	}
-	v.forget(owner)
 	return nil
 }
 
-func (v *Vault) cached(owner int64) *UserKey {
+// cached returns the owner's cached key, or dead when the owner is on the
+// deletion list (then nothing is returned, cached or not).
+func (v *Vault) cached(owner int64) (k *UserKey, dead bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if _, ok := v.dead[owner]; ok {
+		return nil, true
+	}
 	if e, ok := v.cache[owner]; ok {
 		v.lru.MoveToFront(e)
-		return e.Value.(*UserKey)
+		return e.Value.(*UserKey), false
 	}
-	return nil
+	return nil, false
 }
 
-func (v *Vault) remember(k *UserKey) {
+// remember caches k unless its owner is on the deletion list (reported
+// as false): a reader that unwrapped the key just before the deletion
+// cannot put it back into the cache after.
+func (v *Vault) remember(k *UserKey) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if _, ok := v.dead[k.owner]; ok {
+		return false
+	}
 	if e, ok := v.cache[k.owner]; ok {
 		e.Value = k
 		v.lru.MoveToFront(e)
-		return
+		return true
 	}
 	v.cache[k.owner] = v.lru.PushFront(k)
 	if v.lru.Len() > cacheLimit {
@@ -233,15 +294,7 @@ func (v *Vault) remember(k *UserKey) {
 		v.lru.Remove(last)
 		delete(v.cache, last.Value.(*UserKey).owner)
 	}
-}
-
-func (v *Vault) forget(owner int64) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if e, ok := v.cache[owner]; ok {
-		v.lru.Remove(e)
-		delete(v.cache, owner)
-	}
+	return true
 }
 
 // BlindIndex is the keyed hash used to find a row by an exact value

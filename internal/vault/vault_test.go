@@ -121,26 +121,6 @@ func TestSealOpenBinding(t *testing.T) {
 	})
 }
 
-func TestShredMakesDataUnreadable(t *testing.T) {
-	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		dir := t.TempDir()
-		v := open(t, d, dir)
-		u := db.NewID()
-		k, _ := v.NewUserKey(ctx, d, u)
-		ct := k.Seal(vault.Field{Table: "users", Column: "full_name", Row: u}, "Айгүл Серікқызы")
-		if err := v.Shred(ctx, d, u); err != nil {
-			t.Fatal(err)
-		}
-		for _, vv := range []*vault.Vault{v, open(t, d, dir)} {
-			if _, err := vv.UserKey(ctx, d, u); !errors.Is(err, vault.ErrNoKey) {
-				t.Fatalf("after shred: %v", err)
-			}
-		}
-		_ = ct // nothing can open it now: no key exists anywhere
-	})
-}
-
 func TestRotateWhileServing(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()

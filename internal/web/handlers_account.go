@@ -334,16 +334,10 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "delete", pg, err)
 		return
 	}
+	// One deletion covers every domain's tables (account.Options.Erasers).
 	if err := s.Accounts.Delete(r.Context(), u.ID, s.meta(r)); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	// What they published about themselves goes too (clause 1.4); pages
-	// already hide a deleted account's profile should this fail.
-	if s.Library != nil {
-		if err := s.Library.ErasePublicProfile(r.Context(), u.ID); err != nil {
-			s.Log.Error("erase public profile", "err", err)
-		}
 	}
 	s.clearSessionCookie(w, r)
 	done := s.newPage(r, "web.delete.title")

@@ -41,8 +41,8 @@ func TestPageCacheBudget(t *testing.T) {
 }
 
 // A page past its TTL, or rendered before the cache was emptied, is not
-// served.
-func TestPageCacheFreshness(t *testing.T) {
+// served (what a reader sees of it: TestPageCacheFreshness).
+func TestPageCacheEntryExpiry(t *testing.T) {
 	c := newPageCache(time.Minute, 1<<20, prometheus.NewRegistry())
 	e := testEntry(c, "/a", 0, 10)
 	c.put(e)
