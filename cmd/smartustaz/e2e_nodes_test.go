@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -80,5 +82,51 @@ func TestE2ETwoNodesPageCache(t *testing.T) {
 				p.Status, strings.Contains(c.Text(), title))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestE2ETwoNodesDeletion (issues 8 §1 and 14 §5): an account deleted
+// through one node goes on the other node's deletion list at once — its
+// own copy in its data folder, so a backup restored under that node is
+// re-erased too — and a forged notification of a deletion, which anyone
+// with access to the database could send, is refused.
+func TestE2ETwoNodesDeletion(t *testing.T) {
+	b := startServer(t, db.Postgres)
+	a := startSecondNode(t, b)
+	p := newPerson("twonodes")
+	teacher := signup(t, a, p)
+	// Signed in on node B as well: B has unwrapped and cached the data key.
+	onB := newClient(t, b)
+	onB.mustLogin(p.Email, p.Password)
+	wantStatus(t, "the account page on node B", onB.get("/account"), http.StatusOK)
+	d := openDB(t, a)
+	id := teacher.export().Profile.ID
+	listB := filepath.Join(b.DataDir, "tombstones")
+	listed := func() bool {
+		raw, _ := os.ReadFile(listB)
+		return strings.Contains("\n"+string(raw), fmt.Sprintf("\n%d ", id))
+	}
+
+	// A forged deletion of this very user, sent straight to the channel.
+	if _, err := d.Exec(context.Background(), `SELECT pg_notify('smartustaz_changes', ?)`,
+		fmt.Sprintf("forger|userkey|%d %064x", id, 7)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if listed() {
+		t.Fatalf("node B put the user on its deletion list on a forged notification")
+	}
+	wantStatus(t, "node B after the forged deletion", onB.get("/account"), http.StatusOK)
+
+	wantStatus(t, "delete through node A", teacher.post("/account/delete", url.Values{"password": {p.Password}}), http.StatusOK)
+	deadline := time.Now().Add(time.Second)
+	for !listed() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a second after the deletion on node A, node B's deletion list does not have the user")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r := onB.get("/account"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/login") {
+		t.Errorf("node B after the deletion: status %d to %q, want the sign-in page", r.Status, r.Location())
 	}
 }

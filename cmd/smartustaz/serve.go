@@ -103,6 +103,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	bus := cluster.New(a.db, log)
 	bus.On(cluster.TopicPages, func(string) { lib.ForgetCaches() })
 	bus.OnResync(lib.ForgetCaches)
+	// A deletion on one node goes on every node's deletion list at once,
+	// and their cached data key of that user is dropped (the entry is
+	// authenticated: a forged notification is refused).
+	a.accounts.OnDeleted = func(ctx context.Context, id int64) {
+		bus.Publish(ctx, cluster.TopicUserKey, a.vault.TombstoneEntry(id))
+	}
+	bus.On(cluster.TopicUserKey, func(entry string) {
+		if _, err := a.vault.AcceptTombstone(entry); err != nil {
+			log.Warn("cluster: a deletion from another node was refused", "err", err)
+		}
+	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
