@@ -60,8 +60,9 @@ type Catalog interface {
 	RecentFiles(ctx context.Context, before int64, limit int) ([]File, error)
 	// ExistingFiles reports which of ids are still files of a material.
 	ExistingFiles(ctx context.Context, ids []int64) (map[int64]bool, error)
-	// BlobInUse reports whether a material file is stored under sha.
-	BlobInUse(ctx context.Context, sha string) (bool, error)
+	// ReleaseBlob deletes the stored file sha unless a material file, a
+	// page image or an upload in progress on any node refers to it.
+	ReleaseBlob(ctx context.Context, sha string) error
 }
 
 // Options configure the service; zero values take the defaults.
