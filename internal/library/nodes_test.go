@@ -31,7 +31,7 @@ type cluster struct {
 	nodes []*library.Service
 	clock *movingClock
 	temp  []string // each node's folder of uploads in progress
-	d     *db.DB // node 0's connection, for the test's own queries
+	d     *db.DB   // node 0's connection, for the test's own queries
 	v     *vault.Vault
 	store blob.Store // node 0's store, to look at what is stored
 }
