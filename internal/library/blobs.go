@@ -226,6 +226,17 @@ func (s *Service) ReleaseBlob(ctx context.Context, sha string) error {
 	return err
 }
 
+// HoldBlob holds sha as an upload of its own would, until release
+// (preview.Catalog: a page image from before it is stored until its rows
+// are written).
+func (s *Service) HoldBlob(ctx context.Context, sha string) (release func(), err error) {
+	id, err := s.hold(ctx, db.NewID(), sha)
+	if err != nil {
+		return nil, err
+	}
+	return func() { s.unhold(context.WithoutCancel(ctx), id) }, nil
+}
+
 // BlobsCollected is what one CollectBlobs pass removed.
 type BlobsCollected struct {
 	// Holds and Deletions are expired rows of uploads and deletions that

@@ -457,3 +457,33 @@ func waitFor(d time.Duration, cond func() bool) bool {
 	}
 	return cond()
 }
+
+// TestHeldImageNotPruned: a page image held on one node (drawn, about to
+// get its row) is not deleted when another node prunes the same image;
+// once released, it is.
+func TestHeldImageNotPruned(t *testing.T) {
+	eachDeployment(t, func(t *testing.T, c *cluster) {
+		ctx := context.Background()
+		img := []byte("the PNG of a first page")
+		release, err := c.nodes[0].HoldBlob(ctx, sha(img))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.store.Put(ctx, bytes.NewReader(img), -1); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.nodes[1].ReleaseBlob(ctx, sha(img)); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := c.store.Exists(ctx, sha(img)); !ok {
+			t.Fatal("another node deleted a held page image")
+		}
+		release()
+		if err := c.nodes[1].ReleaseBlob(ctx, sha(img)); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := c.store.Exists(ctx, sha(img)); ok {
+			t.Fatal("a released, unreferenced page image is still stored")
+		}
+	})
+}
