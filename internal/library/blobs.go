@@ -37,10 +37,10 @@ const (
 	// content elsewhere has finished.
 	deletionPoll = 50 * time.Millisecond
 	// OrphanAge is how old an unreferenced stored file must be before the
-	// janitor deletes it. Page images are stored a moment before their
-	// rows are written (internal/preview) and holds are written before an
-	// upload's file is stored, so a young file may be about to be
-	// referenced; an hour is far beyond a conversion's time limit.
+	// janitor deletes it. Uploads and page images hold their files before
+	// storing them, so this is a margin: for the clocks of the nodes and
+	// of an S3 server, and for a node of an older version during a rolling
+	// upgrade, which stores files without holding them.
 	OrphanAge = time.Hour
 	// orphanBatch is how many listed files are checked in one query.
 	orphanBatch = 500
