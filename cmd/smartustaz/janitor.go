@@ -5,14 +5,17 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/smartustaz/smartustaz/internal/library"
 )
 
 // The janitor deletes what the site no longer needs (LAW.md L8: personal
 // data is kept no longer than its purpose): account.Purge removes expired
 // single-use links, sessions ended or expired more than
-// account.SessionRetention ago, and throttle counters idle for a day.
-// Every serving node runs one; the deletes are idempotent, so two nodes
-// purging at once only find less to delete.
+// account.SessionRetention ago, and throttle counters idle for a day. A
+// second janitor collects stored files (blobJanitor). Every serving node
+// runs them; the deletes are idempotent, so two nodes purging at once
+// only find less to delete.
 const (
 	// janitorFirst is the wait before the first purge: long enough that a
 	// start or a restart is not slowed by it, short enough that a node
@@ -34,6 +37,8 @@ type janitor struct {
 	p            purger
 	log          *slog.Logger
 	first, every time.Duration
+	// what the log says was purged (default: the accounts' rows).
+	what string
 }
 
 // start runs the janitor until ctx ends or the returned stop is called;
@@ -76,8 +81,26 @@ func (j janitor) once(ctx context.Context) {
 	case err != nil:
 		j.log.Warn("janitor: purge failed", "err", err, "rows", n)
 	case n > 0:
-		j.log.Info("janitor: purged expired tokens, old sessions and idle throttle counters", "rows", n)
+		what := j.what
+		if what == "" {
+			what = "expired tokens, old sessions and idle throttle counters"
+		}
+		j.log.Info("janitor: purged "+what, "rows", n)
 	default:
 		j.log.Debug("janitor: nothing to purge")
 	}
 }
+
+// blobJanitor is the janitor's work on stored files
+// (library.CollectBlobs): expired holds of uploads whose node died, the
+// temporary files of dead uploads, and files older than an hour that
+// nothing refers to.
+type blobJanitor struct{ lib *library.Service }
+
+func (b blobJanitor) Purge(ctx context.Context) (int64, error) {
+	c, err := b.lib.CollectBlobs(ctx)
+	return c.Holds + c.Deletions + int64(c.Temp) + int64(c.Orphans), err
+}
+
+// blobJanitorWhat is what the log says a blobJanitor purged.
+const blobJanitorWhat = "dead uploads' temporary files and holds, and stored files nothing refers to"

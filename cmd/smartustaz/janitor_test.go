@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,8 +13,10 @@ import (
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -150,6 +154,74 @@ func TestJanitorPurgesExpiredRows(t *testing.T) {
 		}
 		if !strings.Contains(out, "janitor: purged") {
 			t.Errorf("the janitor's log does not say it purged:\n%s", out)
+		}
+	})
+}
+
+// The blob janitor, as serve runs it: a file stored by a node that then
+// crashed before writing its row, and the temporary file of an upload
+// cut off mid-way, are gone after its runs; a material's file stays. The
+// log says how many went.
+func TestJanitorCollectsBlobs(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		v, _, err := vault.Open(d, dir, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		store, err := blob.Open("", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two hours ahead, so that files stored now count as old.
+		lib := library.New(d, v, store, library.Options{Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
+		kept, err := store.Put(ctx, strings.NewReader("a material's file"), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO users (id, role, status, password_hash, locale, created_at, updated_at) VALUES (1, 'user', 'active', '', 'kk', 0, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO materials (id, author_id, title, description, subject, grade, type, language, tags, status, slug, created_at, updated_at)
+			VALUES (2, 1, 't', '', 's', 'g', 'y', 'kk', '', 'published', 't', 0, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO material_files (id, material_id, sha256, size, kind, name, position, created_at) VALUES (3, 2, ?, 1, 'txt', 'a.txt', 0, 0)`, kept.SHA256); err != nil {
+			t.Fatal(err)
+		}
+		orphan, err := store.Put(ctx, strings.NewReader("stored, then the node crashed"), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		temp := filepath.Join(dir, "files", "tmp", "put-cut-off")
+		if err := os.WriteFile(temp, []byte("half an upload"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-10 * time.Minute)
+		if err := os.Chtimes(temp, old, old); err != nil {
+			t.Fatal(err)
+		}
+
+		var logs lockedBuffer
+		stop := janitor{p: blobJanitor{lib}, log: logging.New(&logs, slog.LevelDebug), first: time.Millisecond, every: 5 * time.Millisecond, what: blobJanitorWhat}.start(ctx)
+		defer stop()
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			gone, _ := store.Exists(ctx, orphan.SHA256)
+			_, statErr := os.Stat(temp)
+			if !gone && statErr != nil && strings.Contains(logs.String(), `"rows":2`) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not collected within 20 s: orphan stored %v, temporary file %v; log:\n%s", gone, statErr, logs.String())
+			}
+		}
+		stop()
+		if ok, err := store.Exists(ctx, kept.SHA256); err != nil || !ok {
+			t.Fatalf("the material's file was collected: %v %v", ok, err)
+		}
+		if !strings.Contains(logs.String(), "janitor: purged dead uploads") {
+			t.Errorf("the log does not say what was collected:\n%s", logs.String())
 		}
 	})
 }

@@ -73,6 +73,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := lib.SeedTaxonomy(ctx); err != nil {
 		return err
 	}
+	// Dead uploads' leftovers and unreferenced files are collected in the
+	// background (janitor.go); storage itself swept dead uploads at open.
+	stopBlobJanitor := janitor{p: blobJanitor{lib}, log: log, first: janitorFirst, every: janitorEvery, what: blobJanitorWhat}.start(ctx)
+	defer stopBlobJanitor()
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {

@@ -20,6 +20,7 @@ const (
 	Forbidden    Code = "forbidden"    // 403
 	TooMany      Code = "too_many"     // 429: throttled
 	Gone         Code = "gone"         // 410: expired or used link
+	Malformed    Code = "malformed"    // 400: a body no page of ours sends (a broken multipart form)
 )
 
 // Error is a failure a user can be told about.

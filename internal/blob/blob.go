@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // ErrTooLarge means Put read more than the limit; nothing was stored.
@@ -39,6 +40,13 @@ type Object struct {
 	Size   int64
 }
 
+// Info is a stored object as a listing shows it: when it was last
+// written, so a collector of unreferenced objects can spare young ones.
+type Info struct {
+	Object
+	Modified time.Time
+}
+
 // Store keeps files addressed by the SHA-256 of their content.
 //
 // Delete removes the object even if another record still refers to the same
@@ -50,6 +58,17 @@ type Store interface {
 	// ErrTooLarge and leaves nothing behind. Storing content that is
 	// already there succeeds and keeps one copy.
 	Put(ctx context.Context, r io.Reader, limit int64) (Object, error)
+	// Stage is the first half of Put: it reads r to its end into a
+	// temporary file and hashes it, storing nothing yet. The caller learns
+	// the hash before the content is stored (to record that an upload
+	// holds it), then calls Commit, and always Close.
+	Stage(ctx context.Context, r io.Reader, limit int64) (*Staged, error)
+	// List calls fn with every stored object, in no particular order,
+	// until fn returns an error (which List returns).
+	List(ctx context.Context, fn func(Info) error) error
+	// SweepTemp removes the temporary files of uploads that no live
+	// process is writing any more (a crash, a kill), and says how many.
+	SweepTemp(ctx context.Context) (int, error)
 	// Open returns the content stored under sha256hex, or ErrNotFound. The
 	// reader also implements io.ReaderAt (*os.File, *minio.Object), which
 	// extract.Check and extract.Text need.

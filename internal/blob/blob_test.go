@@ -31,6 +31,8 @@ type backend struct {
 	// leftovers lists anything else: temporary files, spooled uploads,
 	// unfinished multipart uploads, stray keys.
 	leftovers func(t *testing.T) []string
+	// temp is the folder of uploads in progress.
+	temp string
 }
 
 var layout = regexp.MustCompile(`^([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$`)
@@ -84,6 +86,7 @@ func localBackend(t *testing.T) backend {
 	return backend{
 		name:  "local",
 		store: s,
+		temp:  filepath.Join(dir, "tmp"),
 		stored: func(t *testing.T) []string {
 			st, _ := split(walkFiles(t, dir))
 			return st
@@ -98,16 +101,16 @@ func localBackend(t *testing.T) backend {
 // s3Backend opens a Store on a fresh bucket of srv, credentials from the
 // AWS_* environment.
 func s3Backend(t *testing.T, srv *s3Server) backend {
-	bucket := srv.newBucket(t)
+	bucket := srv.NewBucket(t)
 	dataDir := t.TempDir()
-	s, err := OpenEnv("s3://"+bucket+"?endpoint="+srv.endpoint+"&region=us-east-1&secure=false", dataDir, srv.env)
+	s, err := OpenEnv("s3://"+bucket+"?endpoint="+srv.Endpoint+"&region=us-east-1&secure=false", dataDir, srv.Env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := func(t *testing.T) []string {
 		t.Helper()
 		var out []string
-		for o := range srv.client.ListObjects(context.Background(), bucket, minio.ListObjectsOptions{Recursive: true}) {
+		for o := range srv.Client.ListObjects(context.Background(), bucket, minio.ListObjectsOptions{Recursive: true}) {
 			if o.Err != nil {
 				t.Fatal(o.Err)
 			}
@@ -119,13 +122,14 @@ func s3Backend(t *testing.T, srv *s3Server) backend {
 	return backend{
 		name:  "s3",
 		store: s,
+		temp:  filepath.Join(dataDir, "spool"),
 		stored: func(t *testing.T) []string {
 			st, _ := split(keys(t))
 			return st
 		},
 		leftovers: func(t *testing.T) []string {
 			_, other := split(keys(t))
-			for u := range srv.client.ListIncompleteUploads(context.Background(), bucket, "", true) {
+			for u := range srv.Client.ListIncompleteUploads(context.Background(), bucket, "", true) {
 				if u.Err != nil {
 					t.Fatal(u.Err)
 				}
@@ -511,10 +515,10 @@ func TestLocalPermissions(t *testing.T) {
 // refused at start, without the secret in the message.
 func TestOpenS3(t *testing.T) {
 	srv := startS3(t)
-	bucket := srv.newBucket(t)
+	bucket := srv.NewBucket(t)
 	noEnv := func(string) string { return "" }
 
-	s, err := OpenEnv(srv.spec(bucket), t.TempDir(), noEnv)
+	s, err := OpenEnv(srv.Spec(bucket), t.TempDir(), noEnv)
 	if err != nil {
 		t.Fatalf("open with credentials in the URL: %v", err)
 	}
@@ -522,7 +526,7 @@ func TestOpenS3(t *testing.T) {
 	if got := readAll(t, s, obj.SHA256); !bytes.Equal(got, lessonPlan) {
 		t.Fatal("content differs")
 	}
-	if str := s.(interface{ String() string }).String(); strings.Contains(str, srv.secret) || !strings.Contains(str, bucket) {
+	if str := s.(interface{ String() string }).String(); strings.Contains(str, srv.Secret) || !strings.Contains(str, bucket) {
 		t.Errorf("String() = %q: must name the bucket and not the secret", str)
 	}
 
@@ -531,16 +535,16 @@ func TestOpenS3(t *testing.T) {
 		name string
 		spec string
 	}{
-		{"wrong_secret", strings.Replace(srv.spec(bucket), srv.secret, wrongSecret, 1)},
-		{"missing_bucket", srv.spec("no-such-bucket")},
-		{"no_server", strings.Replace(srv.spec(bucket), srv.endpoint, "127.0.0.1:1", 1)},
+		{"wrong_secret", strings.Replace(srv.Spec(bucket), srv.Secret, wrongSecret, 1)},
+		{"missing_bucket", srv.Spec("no-such-bucket")},
+		{"no_server", strings.Replace(srv.Spec(bucket), srv.Endpoint, "127.0.0.1:1", 1)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := OpenEnv(c.spec, t.TempDir(), noEnv)
 			if err == nil {
 				t.Fatal("opened")
 			}
-			if msg := err.Error(); strings.Contains(msg, srv.secret) || strings.Contains(msg, wrongSecret) {
+			if msg := err.Error(); strings.Contains(msg, srv.Secret) || strings.Contains(msg, wrongSecret) {
 				t.Fatal("the error message contains the secret key")
 			}
 		})
@@ -562,7 +566,7 @@ func TestStaleUploadsRemovedAtOpen(t *testing.T) {
 		}},
 		{"s3", func(d string) string { return filepath.Join(d, "spool") }, func(t *testing.T, d string) error {
 			srv := startS3(t)
-			_, err := OpenEnv(srv.spec(srv.newBucket(t)), d, func(string) string { return "" })
+			_, err := OpenEnv(srv.Spec(srv.NewBucket(t)), d, func(string) string { return "" })
 			return err
 		}},
 	} {

@@ -2,15 +2,12 @@ package blob
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -24,7 +21,9 @@ func openLocal(dir string) (*local, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o700); err != nil {
 		return nil, fmt.Errorf("blob: open local folder: %w", err)
 	}
-	removeStale(filepath.Join(dir, "tmp"))
+	// Uploads a crash interrupted are swept at every start, and by the
+	// janitor while serving.
+	sweepDir(filepath.Join(dir, "tmp"), time.Now())
 	return &local{dir: dir}, nil
 }
 
@@ -40,32 +39,83 @@ func (l *local) path(sha string) string {
 // so a reader never sees half a file and concurrent puts of the same
 // content leave exactly one copy.
 func (l *local) Put(ctx context.Context, r io.Reader, limit int64) (Object, error) {
+	return put(ctx, l, r, limit)
+}
+
+// Stage writes r into a temporary file under dir/tmp while hashing it.
+func (l *local) Stage(ctx context.Context, r io.Reader, limit int64) (*Staged, error) {
 	f, obj, err := spool(ctx, filepath.Join(l.dir, "tmp"), r, limit)
 	if err != nil {
-		return Object{}, err
+		return nil, err
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return Object{}, fmt.Errorf("blob: put: sync: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return Object{}, fmt.Errorf("blob: put: close: %w", err)
-	}
+	return &Staged{Object: obj, f: f, commit: l.commit}, nil
+}
 
-	final := l.path(obj.SHA256)
+// commit makes the staged file durable and renames it to its hash.
+func (l *local) commit(ctx context.Context, st *Staged) error {
+	if err := st.f.Sync(); err != nil {
+		return fmt.Errorf("blob: put: sync: %w", err)
+	}
+	final := l.path(st.SHA256)
 	if _, err := os.Lstat(final); err == nil {
-		return obj, nil // stored once: the temporary copy is dropped
+		// Stored once: the temporary copy is dropped. The stored file is
+		// touched so that it counts as young again for the collector of
+		// unreferenced files, which spares young ones.
+		now := time.Now()
+		os.Chtimes(final, now, now)
+		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return Object{}, fmt.Errorf("blob: put: %w", err)
+		return fmt.Errorf("blob: put: %w", err)
 	}
-	if err := os.Rename(tmp, final); err != nil {
-		return Object{}, fmt.Errorf("blob: put: %w", err)
+	if err := os.Rename(st.f.Name(), final); err != nil {
+		return fmt.Errorf("blob: put: %w", err)
 	}
 	syncDir(filepath.Dir(final))
-	return obj, nil
+	return nil
+}
+
+// List walks the folder's ab/cd/ levels; the temporary files are skipped.
+func (l *local) List(ctx context.Context, fn func(Info) error) error {
+	err := filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // deleted meanwhile
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p == filepath.Join(l.dir, "tmp") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(l.dir, p)
+		if err != nil {
+			return err
+		}
+		sha := d.Name()
+		if !ValidSHA(sha) || filepath.ToSlash(rel) != objectPath(sha) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil // deleted meanwhile
+		}
+		return fn(Info{Object: Object{SHA256: sha, Size: info.Size()}, Modified: info.ModTime()})
+	})
+	if err != nil {
+		return fmt.Errorf("blob: list: %w", err)
+	}
+	return nil
+}
+
+// SweepTemp removes dead uploads' temporary files from dir/tmp.
+func (l *local) SweepTemp(ctx context.Context) (int, error) {
+	return sweepDir(filepath.Join(l.dir, "tmp"), time.Now())
 }
 
 // Open returns the stored file; *os.File is also an io.ReaderAt.
@@ -115,65 +165,11 @@ func (l *local) Delete(ctx context.Context, sha string) error {
 	return nil
 }
 
-// spool copies r into a new 0600 temporary file in dir while hashing it,
-// reading at most limit+1 bytes so an oversized upload is noticed without
-// reading it to its end. On success the file is left open; on any error it
-// is already removed.
-func spool(ctx context.Context, dir string, r io.Reader, limit int64) (_ *os.File, _ Object, err error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, Object{}, fmt.Errorf("blob: put: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "put-*")
-	if err != nil {
-		return nil, Object{}, fmt.Errorf("blob: put: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	src := io.Reader(ctxReader{ctx: ctx, r: r})
-	if limit >= 0 {
-		src = io.LimitReader(src, limit+1)
-	}
-	h := sha256.New()
-	n, err := io.Copy(f, io.TeeReader(src, h))
-	if err != nil {
-		return nil, Object{}, fmt.Errorf("blob: put: %w", err)
-	}
-	if limit >= 0 && n > limit {
-		return nil, Object{}, ErrTooLarge
-	}
-	return f, Object{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
-}
-
 // syncDir makes a rename durable. Failure is not reported: the file is
 // complete either way, only its name may be lost in a power cut.
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
-	}
-}
-
-// staleAge is how old an unfinished upload's temporary file must be before
-// removeStale deletes it: far longer than any upload takes, so a file that
-// another process sharing the folder is still writing is never touched.
-const staleAge = 24 * time.Hour
-
-// removeStale deletes temporary files that a crashed process left behind.
-func removeStale(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "put-") {
-			continue
-		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAge {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
 	}
 }

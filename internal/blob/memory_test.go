@@ -141,7 +141,7 @@ func benchBackends(b *testing.B, f func(b *testing.B, s Store)) {
 	})
 	b.Run("s3", func(b *testing.B) {
 		srv := startS3(b)
-		s, err := OpenEnv(srv.spec(srv.newBucket(b)), b.TempDir(), func(string) string { return "" })
+		s, err := OpenEnv(srv.Spec(srv.NewBucket(b)), b.TempDir(), func(string) string { return "" })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -17,8 +17,8 @@ import (
 // layout. A local folder does not offer them.
 func TestNamedObjects(t *testing.T) {
 	srv := startS3(t)
-	bucket := srv.newBucket(t)
-	st, err := Open(srv.spec(bucket), t.TempDir())
+	bucket := srv.NewBucket(t)
+	st, err := Open(srv.Spec(bucket), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestNamedObjects(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("listed %v (%v), want %v", got, err, want)
 	}
-	obj, err := srv.client.GetObject(ctx, bucket, "tombstones/1.abc", minio.GetObjectOptions{})
+	obj, err := srv.Client.GetObject(ctx, bucket, "tombstones/1.abc", minio.GetObjectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -57,7 +58,7 @@ func openS3(cfg s3Config, spoolDir string) (*s3store, error) {
 	if err := os.MkdirAll(spoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("blob: open %s: spool folder: %w", cfg, err)
 	}
-	removeStale(spoolDir)
+	sweepDir(spoolDir, time.Now())
 	// Fail at start, not at the first upload, when the bucket or the
 	// credentials are wrong.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -78,31 +79,63 @@ func (s *s3store) String() string { return s.cfg.String() }
 // Put spools r to disk while hashing it, then uploads it under its hash
 // unless that object is already there.
 func (s *s3store) Put(ctx context.Context, r io.Reader, limit int64) (Object, error) {
+	return put(ctx, s, r, limit)
+}
+
+// Stage spools r to dataDir/spool while hashing it.
+func (s *s3store) Stage(ctx context.Context, r io.Reader, limit int64) (*Staged, error) {
 	f, obj, err := spool(ctx, s.spoolDir, r, limit)
 	if err != nil {
-		return Object{}, err
+		return nil, err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
+	return &Staged{Object: obj, f: f, commit: s.commit}, nil
+}
 
-	exists, err := s.Exists(ctx, obj.SHA256)
+// commit uploads the spooled file unless its object is already there.
+func (s *s3store) commit(ctx context.Context, st *Staged) error {
+	exists, err := s.Exists(ctx, st.SHA256)
 	if err != nil {
-		return Object{}, err
+		return err
 	}
 	if exists {
-		return obj, nil // stored once: the spooled copy is dropped
+		return nil // stored once: the spooled copy is dropped
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return Object{}, fmt.Errorf("blob: put: %w", err)
+	if _, err := st.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("blob: put: %w", err)
 	}
-	_, err = s.c.PutObject(ctx, s.cfg.Bucket, objectPath(obj.SHA256), f, obj.Size, minio.PutObjectOptions{
+	_, err = s.c.PutObject(ctx, s.cfg.Bucket, objectPath(st.SHA256), st.f, st.Size, minio.PutObjectOptions{
 		ContentType: "application/octet-stream",
 		PartSize:    partSize,
 	})
 	if err != nil {
-		return Object{}, fmt.Errorf("blob: put to %s: %w", s.cfg, err)
+		return fmt.Errorf("blob: put to %s: %w", s.cfg, err)
 	}
-	return obj, nil
+	return nil
+}
+
+// List pages through the bucket (1,000 keys a request) and skips keys
+// outside the ab/cd/abcd… layout.
+func (s *s3store) List(ctx context.Context, fn func(Info) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the listing goroutine when fn fails
+	for o := range s.c.ListObjects(ctx, s.cfg.Bucket, minio.ListObjectsOptions{Recursive: true}) {
+		if o.Err != nil {
+			return fmt.Errorf("blob: list %s: %w", s.cfg, o.Err)
+		}
+		sha := path.Base(o.Key)
+		if !ValidSHA(sha) || o.Key != objectPath(sha) {
+			continue
+		}
+		if err := fn(Info{Object: Object{SHA256: sha, Size: o.Size}, Modified: o.LastModified}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SweepTemp removes dead uploads' spooled files.
+func (s *s3store) SweepTemp(ctx context.Context) (int, error) {
+	return sweepDir(s.spoolDir, time.Now())
 }
 
 // Open returns the object as a *minio.Object, which reads lazily over HTTP

@@ -420,13 +420,18 @@ func (s *Service) CreateDemoMaterials(ctx context.Context, n int, o DemoOptions)
 			if err := insertRows(ctx, tx, `material_files (id, material_id, sha256, size, kind, name, position, excerpt, downloads, created_at)`, rows.files); err != nil {
 				return err
 			}
+			for _, f := range rows.fresh {
+				if err := s.takeHolds(ctx, tx, f.up); err != nil {
+					return err
+				}
+			}
 			return insertRows(ctx, tx, `material_search (material_id, terms)`, rows.search)
 		})
 		if err != nil {
 			return done, fmt.Errorf("library: demo materials: %w", err)
 		}
 		for _, f := range rows.fresh {
-			f.up.commit(ctx)
+			f.up.commit()
 		}
 		done += len(rows.mats)
 		if o.Progress != nil {
@@ -598,10 +603,13 @@ func (u *Upload) addStored(ctx context.Context, name, sha string, size int64, he
 	if err != nil {
 		return apperr.Field("files", "library.files.type", name)
 	}
-	u.s.hold(sha)
-	f := stagedFile{sha: sha, size: size, kind: kind, name: name}
+	holdID, err := u.s.hold(ctx, u.id, sha)
+	if err != nil {
+		return err
+	}
+	f := stagedFile{sha: sha, size: size, kind: kind, name: name, hold: holdID}
 	if err := u.inspect(ctx, &f); err != nil {
-		u.s.release(ctx, sha, false) // an earlier run's blob: not this upload's to delete
+		u.s.unhold(context.WithoutCancel(ctx), holdID) // an earlier run's blob: not this upload's to delete
 		return err
 	}
 	u.files = append(u.files, f)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/db"
 )
 
 const (
@@ -88,12 +89,14 @@ func nameForKind(name, kind string) string {
 
 // Upload receives the files of one material as they arrive: each is
 // streamed into the store (never held whole in memory), its kind told by
-// content, checked against zip bombs, and its text extracted. Nothing is
-// public until Publish or Edit commits the upload; Discard removes every
-// blob the upload stored that nothing else references. Always defer
-// Discard: after a commit it does nothing.
+// content, checked against zip bombs, and its text extracted. Each stored
+// file is held in the database (blobs.go) so that no node deletes it
+// before Publish or Edit writes its row; Discard drops the holds and
+// deletes every file the upload stored that nothing else references.
+// Always defer Discard: after a commit it does nothing.
 type Upload struct {
 	s         *Service
+	id        int64
 	files     []stagedFile
 	committed bool
 	discarded bool
@@ -102,10 +105,11 @@ type Upload struct {
 type stagedFile struct {
 	sha, kind, name, excerpt, text string
 	size                           int64
+	hold                           int64 // the blob_holds row
 }
 
 // NewUpload starts receiving files.
-func (s *Service) NewUpload() *Upload { return &Upload{s: s} }
+func (s *Service) NewUpload() *Upload { return &Upload{s: s, id: db.NewID()} }
 
 // Len is the number of files received so far.
 func (u *Upload) Len() int { return len(u.files) }
@@ -135,21 +139,38 @@ func (u *Upload) Add(ctx context.Context, name string, r io.Reader) error {
 	if err != nil {
 		return apperr.Field("files", "library.files.type", clean)
 	}
-	obj, err := s.store.Put(ctx, io.MultiReader(bytes.NewReader(head), r), s.o.MaxFileSize)
+	st, err := s.store.Stage(ctx, io.MultiReader(bytes.NewReader(head), r), s.o.MaxFileSize)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
 			return apperr.Field("files", "library.files.too_large", clean, s.o.MaxFileSize>>20)
 		}
 		return fmt.Errorf("library: store upload: %w", err)
 	}
-	s.hold(obj.SHA256)
-	f := stagedFile{sha: obj.SHA256, size: obj.Size, kind: kind, name: clean}
+	defer st.Close()
+	// The hold comes before the file is stored: from then on no node
+	// deletes that content, and a deletion already under way is waited for.
+	holdID, err := s.hold(ctx, u.id, st.SHA256)
+	if err != nil {
+		return err
+	}
+	f := stagedFile{sha: st.SHA256, size: st.Size, kind: kind, name: clean, hold: holdID}
+	if err := st.Commit(ctx); err != nil {
+		u.drop(ctx, f)
+		return fmt.Errorf("library: store upload: %w", err)
+	}
 	if err := u.inspect(ctx, &f); err != nil {
-		s.release(ctx, obj.SHA256, true)
+		u.drop(ctx, f)
 		return err
 	}
 	u.files = append(u.files, f)
 	return nil
+}
+
+// drop lets go of one refused file.
+func (u *Upload) drop(ctx context.Context, f stagedFile) {
+	ctx = context.WithoutCancel(ctx)
+	u.s.unhold(ctx, f.hold)
+	u.s.release(ctx, f.sha)
 }
 
 // inspect guards against bombs and extracts the text of a stored file.
@@ -196,55 +217,30 @@ func (u *Upload) inspect(ctx context.Context, f *stagedFile) error {
 	return nil
 }
 
-// Discard deletes the blobs this upload stored that no material refers
-// to. It does nothing after a commit, and is safe to call twice.
+// Discard drops the upload's holds and deletes the files it stored that
+// nothing else refers to. It does nothing after a commit (the holds went
+// with it), and is safe to call twice.
 func (u *Upload) Discard(ctx context.Context) {
-	if u.discarded {
+	if u.discarded || u.committed {
 		return
 	}
 	u.discarded = true
-	for _, f := range u.files {
-		u.s.release(ctx, f.sha, !u.committed)
-	}
-}
-
-// commit marks the upload as referenced by rows that are now written.
-func (u *Upload) commit(ctx context.Context) {
-	u.committed = true
-	u.Discard(ctx)
-}
-
-// hold marks a blob as in use by an upload in progress.
-func (s *Service) hold(sha string) {
-	s.mu.Lock()
-	s.inflight[sha]++
-	s.mu.Unlock()
-}
-
-// release ends an upload's hold on a blob and, when asked, deletes it if
-// no other upload holds it and no file row refers to it.
-func (s *Service) release(ctx context.Context, sha string, deleteOrphan bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.inflight[sha]--
-	if s.inflight[sha] > 0 {
+	if len(u.files) == 0 {
 		return
 	}
-	delete(s.inflight, sha)
-	if deleteOrphan {
-		s.deleteIfOrphan(context.WithoutCancel(ctx), sha)
+	ctx = context.WithoutCancel(ctx)
+	shas := make([]string, len(u.files))
+	for i, f := range u.files {
+		shas[i] = f.sha
 	}
+	if _, err := u.s.db.Exec(ctx, `DELETE FROM blob_holds WHERE upload_id = ?`, u.id); err != nil {
+		u.s.o.Log.Warn("library: drop an upload's holds (they expire)", "err", err)
+	}
+	u.s.release(ctx, shas...)
 }
 
-// deleteIfOrphan removes a blob nothing refers to. Failures only leave
-// an unreferenced blob behind, which is logged by the caller's store.
-func (s *Service) deleteIfOrphan(ctx context.Context, sha string) {
-	var n int
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM material_files WHERE sha256 = ?`, sha).Scan(&n); err != nil || n > 0 {
-		return
-	}
-	s.store.Delete(ctx, sha)
-}
+// commit marks the upload as taken by rows now written (takeHolds).
+func (u *Upload) commit() { u.committed = true }
 
 // cut returns at most n runes of s.
 func cut(s string, n int) string {

@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -140,10 +139,6 @@ type Service struct {
 	o     Options
 	tax   atomic.Pointer[Taxonomy]
 	taxAt atomic.Int64
-	// inflight counts uploads in progress per blob, so discarding one
-	// upload never deletes a blob another upload is about to reference.
-	mu       sync.Mutex
-	inflight map[string]int
 	// browseWindow overrides the catalog's walk window (tests make it
 	// small so both plans run on a small library).
 	browseWindow int
@@ -169,7 +164,7 @@ func New(d *db.DB, v *vault.Vault, store Store, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: d, v: v, store: store, o: o, inflight: map[string]int{}}
+	s := &Service{db: d, v: v, store: store, o: o}
 	if o.Searcher == nil {
 		s.o.Searcher = &SQLSearcher{DB: d}
 	}

@@ -87,11 +87,3 @@ func (s *Service) ExistingFiles(ctx context.Context, ids []int64) (map[int64]boo
 	}
 	return out, wrap("existing files", rows.Err())
 }
-
-// BlobInUse reports whether a material file is stored under sha, so a
-// page image that happens to be an uploaded file too is never deleted.
-func (s *Service) BlobInUse(ctx context.Context, sha string) (bool, error) {
-	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM material_files WHERE sha256 = ?`, sha).Scan(&n)
-	return n > 0, wrap("blob in use", err)
-}

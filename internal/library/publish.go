@@ -181,7 +181,7 @@ func (s *Service) Publish(ctx context.Context, authorID int64, in Input, up *Upl
 	if err != nil {
 		return nil, wrap("publish", err)
 	}
-	up.commit(ctx)
+	up.commit()
 	if status == StatusPublished {
 		s.published(id)
 	}
@@ -207,6 +207,9 @@ func (s *Service) writeFiles(ctx context.Context, tx *db.Tx, id, authorID int64,
 			return err
 		}
 		texts = append(texts, f.text)
+	}
+	if err := s.takeHolds(ctx, tx, up); err != nil {
+		return err
 	}
 	return s.index(ctx, tx, id, c, texts)
 }
@@ -330,14 +333,13 @@ func (s *Service) Edit(ctx context.Context, authorID, id int64, in Input, up *Up
 	if err != nil {
 		return nil, wrap("edit", err)
 	}
-	up.commit(ctx)
+	up.commit()
 	if status == StatusPublished {
 		s.published(id)
 	}
-	for _, sha := range old {
-		s.hold(sha)
-		s.release(ctx, sha, true)
-	}
+	// The replaced files go unless another material, a page image or an
+	// upload in progress still refers to them.
+	s.release(ctx, old...)
 	return s.get(ctx, id)
 }
 

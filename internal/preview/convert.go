@@ -198,13 +198,36 @@ func (s *Service) toPNG(ctx context.Context, dir, pdf string) ([]page, error) {
 		return nil, failed("blank", errors.New("every page is blank"))
 	}
 	for i, b := range drawn {
-		obj, err := s.store.Put(ctx, bytes.NewReader(b), maxPNG)
+		sha, release, err := s.storePage(ctx, b)
 		if err != nil {
+			releasePages(pages)
 			return nil, fmt.Errorf("store page: %w", err)
 		}
-		pages[i].sha = obj.SHA256
+		pages[i].sha, pages[i].release = sha, release
 	}
 	return pages, nil
+}
+
+// storePage stores one page image, held (Catalog.HoldBlob) from before
+// it is stored; a stored image whose rows are never written is collected
+// by the library's janitor.
+func (s *Service) storePage(ctx context.Context, b []byte) (string, func(), error) {
+	st, err := s.store.Stage(ctx, bytes.NewReader(b), maxPNG)
+	if err != nil {
+		return "", nil, err
+	}
+	defer st.Close()
+	release := func() {}
+	if s.catalog != nil {
+		if release, err = s.catalog.HoldBlob(ctx, st.SHA256); err != nil {
+			return "", nil, err
+		}
+	}
+	if err := st.Commit(ctx); err != nil {
+		release()
+		return "", nil, err
+	}
+	return st.SHA256, release, nil
 }
 
 // pageFiles lists pdftoppm's page-N.png (N zero-padded to the page

@@ -148,8 +148,8 @@ func (s *Service) pruneFailed(ctx context.Context, err error) {
 }
 
 // forget deletes a gone file's rows, then each of its images that no
-// other row shows and no material file is (a jpg's page is the file
-// itself, which the library deletes when its last material lets go).
+// other row shows, no material file is (a jpg's page is the file itself)
+// and no upload in progress holds: the library decides (ReleaseBlob).
 func (s *Service) forget(ctx context.Context, fileID int64) error {
 	var shas []string
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -176,20 +176,7 @@ func (s *Service) forget(ctx context.Context, fileID int64) error {
 		return fmt.Errorf("forget %d: %w", fileID, err)
 	}
 	for _, sha := range shas {
-		var n int
-		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM material_previews WHERE sha256 = ?`, sha).Scan(&n); err != nil {
-			return fmt.Errorf("forget %d: %w", fileID, err)
-		}
-		if n > 0 {
-			continue
-		}
-		if inUse, err := s.catalog.BlobInUse(ctx, sha); err != nil || inUse {
-			if err != nil {
-				return fmt.Errorf("forget %d: %w", fileID, err)
-			}
-			continue
-		}
-		if err := s.store.Delete(ctx, sha); err != nil {
+		if err := s.catalog.ReleaseBlob(ctx, sha); err != nil {
 			return fmt.Errorf("forget %d: %w", fileID, err)
 		}
 	}

@@ -60,8 +60,12 @@ type Catalog interface {
 	RecentFiles(ctx context.Context, before int64, limit int) ([]File, error)
 	// ExistingFiles reports which of ids are still files of a material.
 	ExistingFiles(ctx context.Context, ids []int64) (map[int64]bool, error)
-	// BlobInUse reports whether a material file is stored under sha.
-	BlobInUse(ctx context.Context, sha string) (bool, error)
+	// ReleaseBlob deletes the stored file sha unless a material file, a
+	// page image or an upload in progress on any node refers to it.
+	ReleaseBlob(ctx context.Context, sha string) error
+	// HoldBlob keeps sha from being deleted by any node from before it is
+	// stored until release is called (after its rows are written).
+	HoldBlob(ctx context.Context, sha string) (release func(), err error)
 }
 
 // Options configure the service; zero values take the defaults.
@@ -355,6 +359,9 @@ func (s *Service) Make(ctx context.Context, f File) error {
 		return err
 	}
 	pages, err := s.render(ctx, f)
+	// Held from before they were stored until their rows exist, so that
+	// pruning the same image elsewhere cannot delete it in between.
+	defer releasePages(pages)
 	var fail *failure
 	switch {
 	case ctx.Err() != nil:
@@ -416,4 +423,14 @@ func failed(note string, err error) error { return &failure{note: note, err: err
 type page struct {
 	sha           string
 	width, height int
+	release       func() // the hold on a stored image, dropped once recorded
+}
+
+// releasePages drops the holds on drawn pages' images.
+func releasePages(pages []page) {
+	for _, p := range pages {
+		if p.release != nil {
+			p.release()
+		}
+	}
 }

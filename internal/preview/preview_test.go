@@ -457,7 +457,8 @@ func (emptyCatalog) RecentFiles(context.Context, int64, int) ([]preview.File, er
 func (emptyCatalog) ExistingFiles(context.Context, []int64) (map[int64]bool, error) {
 	return map[int64]bool{}, nil
 }
-func (emptyCatalog) BlobInUse(context.Context, string) (bool, error) { return false, nil }
+func (emptyCatalog) ReleaseBlob(context.Context, string) error        { return nil }
+func (emptyCatalog) HoldBlob(context.Context, string) (func(), error) { return func() {}, nil }
 
 // linkedImageDocx is a Word document whose only picture is linked, not
 // embedded: opening it makes an office suite fetch url.

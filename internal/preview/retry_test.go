@@ -52,7 +52,8 @@ func (c *listCatalog) ExistingFiles(_ context.Context, ids []int64) (map[int64]b
 	return out, nil
 }
 
-func (c *listCatalog) BlobInUse(context.Context, string) (bool, error) { return true, nil }
+func (c *listCatalog) ReleaseBlob(context.Context, string) error        { return nil }
+func (c *listCatalog) HoldBlob(context.Context, string) (func(), error) { return func() {}, nil }
 
 func (c *listCatalog) paging() (calls, maxLimit int) {
 	c.mu.Lock()

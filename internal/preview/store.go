@@ -216,3 +216,34 @@ func (s *Service) withoutOutcome(ctx context.Context, ids []int64) ([]int64, err
 	}
 	return out, nil
 }
+
+// BlobsInUse reports which of shas a page image row refers to, read
+// through q (the library asks inside the transaction that decides whether
+// a stored file may be deleted).
+func BlobsInUse(ctx context.Context, q db.Querier, shas []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(shas) == 0 {
+		return out, nil
+	}
+	marks := make([]string, len(shas))
+	args := make([]any, len(shas))
+	for i, sha := range shas {
+		marks[i], args[i] = "?", sha
+	}
+	rows, err := q.Query(ctx, `SELECT DISTINCT sha256 FROM material_previews WHERE sha256 IN (`+strings.Join(marks, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("preview: blobs in use: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			return nil, fmt.Errorf("preview: blobs in use: %w", err)
+		}
+		out[sha] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("preview: blobs in use: %w", err)
+	}
+	return out, nil
+}

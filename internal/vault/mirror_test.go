@@ -25,8 +25,9 @@ import (
 // refuses the keys; an entry in the bucket that the keyring did not
 // authenticate stops the sync.
 func TestTombstonesInBucket(t *testing.T) {
-	s3 := blobtest.StartS3(t)
-	bucket, spec := s3.NewBucket(t)
+	s3 := blobtest.Start(t)
+	bucket := s3.NewBucket(t)
+	spec := s3.Spec(bucket)
 	d := dbtest.Open(t, db.SQLite)
 	ctx := context.Background()
 	mirror := func(dir string) vault.Mirror {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -360,9 +361,18 @@ func (s *Server) materialNewForm(w http.ResponseWriter, r *http.Request) {
 // still read (files discarded) so the browser gets the answer and every
 // text field can be checked.
 func (s *Server) readUpload(r *http.Request, up *library.Upload) (form url.Values, fileErr error, err error) {
+	return readUploadForm(r, up.Add)
+}
+
+// readUploadForm is readUpload apart from the library (the fuzz target
+// drives it): add receives each file. A body that is not a well-formed
+// multipart form, wherever it breaks, is a Malformed error (400, a
+// sentence in the user's language); one past the body limit stays an
+// *http.MaxBytesError (bodyTooLarge).
+func readUploadForm(r *http.Request, add func(ctx context.Context, name string, body io.Reader) error) (form url.Values, fileErr error, err error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, nil, apperr.New(apperr.Invalid, "library.upload.form")
+		return nil, nil, malformedForm(r, err)
 	}
 	form = url.Values{}
 	for fields := 0; ; {
@@ -371,49 +381,86 @@ func (s *Server) readUpload(r *http.Request, up *library.Upload) (form url.Value
 			return form, fileErr, nil
 		}
 		if err != nil {
-			return form, fileErr, err
+			return form, fileErr, malformedForm(r, err)
 		}
 		name := part.FormName()
 		// part.FileName() strips folders silently; the raw parameter is
 		// kept so a path-like name is refused, not quietly trimmed.
 		_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
 		filename, isFile := params["filename"]
+		body := &bodyReader{r: part}
 		switch {
 		case isFile && name == "files":
 			if filename == "" && fileErr == nil {
 				// An empty file input: the browser sends a nameless, empty part.
-				io.Copy(io.Discard, part)
+				io.Copy(io.Discard, body)
 				break
 			}
 			if fileErr != nil {
-				io.Copy(io.Discard, part)
+				io.Copy(io.Discard, body)
 				break
 			}
-			if err := up.Add(r.Context(), filename, part); err != nil {
+			if err := add(r.Context(), filename, body); err != nil {
+				if body.err != nil {
+					// The body broke while the file was read: the sender's fault.
+					return form, fileErr, malformedForm(r, body.err)
+				}
 				if _, ok := apperr.As(err); !ok {
 					return form, fileErr, err
 				}
 				fileErr = err
-				io.Copy(io.Discard, part)
+				io.Copy(io.Discard, body)
 			}
 		case isFile:
-			io.Copy(io.Discard, part)
+			io.Copy(io.Discard, body)
 		default:
 			fields++
 			if fields > 50 {
-				return form, fileErr, apperr.New(apperr.Invalid, "library.upload.form")
+				return form, fileErr, apperr.New(apperr.Malformed, "library.upload.form")
 			}
-			b, err := io.ReadAll(io.LimitReader(part, maxTextPart+1))
+			b, err := io.ReadAll(io.LimitReader(body, maxTextPart+1))
 			if err != nil {
-				return form, fileErr, err
+				return form, fileErr, malformedForm(r, err)
 			}
 			if len(b) > maxTextPart {
 				return form, fileErr, apperr.Field(name, "library.description.length", library.MaxDescription)
 			}
 			form.Add(name, string(b))
 		}
+		if body.err != nil {
+			return form, fileErr, malformedForm(r, body.err)
+		}
 		part.Close()
 	}
+}
+
+// bodyReader remembers the error the request body gave, so a failure
+// inside the library can be told apart from a body that broke.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// malformedForm is what a body that broke is reported as: past the limit,
+// still an *http.MaxBytesError; a request the client gave up, its
+// context's error; anything else a malformed form.
+func malformedForm(r *http.Request, err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	if ctxErr := r.Context().Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return &apperr.Error{Code: apperr.Malformed, Key: "library.upload.form", Err: err}
 }
 
 func inputOf(f url.Values) library.Input {

@@ -216,6 +216,8 @@ func statusOf(c apperr.Code) int {
 		return http.StatusTooManyRequests
 	case apperr.Gone:
 		return http.StatusGone
+	case apperr.Malformed:
+		return http.StatusBadRequest
 	}
 	return http.StatusInternalServerError
 }
