@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
@@ -61,7 +62,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	var site atomic.Pointer[web.Server]
 	pv := newPreviews(a.db, store, log, stdout, c.PageImages, func(id int64) {
 		if s := site.Load(); s != nil {
-			s.MaterialChanged(id)
+			s.MaterialChanged(ctx, id)
 		}
 	})
 	lib := library.New(a.db, a.vault, store, library.Options{
@@ -101,18 +102,38 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Page views are written once a second (library/views.go); the last
 	// second's are written at shutdown.
 	defer lib.StartViewCounter(ctx, time.Second)()
+	// Changes made on another serve process of the site empty this one's
+	// caches at once (internal/cluster; PostgreSQL LISTEN/NOTIFY).
+	bus := cluster.New(a.db, log)
+	bus.On(cluster.TopicPages, func(string) { lib.ForgetCaches() })
+	bus.OnResync(lib.ForgetCaches)
+	// A deletion on one node goes on every node's deletion list at once,
+	// and their cached data key of that user is dropped (the entry is
+	// authenticated: a forged notification is refused).
+	a.accounts.OnDeleted = func(ctx context.Context, id int64) {
+		bus.Publish(ctx, cluster.TopicUserKey, a.vault.TombstoneEntry(id))
+	}
+	bus.On(cluster.TopicUserKey, func(entry string) {
+		if _, err := a.vault.AcceptTombstone(entry); err != nil {
+			log.Warn("cluster: a deletion from another node was refused", "err", err)
+		}
+	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
 		Library: lib, Previews: pv, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
-		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL,
+		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 	})
 	if err != nil {
 		return err
 	}
 	site.Store(srv)
+	busCtx, stopBus := context.WithCancel(ctx)
+	busDone := make(chan struct{})
+	go func() { bus.Run(busCtx); close(busDone) }()
+	defer func() { stopBus(); <-busDone }()
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

@@ -152,6 +152,11 @@ type Service struct {
 	// against it when the address is unknown, so an unknown address costs
 	// exactly one argon2 computation, like a wrong password.
 	dummy string
+	// OnDeleted, when set, is told of each account deleted through Delete
+	// after its transaction commits: serve tells the other nodes, which
+	// put the user on their own deletion list and forget the cached key.
+	// Set it before serving.
+	OnDeleted func(ctx context.Context, userID int64)
 }
 
 // New returns the account service over d, sealing with v.

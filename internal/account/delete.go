@@ -52,6 +52,9 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 		return fmt.Errorf("account: delete: %w", err)
 	}
 	s.afterErase(ctx)
+	if s.OnDeleted != nil {
+		s.OnDeleted(ctx, userID)
+	}
 	return nil
 }
 

@@ -51,6 +51,8 @@ type DB struct {
 	stmts *stmtCache
 	// Path is the SQLite database file, empty for PostgreSQL.
 	Path string
+	// pg is the PostgreSQL connection's configuration, for ListenConn.
+	pg *pgx.ConnConfig
 }
 
 // Querier is what both *DB and *Tx offer, so helpers can run inside or
@@ -164,7 +166,21 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("db: connect to postgres: %w", err)
 	}
-	return &DB{engine: Postgres, write: p, read: p}, nil
+	return &DB{engine: Postgres, write: p, read: p, pg: cfg}, nil
+}
+
+// ListenConn opens a PostgreSQL connection of its own, outside the pool,
+// for LISTEN (internal/cluster): a listening connection must stay with
+// its listener, which closes it.
+func (d *DB) ListenConn(ctx context.Context) (*pgx.Conn, error) {
+	if d.pg == nil {
+		return nil, fmt.Errorf("db: listen: not PostgreSQL")
+	}
+	c, err := pgx.ConnectConfig(ctx, d.pg.Copy())
+	if err != nil {
+		return nil, fmt.Errorf("db: listen: %w", err)
+	}
+	return c, nil
 }
 
 // Close closes every connection.

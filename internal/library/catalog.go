@@ -323,6 +323,17 @@ type relatedCache struct {
 	m  map[string]relatedEntry
 }
 
+// ForgetCaches drops what this process keeps in memory of the library —
+// the taxonomy and the related-materials lists — because another process
+// of the site may have changed them (internal/cluster); the next reader
+// loads them again.
+func (s *Service) ForgetCaches() {
+	s.tax.Store(nil)
+	s.related.mu.Lock()
+	s.related.m = nil
+	s.related.mu.Unlock()
+}
+
 // ByAuthor lists an author's own materials in every status, newest first.
 func (s *Service) ByAuthor(ctx context.Context, authorID int64) ([]Material, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+materialColumns+` FROM materials WHERE author_id = ? ORDER BY created_at DESC, id DESC LIMIT 500`, authorID)

@@ -147,6 +147,26 @@ func (v *Vault) Tombstones() []int64 {
 	return out
 }
 
+// TombstoneEntry is owner's entry of the deletion list as text ("id mac"),
+// for telling the other nodes of a deletion (internal/cluster): a node
+// takes it only if it authenticates under its own keyring (AcceptTombstone).
+func (v *Vault) TombstoneEntry(owner int64) string {
+	return strconv.FormatInt(owner, 10) + " " + v.tombstoneMAC(owner)
+}
+
+// AcceptTombstone puts the user of a deletion-list entry made by another
+// node (TombstoneEntry) on this node's list, file included, and drops
+// their cached key. An entry that does not authenticate under this
+// keyring is refused: putting someone on the list cannot be undone, so a
+// forged notification must not do it.
+func (v *Vault) AcceptTombstone(entry string) (int64, error) {
+	id, err := v.parseTombstone(entry, ' ')
+	if err != nil {
+		return 0, fmt.Errorf("vault: deletion from another node: %w", err)
+	}
+	return id, v.Tombstone(id)
+}
+
 // Tombstone puts owner on the deletion list for good: appended to the
 // file (synced to disk before it returns) and refused by this vault from
 // now on. It does not touch the database (Shred does) nor the mirror

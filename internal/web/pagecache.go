@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/smartustaz/smartustaz/internal/cluster"
 )
 
 // pageCache keeps the public pages that visitors who are not signed in
@@ -32,12 +35,12 @@ import (
 // Freshness: any request by a signed-in user that is not GET or HEAD may
 // have changed what a public page shows (a material published, approved,
 // taken down, a profile made public or private, an account deleted), so
-// it empties the cache when it ends (invalidatePages); so does a page image drawn in the background
-// (Server.MaterialChanged). What changes without a request here — counters
-// of views and downloads, another process or instance writing the same
-// database — shows within the TTL. A takedown on one instance of a
-// multi-instance site reaches the others' caches within the TTL, well
-// inside the working day the law allows (docs/operations.md).
+// it empties the cache when it ends (invalidatePages); so does a page image
+// drawn in the background (Server.MaterialChanged). Both reach every other
+// serve process of the site through the cluster bus (PostgreSQL NOTIFY),
+// which empties theirs too. What changes without such a signal — counters
+// of views and downloads, the command line writing the database — shows
+// within the TTL, which is also the fallback when a notification is lost.
 type pageCache struct {
 	ttl    time.Duration
 	budget int64 // bytes of bodies kept, plain and gzipped
@@ -451,18 +454,27 @@ func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, b
 	w.Write(body)
 }
 
-// PagesChanged empties the page cache: for changes to public pages that
-// do not come through a request to this server (a page image drawn in
-// the background).
-func (s *Server) PagesChanged() {
+// PagesChanged empties the page cache here and on every other serve
+// process (through the cluster bus): for a change to what public pages
+// show, made by a request or in the background.
+func (s *Server) PagesChanged(ctx context.Context) {
+	if s.Bus != nil {
+		s.Bus.Publish(ctx, cluster.TopicPages, "")
+		return
+	}
 	if s.pages != nil {
 		s.pages.clear()
 	}
 }
 
-// MaterialChanged forgets the kept pages of one material: its page
-// images were drawn in the background (preview.Options.Drawn).
-func (s *Server) MaterialChanged(id int64) {
+// MaterialChanged forgets the kept pages of one material here and on every
+// other process: its page images were drawn in the background
+// (preview.Options.Drawn).
+func (s *Server) MaterialChanged(ctx context.Context, id int64) {
+	if s.Bus != nil {
+		s.Bus.Publish(ctx, cluster.TopicMaterial, strconv.FormatInt(id, 10))
+		return
+	}
 	if s.pages != nil {
 		s.pages.forgetMaterial(id)
 	}
@@ -480,7 +492,9 @@ func (s *Server) invalidatePages(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && info(r).User != nil {
-			s.PagesChanged()
+			// The request's context may be cancelled by now (the client
+			// left); the change it made must still be told.
+			s.PagesChanged(context.WithoutCancel(r.Context()))
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/library"
@@ -50,6 +52,9 @@ type Deps struct {
 	PageCacheBytes int64
 	// PageCacheTTL is how long a kept page may be served.
 	PageCacheTTL time.Duration
+	// Bus tells the other serve processes of a change to public pages, and
+	// this one of theirs (internal/cluster); nil: this process alone.
+	Bus *cluster.Bus
 }
 
 // Server holds the parsed templates and dependencies.
@@ -90,6 +95,15 @@ func NewServer(d Deps) (*Server, error) {
 	s.metrics = newMetrics(d.Registry)
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
 		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
+	}
+	if d.Bus != nil && s.pages != nil {
+		d.Bus.On(cluster.TopicPages, func(string) { s.pages.clear() })
+		d.Bus.On(cluster.TopicMaterial, func(p string) {
+			if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+				s.pages.forgetMaterial(id)
+			}
+		})
+		d.Bus.OnResync(s.pages.clear)
 	}
 	s.routes()
 	s.handler = s.middleware(s.mux)
