@@ -43,6 +43,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer a.Close()
+	a.db.SetLogger(log)
 	// Expired links, old sessions and idle throttle counters are purged
 	// in the background (janitor.go), stopped before the database closes.
 	stopJanitor := janitor{p: a.accounts, log: log, first: janitorFirst, every: janitorEvery}.start(ctx)

@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,6 +52,12 @@ type DB struct {
 	stmts *stmtCache
 	// Path is the SQLite database file, empty for PostgreSQL.
 	Path string
+	// log receives what the caller cannot see: a read retried after a
+	// lost connection.
+	log atomic.Pointer[slog.Logger]
+	// lost tells the PostgreSQL pool which connections to check before
+	// reuse (lostconn.go); nil on SQLite.
+	lost *lostConns
 }
 
 // Querier is what both *DB and *Tx offer, so helpers can run inside or
@@ -122,7 +129,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(0)
 	os.Chmod(path, 0o600)
-	return &DB{engine: SQLite, write: w, read: r, stmts: newStmtCache(r), Path: path}, nil
+	d := &DB{engine: SQLite, write: w, read: r, stmts: newStmtCache(r), Path: path}
+	d.log.Store(slog.Default())
+	return d, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -147,7 +156,8 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if _, ok := cfg.RuntimeParams["work_mem"]; !ok {
 		cfg.RuntimeParams["work_mem"] = "16MB"
 	}
-	p := stdlib.OpenDB(*cfg)
+	lost := &lostConns{}
+	p := stdlib.OpenDB(*cfg, stdlib.OptionShouldPing(lost.shouldPing))
 	// As many idle as open: a connection closed because it was the 17th
 	// idle one had to be opened again a moment later (a new server
 	// process on PostgreSQL's side).
@@ -160,7 +170,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("db: connect to postgres: %w", err)
 	}
-	return &DB{engine: Postgres, write: p, read: p}, nil
+	d := &DB{engine: Postgres, write: p, read: p, lost: lost}
+	d.log.Store(slog.Default())
+	return d, nil
 }
 
 // Close closes every connection.
@@ -176,6 +188,9 @@ func (d *DB) Close() error {
 	return err
 }
 
+// SetLogger sets where the database layer logs (slog's default until then).
+func (d *DB) SetLogger(l *slog.Logger) { d.log.Store(l) }
+
 // Engine reports the engine, so code given a Querier can pick dialect.
 func (d *DB) Engine() Engine { return d.engine }
 
@@ -185,17 +200,27 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// Exec runs a statement on the writer.
+// Exec runs a statement on the writer. It is never retried: a statement
+// whose connection was lost may have been carried out.
 func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return d.write.ExecContext(ctx, rebind(d.engine, q), args...)
+	res, err := d.write.ExecContext(ctx, rebind(d.engine, q), args...)
+	d.writeLost(ctx, err)
+	return res, err
 }
 
-// Query runs a query on the reader pool.
+// Query runs a read-only query on the reader pool. On PostgreSQL a query
+// whose connection turns out to be lost is run once more on another
+// (lostconn.go): a read changes nothing, so running it again is safe.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if d.stmts != nil {
 		return d.stmts.query(ctx, rebind(d.engine, q), args...)
 	}
-	return d.read.QueryContext(ctx, rebind(d.engine, q), args...)
+	q = rebind(d.engine, q)
+	rows, err := d.read.QueryContext(ctx, q, args...)
+	if d.retryRead(ctx, err) {
+		rows, err = d.read.QueryContext(ctx, q, args...)
+	}
+	return rows, err
 }
 
 // QueryPlanned runs a query on the reader pool, planned for these
@@ -208,17 +233,29 @@ func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 // is Query there.
 func (d *DB) QueryPlanned(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if d.engine == Postgres {
-		return d.read.QueryContext(ctx, rebind(d.engine, q), append([]any{pgx.QueryExecModeExec}, args...)...)
+		q = rebind(d.engine, q)
+		args = append([]any{pgx.QueryExecModeExec}, args...)
+		rows, err := d.read.QueryContext(ctx, q, args...)
+		if d.retryRead(ctx, err) {
+			rows, err = d.read.QueryContext(ctx, q, args...)
+		}
+		return rows, err
 	}
 	return d.Query(ctx, q, args...)
 }
 
-// QueryRow runs a one-row query on the reader pool.
+// QueryRow runs a read-only one-row query on the reader pool, run once
+// more like Query's when its connection was lost.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if d.stmts != nil {
 		return d.stmts.queryRow(ctx, rebind(d.engine, q), args...)
 	}
-	return d.read.QueryRowContext(ctx, rebind(d.engine, q), args...)
+	q = rebind(d.engine, q)
+	row := d.read.QueryRowContext(ctx, q, args...)
+	if d.retryRead(ctx, row.Err()) {
+		row = d.read.QueryRowContext(ctx, q, args...)
+	}
+	return row
 }
 
 // Tx is a write transaction.
@@ -250,6 +287,9 @@ func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // fn returns nil and rolling back otherwise.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	stx, err := d.write.BeginTx(ctx, nil)
+	if d.retryBegin(ctx, err) {
+		stx, err = d.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
@@ -258,6 +298,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	if err := stx.Commit(); err != nil {
+		d.writeLost(ctx, err)
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	return nil
