@@ -9,9 +9,7 @@ package db
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -58,6 +56,8 @@ type DB struct {
 	// lost tells the PostgreSQL pool which connections to check before
 	// reuse (lostconn.go); nil on SQLite.
 	lost *lostConns
+	// lease is the node number Migrate leased for NewID (nodes.go).
+	lease *NodeLease
 }
 
 // Querier is what both *DB and *Tx offer, so helpers can run inside or
@@ -178,8 +178,13 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // Close closes every connection.
 func (d *DB) Close() error {
 	var err error
+	if d.lease != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = d.lease.Close(ctx)
+		cancel()
+	}
 	if d.stmts != nil {
-		err = d.stmts.close()
+		err = errors.Join(err, d.stmts.close())
 	}
 	err = errors.Join(err, d.write.Close())
 	if d.read != d.write {
@@ -345,31 +350,6 @@ func Time(ms int64) time.Time {
 	}
 	return time.UnixMilli(ms).UTC()
 }
-
-// NewID returns a new row id: milliseconds since 2025-01-01 in the high
-// bits and a 22-bit sequence below, started at a random point in each
-// process. Ids are made by the application, not the database, because the
-// vault binds each ciphertext to its row id and so needs the id before the
-// row is written. Within a process the sequence makes ids unique (up to
-// four million in one millisecond); across processes the random start
-// makes a clash unlikely, and the primary key refuses one that happens.
-// Time-ordered high bits keep indexes compact; the ids say nothing useful
-// about how many users the site has.
-func NewID() int64 {
-	const epoch = 1735689600000 // 2025-01-01T00:00:00Z
-	seq := idSeq.Add(1) & (1<<22 - 1)
-	return (time.Now().UnixMilli()-epoch)<<22 | int64(seq)
-}
-
-var idSeq = func() *atomic.Uint64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	var s atomic.Uint64
-	s.Store(binary.BigEndian.Uint64(b[:]))
-	return &s
-}()
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on
 // either engine.

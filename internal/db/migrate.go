@@ -43,7 +43,8 @@ func Migrations(e Engine) ([]Migration, error) {
 }
 
 // Migrate applies every migration not yet applied, each in its own
-// transaction, and returns the names it applied. It is safe to run from
+// transaction, and returns the names it applied; then it leases the node
+// number of this process's ids (nodes.go), given back by Close. It is safe to run from
 // several nodes at once on PostgreSQL: every step, creating
 // schema_migrations included, runs under one advisory lock taken first
 // (two nodes creating the table at once would otherwise collide on
@@ -82,6 +83,16 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return applied, fmt.Errorf("db: migrate: %w", err)
 		}
+	}
+	// The database is ready: lease the node number this process's ids
+	// carry (ids.go), once per handle.
+	if d.lease == nil {
+		l, err := d.LeaseNode(ctx, DefaultLease)
+		if err != nil {
+			return applied, fmt.Errorf("db: migrate: %w", err)
+		}
+		d.lease = l
+		register(l)
 	}
 	return applied, nil
 }
