@@ -85,13 +85,17 @@ func (l *NodeLease) NewID() int64 {
 // current is the number to make ids with, and its floor. A lapsed lease
 // is renewed first (or the number is replaced by a free one); if that
 // does not happen within renewWait, node 0 is used, the number of a
-// process with no lease: the number may already be another's.
+// process with no lease, until a renewal succeeds: the lapsed number may
+// already be another's.
 func (l *NodeLease) current() (number, floor int64) {
 	st := l.st.Load()
 	if time.Now().Before(st.validUntil) {
 		return st.number, st.floor
 	}
 	l.kick()
+	if l.warned.Load() {
+		return 0, 0 // waited once already in this lapse: do not stall every id
+	}
 	for deadline := time.Now().Add(renewWait); time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 		if st = l.st.Load(); time.Now().Before(st.validUntil) {

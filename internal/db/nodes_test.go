@@ -160,7 +160,12 @@ func TestLapsedLeaseLosesItsNumber(t *testing.T) {
 			t.Fatalf("a node whose lease ran out made id %d with its lost number %d", id, lost)
 		}
 
+		// Renewing again (its next id asks for it), it takes another number.
 		db.PauseRenewal(a, false)
+		a.NewID()
+		for i := 0; i < 200 && a.Number() == lost; i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
 		if id := a.NewID(); db.IDNode(id) == lost || db.IDNode(id) == 0 || a.Number() == lost {
 			t.Fatalf("after its lease ran out the node makes ids with number %d (holds %d); want a new number", db.IDNode(id), a.Number())
 		}
