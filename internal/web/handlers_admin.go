@@ -281,21 +281,32 @@ func (s *Server) adminAgreementPublish(w http.ResponseWriter, r *http.Request) {
 }
 
 // announce emails every active user about a new document version, in
-// their language, after the response (batches of 200 by id).
+// their language, after the response (batches of 200 by id). Shutdown
+// may cancel it: the log then says how far it got.
 func (s *Server) announce(doc *consent.Document) {
-	s.jobs.Add(1)
-	go func() {
-		defer s.jobs.Done()
-		ctx := context.Background()
+	s.jobs.start(fmt.Sprintf("announce %s v%d", doc.Kind, doc.Version), func(ctx context.Context) {
 		var after int64
 		sent := 0
+		stopped := func() bool {
+			if ctx.Err() == nil {
+				return false
+			}
+			s.Log.Warn("announce: stopped by shutdown before every user was emailed", "kind", doc.Kind, "version", doc.Version, "emails", sent, "after_user_id", after)
+			return true
+		}
 		for {
+			if stopped() {
+				return
+			}
 			list, err := s.Accounts.List(ctx, after, 200)
 			if err != nil {
 				s.Log.Error("announce: list users", "err", err)
 				return
 			}
 			for _, sum := range list {
+				if stopped() {
+					return
+				}
 				after = sum.ID
 				if sum.Status != "active" {
 					continue
@@ -317,5 +328,5 @@ func (s *Server) announce(doc *consent.Document) {
 			}
 		}
 		s.Log.Info("announced new document version", "kind", doc.Kind, "version", doc.Version, "emails", sent)
-	}()
+	})
 }
