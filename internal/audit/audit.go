@@ -68,8 +68,9 @@ type Entry struct {
 
 // Log is the audit log.
 type Log struct {
-	db *db.DB
-	v  *vault.Vault
+	db      *db.DB
+	v       *vault.Vault
+	anchors []Anchor // where checkpoints are kept (checkpoint.go)
 }
 
 // New returns the log over d, chained with v's audit key.
