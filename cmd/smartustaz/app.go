@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -72,9 +75,36 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 		consent:  consent.New(d, v),
 		audit:    audit.New(d, v),
 	}
+	// The audit chain's checkpoints: in the data folder always, in the
+	// bucket too with S3 storage (anchorStorage).
+	a.audit.AnchorTo(audit.FileAnchor(filepath.Join(c.DataDir, audit.CheckpointFileName)))
 	if err := a.consent.Seed(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// anchorStorage keeps the audit log's checkpoints in store as well when it
+// is S3: a copy on another machine, which whoever can alter this machine's
+// database and data folder cannot reach as easily. A local store is in or
+// beside the data folder already, so it adds nothing.
+func (a *app) anchorStorage(store blob.Store) {
+	if n, ok := store.(blob.Named); ok && strings.HasPrefix(a.cfg.Storage, "s3://") {
+		a.audit.AnchorTo(audit.ObjectAnchor(n, fmt.Sprint(store)))
+	}
+}
+
+// openAnchors is anchorStorage for a command that does not otherwise use
+// the file storage: it opens it only when it is S3.
+func (a *app) openAnchors() error {
+	if !strings.HasPrefix(a.cfg.Storage, "s3://") {
+		return nil
+	}
+	store, err := blob.Open(a.cfg.Storage, a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	a.anchorStorage(store)
+	return nil
 }

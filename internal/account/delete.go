@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 )
 
@@ -53,12 +54,28 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 			}
 		}
 		by, sess := actor(m, userID)
-		return s.recordChange(ctx, tx, nil, userID, by, sess, ChangeDeleted, "", "")
+		if err := s.recordChange(ctx, tx, nil, userID, by, sess, ChangeDeleted, "", ""); err != nil {
+			return err
+		}
+		return s.auditDelete(ctx, tx, userID, m)
 	})
 	if err != nil {
 		return fmt.Errorf("account: delete: %w", err)
 	}
 	return nil
+}
+
+// auditDelete records the deletion in the audit log inside its transaction:
+// who deleted the account, never what it held.
+func (s *Service) auditDelete(ctx context.Context, tx *db.Tx, userID int64, m Meta) error {
+	by, sess := actor(m, userID)
+	detail := "by the user"
+	if by != userID {
+		detail = "by an administrator"
+	}
+	_, err := s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: sess,
+		Action: audit.ActionUserDelete, TargetUserID: userID, Detail: detail})
+	return err
 }
 
 // Purge deletes what is no longer needed (LAW.md L8): expired tokens,

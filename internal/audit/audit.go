@@ -31,7 +31,7 @@ const (
 	ActionReveal          = "reveal"           // an administrator viewed a user's decrypted data
 	ActionRoleChange      = "role_change"      // a user's role was changed
 	ActionPublishDocument = "publish_document" // a new version of the agreement or policy
-	ActionUserDelete      = "user_delete"      // an account was deleted by an administrator
+	ActionUserDelete      = "user_delete"      // an account was deleted, by its owner or an administrator
 	ActionAdminCreate     = "admin_create"     // an administrator account was created
 	ActionUserBlock       = "user_block"       // processing of a user's data was blocked
 	ActionUserUnblock     = "user_unblock"     // the block was lifted

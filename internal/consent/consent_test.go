@@ -155,7 +155,7 @@ func TestPublishKeepsOldVersion(t *testing.T) {
 		_, v1, _ := e.s.Current(ctx)
 		title, body := texts(" v2")
 		admin := db.NewID()
-		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, admin)
+		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, admin, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +207,7 @@ func TestPublishRefusesUnchangedText(t *testing.T) {
 		ctx := context.Background()
 		e := setup(t, d)
 		title, body := texts(" v2")
-		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1); err != nil {
+		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1, 0); err != nil {
 			t.Fatal(err)
 		}
 		same := map[i18n.Lang]string{}
@@ -215,7 +215,7 @@ func TestPublishRefusesUnchangedText(t *testing.T) {
 			same[l] = "  " + strings.ReplaceAll(b, "\n", "\r\n") + "\r\n"
 		}
 		before := countDocs(t, d)
-		_, err := e.s.Publish(ctx, consent.KindAgreement, title, same, 1)
+		_, err := e.s.Publish(ctx, consent.KindAgreement, title, same, 1, 0)
 		if ae, ok := apperr.As(err); !ok || ae.Key != "consent.publish.unchanged" {
 			t.Fatalf("same text again: got %v", err)
 		}
@@ -223,7 +223,7 @@ func TestPublishRefusesUnchangedText(t *testing.T) {
 			t.Fatal("a refused publication wrote a document")
 		}
 		// The same text is fine for the other kind, which has its own history.
-		if _, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1); err != nil {
+		if _, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1, 0); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -249,7 +249,7 @@ func TestPublishMissingLanguage(t *testing.T) {
 				title, body := texts(" " + c.name)
 				c.edit(title, body)
 				before := countDocs(t, d)
-				_, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1)
+				_, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1, 0)
 				var fs apperr.Fields
 				if !errors.As(err, &fs) {
 					t.Fatalf("want field errors, got %v", err)
@@ -270,7 +270,7 @@ func TestPublishMissingLanguage(t *testing.T) {
 			})
 		}
 		title, body := texts(" kind")
-		if _, err := e.s.Publish(ctx, consent.Kind("terms"), title, body, 1); apperr.CodeOf(err) != apperr.Invalid {
+		if _, err := e.s.Publish(ctx, consent.Kind("terms"), title, body, 1, 0); apperr.CodeOf(err) != apperr.Invalid {
 			t.Fatalf("unknown kind: %v", err)
 		}
 	})
@@ -291,7 +291,7 @@ func TestPendingAfterPublish(t *testing.T) {
 			t.Fatalf("just registered, %d documents pending", len(p))
 		}
 		title, body := texts(" v2")
-		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1)
+		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +380,7 @@ func TestAcceptancesAppendOnly(t *testing.T) {
 			t.Fatalf("registration wrote %d acceptances, want 2", len(first))
 		}
 		title, body := texts(" v2")
-		v2, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1)
+		v2, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -477,7 +477,7 @@ func TestAcceptRefusesNonCurrent(t *testing.T) {
 		user := e.register(t)
 		agreementV1, _, _ := e.s.Current(ctx)
 		title, body := texts(" v2")
-		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1); err != nil {
+		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1, 0); err != nil {
 			t.Fatal(err)
 		}
 		before := countAcceptances(t, d, user)
