@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
@@ -675,4 +676,45 @@ func TestTranslationsKeepNumbering(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A publication and its audit entry commit together (issue 8 §2): when the
+// entry cannot be written, no new version is in force.
+func TestPublishIsAudited(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		log := audit.New(d, e.v)
+		if _, err := log.Append(ctx, audit.Entry{Action: audit.ActionAdminCreate}); err != nil {
+			t.Fatal(err)
+		}
+		// A head whose MAC does not match makes every append fail.
+		if _, err := d.Exec(ctx, `UPDATE audit_head SET mac = ?`, []byte("broken")); err != nil {
+			t.Fatal(err)
+		}
+		before := countDocs(t, d)
+		title, body := texts(" v2")
+		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 5, 6); !errors.Is(err, audit.ErrHeadTampered) {
+			t.Fatalf("publication without its audit entry: %v", err)
+		}
+		if countDocs(t, d) != before {
+			t.Fatal("a version was published without an audit entry")
+		}
+
+		// With a working log the version and its entry are there together.
+		d2 := dbtest.Open(t, d.Engine())
+		e2 := setup(t, d2)
+		doc, err := e2.s.Publish(ctx, consent.KindAgreement, title, body, 5, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := audit.New(d2, e2.v).List(ctx, 0, 10)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("audit entries: %+v %v", list, err)
+		}
+		got := list[0]
+		if got.Action != audit.ActionPublishDocument || got.ActorID != 5 || got.ActorSessionID != 6 || !strings.Contains(got.Detail, doc.Hash) {
+			t.Errorf("audit entry %+v for %s v%d", got, doc.Kind, doc.Version)
+		}
+	})
 }
