@@ -176,6 +176,36 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 	return nil
 }
 
+// cmdAuditReanchor is for after an older database backup was restored on
+// purpose: the log is then behind its checkpoints for good. It records what
+// they said and why, and anchors the log as it now is.
+func cmdAuditReanchor(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var reason string
+	c, _, err := parse("audit reanchor", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&reason, "reason", "", "why, e.g. \"restored the backup of 2 March after a disk failure\" (required; no personal data)")
+	})
+	if err != nil {
+		return err
+	}
+	if reason == "" {
+		return fmt.Errorf("audit reanchor: --reason is required")
+	}
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.openAnchors(); err != nil {
+		return err
+	}
+	cp, err := a.audit.Reanchor(ctx, reason)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit log: anchored anew at entry %d; the entry records the checkpoints it replaced\n", cp.Seq)
+	return nil
+}
+
 // describe turns a domain error into an English sentence for the terminal.
 func describe(err error) string {
 	var fields apperr.Fields

@@ -80,6 +80,22 @@ func TestE2EAuditCheckpoint(t *testing.T) {
 		if want := i18n.T(i18n.EN, "audit.verify.behind_checkpoint", 1); err == nil || strings.Contains(out, "intact, 0 entries") || !strings.Contains(out, want) {
 			t.Errorf("audit verify of an emptied log: err %v, output %q; want exit 1 and %q", err, out, want)
 		}
+
+		// Had that been a deliberate restore, the operator records it and
+		// the log is anchored anew, with the old checkpoint on the record.
+		if _, err := srv.runCmd(t, "", "audit", "reanchor"); err == nil {
+			t.Errorf("audit reanchor without --reason succeeded")
+		}
+		if out, err := srv.runCmd(t, "", "audit", "reanchor", "--reason", "restored an older backup"); err != nil {
+			t.Fatalf("audit reanchor: %v %q", err, out)
+		}
+		if out, err = verify(); err != nil || !strings.Contains(out, "intact, 1 entries") {
+			t.Errorf("audit verify after reanchor: %v %q", err, out)
+		}
+		var detail string
+		if err := d.QueryRow(ctx, `SELECT detail FROM audit_log WHERE action = 'audit_reanchor'`).Scan(&detail); err != nil || !strings.Contains(detail, "held entry 4") {
+			t.Errorf("the reanchor entry does not name the replaced checkpoint: %q %v", detail, err)
+		}
 	})
 }
 

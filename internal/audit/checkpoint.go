@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -366,4 +367,55 @@ func (l *Log) AnchorProblem(ctx context.Context) (key string, seq int64, err err
 		}
 	}
 	return "", 0, nil
+}
+
+// Reanchor accepts the log as it now is and replaces every checkpoint with
+// one of its head, after an operator restored an older database backup
+// (which leaves the log behind its checkpoints for good). The log must be
+// intact in itself. What the old checkpoints said, and reason, go into an
+// audit entry, so the entries lost with the restore stay on the record.
+func (l *Log) Reanchor(ctx context.Context, reason string) (Checkpoint, error) {
+	if reason == "" {
+		return Checkpoint{}, errors.New("audit: reanchor: a reason is required")
+	}
+	r, err := New(l.db, l.v).Verify(ctx)
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: reanchor: %w", err)
+	}
+	if !r.OK {
+		return Checkpoint{}, fmt.Errorf("audit: reanchor: the log itself is not intact (entry %d: %s): a new checkpoint would hide it", r.FirstBad, r.Problem)
+	}
+	var old []string
+	for _, a := range l.anchors {
+		b, err := a.Load(ctx)
+		if err != nil {
+			return Checkpoint{}, fmt.Errorf("audit: reanchor: checkpoint in %s: %w", a, err)
+		}
+		if b == nil {
+			continue
+		}
+		if c, err := ParseCheckpoint(b, l.v.PublicKey()); err == nil {
+			old = append(old, fmt.Sprintf("%s held entry %d hash %x signed %s", a, c.Seq, c.Hash, c.At.UTC().Format(time.RFC3339)))
+		} else {
+			old = append(old, fmt.Sprintf("%s held a checkpoint that is not validly signed", a))
+		}
+	}
+	detail := fmt.Sprintf("log ended at entry %d; %s; reason: %s", r.Entries, strings.Join(old, "; "), reason)
+	if len(detail) > MaxText {
+		detail = detail[:MaxText]
+	}
+	if _, err := l.Append(ctx, Entry{Action: ActionReanchor, Detail: strings.ToValidUTF8(detail, "")}); err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: reanchor: %w", err)
+	}
+	h, err := l.readHead(ctx)
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: reanchor: %w", err)
+	}
+	cp := Checkpoint{Seq: h.seq, Hash: h.hash, At: db.Time(db.Now())}
+	for _, a := range l.anchors {
+		if err := a.Store(ctx, l.encodeCheckpoint(cp)); err != nil {
+			return cp, fmt.Errorf("audit: reanchor: checkpoint in %s: %w", a, err)
+		}
+	}
+	return cp, nil
 }

@@ -331,3 +331,45 @@ func FuzzParseCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+// After an operator restores an older backup on purpose, Reanchor accepts
+// the log as it is, with an entry recording what the checkpoints said.
+func TestReanchor(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := newAnchored(t, d)
+		fill(t, a.l, 7)
+		old := saveHead(t, d)
+		for i := 8; i <= 10; i++ {
+			if _, err := a.l.Append(ctx, entry(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a.checkpoint(t)
+		cutBackTo(t, d, old) // the restore
+		if _, err := a.l.Reanchor(ctx, ""); err == nil {
+			t.Fatal("reanchored without a reason")
+		}
+		cp, err := a.l.Reanchor(ctx, "restored the backup of 2 March")
+		if err != nil || cp.Seq != 8 {
+			t.Fatalf("reanchor: %+v %v", cp, err)
+		}
+		if r := a.verify(t); !r.OK || r.Checkpoint != 8 {
+			t.Fatalf("after reanchor: %+v", r)
+		}
+		list, err := a.l.List(ctx, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := list[0]; e.Action != audit.ActionReanchor || !strings.Contains(e.Detail, "held entry 10") ||
+			!strings.Contains(e.Detail, "log ended at entry 7") || !strings.Contains(e.Detail, "2 March") {
+			t.Errorf("reanchor entry %+v", e)
+		}
+
+		// A log altered in itself is not reanchored: that would hide it.
+		exec(t, d, `UPDATE audit_log SET detail = 'x' WHERE seq = 3`)
+		if _, err := a.l.Reanchor(ctx, "again"); err == nil {
+			t.Fatal("reanchored an altered log")
+		}
+	})
+}
