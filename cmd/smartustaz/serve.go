@@ -28,6 +28,11 @@ import (
 	"github.com/smartustaz/smartustaz/internal/web"
 )
 
+// auditCheckpointEvery is how often a serving node looks whether the audit
+// log has grown and, if so, signs a new checkpoint: entries appended in the
+// last few seconds are the only ones not yet anchored outside the database.
+const auditCheckpointEvery = 5 * time.Second
+
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	// --demo is serve's alone (SMARTUSTAZ_DEMO too): the other commands
 	// never fill anything, and `smartustaz demo` has its own counts.
@@ -63,6 +68,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	store := a.store
+	// The audit chain is anchored outside the database (open: the data
+	// folder, and the bucket on S3) at start, a few seconds after entries
+	// are appended, and at shutdown (audit.KeepCheckpoints).
+	defer a.audit.KeepCheckpoints(ctx, auditCheckpointEvery, log)()
 	// Page images are made in the background (previews.go), stopped
 	// before the database closes.
 	// A material page kept for readers who are not signed in is forgotten
@@ -160,12 +169,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "smartustaz: no --smtp given: email is written as .eml files into %s/outbox\n", c.DataDir)
 	}
 
-	// A fresh install has no administrator: print a one-time link.
-	if n, err := a.accounts.CountAdmins(ctx); err == nil && n == 0 {
-		token, err := web.NewSetupLink(ctx, a.db)
-		if err != nil {
-			return err
-		}
+	// A fresh install has no administrator: print a one-time link. Every
+	// node adds its own, and each works until an administrator exists.
+	if token, err := a.accounts.NewSetupLink(ctx); err != nil {
+		return err
+	} else if token != "" {
 		fmt.Fprintf(stdout, "smartustaz: no administrator yet. Create the first one here (works once): %s/setup?token=%s\n", base, token)
 	}
 

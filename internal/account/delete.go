@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 )
 
@@ -46,7 +47,10 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 			}
 		}
 		by, sess := actor(m, userID)
-		return s.erase(ctx, tx, userID, by, sess)
+		if err := s.erase(ctx, tx, userID, by, sess); err != nil {
+			return err
+		}
+		return s.auditDelete(ctx, tx, userID, m)
 	})
 	if err != nil {
 		return fmt.Errorf("account: delete: %w", err)
@@ -199,6 +203,19 @@ func (s *Service) resurrected(ctx context.Context, dead []int64) ([]int64, error
 		}
 	}
 	return out, nil
+}
+
+// auditDelete records the deletion in the audit log inside its transaction:
+// who deleted the account, never what it held.
+func (s *Service) auditDelete(ctx context.Context, tx *db.Tx, userID int64, m Meta) error {
+	by, sess := actor(m, userID)
+	detail := "by the user"
+	if by != userID {
+		detail = "by an administrator"
+	}
+	_, err := s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: sess,
+		Action: audit.ActionUserDelete, TargetUserID: userID, Detail: detail})
+	return err
 }
 
 // Purge deletes what is no longer needed (LAW.md L8): expired tokens,
