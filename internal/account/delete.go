@@ -47,10 +47,12 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 			}
 		}
 		by, sess := actor(m, userID)
-		if err := s.erase(ctx, tx, userID, by, sess); err != nil {
+		// The audit entry first: it is the step a tampered log refuses, and
+		// erase puts the user on the deletion list, which no rollback undoes.
+		if err := s.auditDelete(ctx, tx, userID, m); err != nil {
 			return err
 		}
-		return s.auditDelete(ctx, tx, userID, m)
+		return s.erase(ctx, tx, userID, by, sess)
 	})
 	if err != nil {
 		return fmt.Errorf("account: delete: %w", err)
