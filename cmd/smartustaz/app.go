@@ -119,4 +119,3 @@ func (a *app) anchorStorage(store blob.Store) {
 		a.audit.AnchorTo(audit.ObjectAnchor(n, fmt.Sprint(store)))
 	}
 }
-
