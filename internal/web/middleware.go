@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -236,13 +237,37 @@ func (s *Server) consentGate(h http.Handler) http.Handler {
 	})
 }
 
-// safeNext keeps only local paths, so a "next" parameter cannot send the
-// user to another site.
+// safeNext turns a "next" parameter into a path on this site, so that it
+// cannot send the user to another one (open redirect). The target is
+// rebuilt from the parsed reference, never passed through: only the path
+// and query of a relative reference, re-encoded, so no control
+// character, backslash or doubled slash (which browsers read as another
+// host) survives. Anything doubtful gives "/"; no parameter gives the
+// default landing page.
 func safeNext(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if p == "" {
 		return "/account"
 	}
-	return p
+	u, err := url.Parse(p) // refuses control characters
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsRune(u.Path, '\\') {
+		return "/"
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "/"
+	}
+	// Dot segments are resolved here as http.Redirect would; the trailing
+	// slash is kept.
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	out := (&url.URL{Path: clean, RawQuery: q.Encode()}).RequestURI()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
 }
 
 var errNotSignedIn = errors.New("web: not signed in")
