@@ -20,13 +20,13 @@ type Config struct {
 	MetricsAddr string // separate listen address for /metrics ("" = admin-only on the site)
 	// Pprof serves Go's profiler on MetricsAddr too; off by default, as
 	// it answers anyone who reaches that address.
-	Pprof bool
-	DataDir     string // data folder: SQLite file, key file, outbox, files
-	DB          string // database address; "" = SQLite in DataDir
-	SMTP        string // smtp://user:pass@host:port; "" = write mail to DataDir/outbox
-	MailFrom    string
-	BaseURL     string // public address used in emailed links
-	TrustProxy  bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
+	Pprof      bool
+	DataDir    string // data folder: SQLite file, key file, outbox, files
+	DB         string // database address; "" = SQLite in DataDir
+	SMTP       string // smtp://user:pass@host:port; "" = write mail to DataDir/outbox
+	MailFrom   string
+	BaseURL    string // public address used in emailed links
+	TrustProxy bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
 	// BaseURLDerived: no base URL was given, so it was made from Addr;
 	// serve then uses the address it really listens on (port 0 too).
 	BaseURLDerived  bool
