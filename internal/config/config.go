@@ -18,15 +18,12 @@ import (
 type Config struct {
 	Addr        string // listen address of the site
 	MetricsAddr string // separate listen address for /metrics ("" = admin-only on the site)
-	// Pprof serves Go's profiler on MetricsAddr too; off by default, as
-	// it answers anyone who reaches that address.
-	Pprof      bool
-	DataDir    string // data folder: SQLite file, key file, outbox, files
-	DB         string // database address; "" = SQLite in DataDir
-	SMTP       string // smtp://user:pass@host:port; "" = write mail to DataDir/outbox
-	MailFrom   string
-	BaseURL    string // public address used in emailed links
-	TrustProxy bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
+	DataDir     string // data folder: SQLite file, key file, outbox, files
+	DB          string // database address; "" = SQLite in DataDir
+	SMTP        string // smtp://user:pass@host:port; "" = write mail to DataDir/outbox
+	MailFrom    string
+	BaseURL     string // public address used in emailed links
+	TrustProxy  bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
 	// BaseURLDerived: no base URL was given, so it was made from Addr;
 	// serve then uses the address it really listens on (port 0 too).
 	BaseURLDerived  bool
@@ -47,6 +44,9 @@ type Config struct {
 	// PageImages: draw page images of material files with LibreOffice
 	// and poppler when they are installed (false: text previews only).
 	PageImages bool
+	// Pprof serves Go's profiler on MetricsAddr too; off by default, as
+	// it answers anyone who reaches that address.
+	Pprof bool
 }
 
 // FlagSet builds the common flags of a subcommand over c, with defaults
