@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/web"
 )
 
@@ -78,4 +80,36 @@ func (b *browser) cookie(name string) *http.Cookie {
 		}
 	}
 	return nil
+}
+
+// signIn returns a browser signed in as email (the documents accepted,
+// so no page is held back for them).
+func signIn(t *testing.T, srv *web.Server, email, ip string) *browser {
+	t.Helper()
+	ctx := context.Background()
+	u, err := srv.Accounts.FindByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, p, err := srv.Consent.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Consent.Accept(ctx, u.ID, []int64{a.ID, p.ID}, consent.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv, ip)
+	if r := b.post("/login", url.Values{"email": {email}, "password": {testPassword}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("login: status %d", r.Status)
+	}
+	return b
+}
+
+// newAdmin makes an administrator and returns their signed-in browser.
+func newAdmin(t *testing.T, srv *web.Server, email string) *browser {
+	t.Helper()
+	if _, err := srv.Accounts.CreateAdmin(context.Background(), email, testPassword, "Әкімші"); err != nil {
+		t.Fatal(err)
+	}
+	return signIn(t, srv, email, "198.51.100.250")
 }

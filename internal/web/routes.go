@@ -76,6 +76,7 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/status", s.requireRole(staff, s.adminStatus))
 	m.Handle("POST /admin/status/previews/retry", s.requireRole(adminOnly, s.adminPreviewRetry))
 	m.Handle("GET /admin/users", s.requireRole(adminOnly, s.adminUsers))
+	m.Handle("POST /admin/users/find", s.requireRole(adminOnly, s.adminUsersFind))
 	m.Handle("GET /admin/users/{id}", s.requireRole(adminOnly, s.adminUser))
 	m.Handle("POST /admin/users/{id}/reveal", s.requireRole(adminOnly, s.adminReveal))
 	m.Handle("POST /admin/users/{id}/role", s.requireRole(adminOnly, s.adminSetRole))
