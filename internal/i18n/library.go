@@ -425,6 +425,12 @@ func init() {
 			EN: "Thank you. Your report is registered and will be decided by %s (Kazakhstan time).",
 		},
 
+		"library.report.limited": {
+			KK: "Сіздің желі мекенжайыңыздан шағымдар тым көп жіберілді. Бірнеше минуттан соң қайталап көріңіз.",
+			RU: "С вашего сетевого адреса отправлено слишком много жалоб. Попробуйте снова через несколько минут.",
+			EN: "Too many reports have been sent from your network address. Please try again in a few minutes.",
+		},
+
 		"library.page.moderation":    {KK: "Модерация", RU: "Модерация", EN: "Moderation"},
 		"library.admin.moderation.p": {KK: "Жариялауды күтіп тұрған материалдар.", RU: "Материалы, ожидающие публикации.", EN: "Materials waiting to be published."},
 		"library.admin.reports.p":    {KK: "Шағымдар тізілімі мен олардың мерзімдері.", RU: "Реестр жалоб и их сроки.", EN: "The register of reports and their deadlines."},

@@ -8,9 +8,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/web"
 )
 
@@ -112,4 +115,46 @@ func newAdmin(t *testing.T, srv *web.Server, email string) *browser {
 		t.Fatal(err)
 	}
 	return signIn(t, srv, email, "198.51.100.250")
+}
+
+// publishMaterial publishes a one-file material by author, approved by
+// moderator, and returns its id.
+func publishMaterial(t *testing.T, lib *library.Service, author, moderator int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	up := lib.NewUpload()
+	if err := up.Add(ctx, "plan.txt", strings.NewReader("Сабақ жоспары: теңдеулерді шешу. Мақсаты — бір белгісізі бар теңдеулер.")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := lib.Publish(ctx, author, library.Input{
+		Title: "Алгебра: сабақ жоспары", Description: "Теңдеулер.", Subject: "algebra", Grade: "7",
+		Type: "short-term-plan", Language: "kk", AuthorDeclaration: true,
+	}, up, library.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Approve(ctx, moderator, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
+// clock is the fake clock tests move instead of sleeping.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
