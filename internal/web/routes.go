@@ -92,6 +92,7 @@ func (s *Server) routes() {
 	m.Handle("POST /admin/moderation/{id}/takedown", s.requireRole(staff, s.moderate("takedown")))
 	m.Handle("POST /admin/reports/{id}/dismiss", s.requireRole(staff, s.moderate("dismiss")))
 	m.Handle("GET /admin/reports", s.requireRole(staff, s.reportsRegister))
+	m.Handle("POST /admin/reports/{id}/reveal", s.requireRole(adminOnly, s.adminReportReveal))
 	m.Handle("GET /admin/taxonomy", s.requireRole(adminOnly, s.taxonomyEditor))
 	m.Handle("POST /admin/taxonomy", s.requireRole(adminOnly, s.taxonomySave))
 
