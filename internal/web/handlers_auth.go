@@ -147,6 +147,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.Accounts.Logout(r.Context(), old)
 	}
 	s.setSessionCookie(w, r, token, sess.ExpiresAt)
+	s.setDeviceCookie(w, r, u.ID)
 	if _, noCookie := r.Cookie("lang"); noCookie != nil && u.Locale != "" {
 		http.SetCookie(w, &http.Cookie{Name: "lang", Value: u.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: info(r).TLS})
 	}

@@ -32,6 +32,20 @@ func sessionCookie(tls bool) string {
 	return "sid"
 }
 
+// deviceCookie is the name of the device cookie (account.TrustDevice): a
+// browser that has signed in before is not slowed by failures sent from
+// elsewhere. __Host- over TLS, as the session cookie.
+func deviceCookie(tls bool) string {
+	if tls {
+		return "__Host-device"
+	}
+	return "device"
+}
+
+// deviceCookieAge is how long a browser is remembered as one that has
+// signed in (browsers cap cookies at 400 days).
+const deviceCookieAge = 365 * 24 * time.Hour
+
 type ctxKey struct{}
 
 // req is what the middleware learns about a request.
@@ -56,6 +70,9 @@ func info(r *http.Request) *req {
 func (s *Server) meta(r *http.Request) account.Meta {
 	ri := info(r)
 	m := account.Meta{IP: ri.IP, UserAgent: ri.UA}
+	if c, err := r.Cookie(deviceCookie(ri.TLS)); err == nil {
+		m.Device = c.Value
+	}
 	if ri.User != nil {
 		m.ActorID = ri.User.ID
 	}
@@ -195,6 +212,16 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token 
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie(tls), Value: token, Path: "/", Expires: expires,
 		HttpOnly: true, Secure: tls, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// setDeviceCookie remembers this browser as one that has signed in to
+// the user's account (with the accounts it was remembered for before).
+func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, userID int64) {
+	tls := info(r).TLS
+	http.SetCookie(w, &http.Cookie{
+		Name: deviceCookie(tls), Value: s.Accounts.TrustDevice(userID, s.meta(r).Device), Path: "/",
+		MaxAge: int(deviceCookieAge / time.Second), HttpOnly: true, Secure: tls, SameSite: http.SameSiteStrictMode,
 	})
 }
 
