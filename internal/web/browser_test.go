@@ -74,17 +74,6 @@ func (b *browser) post(path string, form url.Values) *page {
 	return b.do(http.MethodPost, path, form)
 }
 
-// cookie is the browser's cookie called name, or nil.
-func (b *browser) cookie(name string) *http.Cookie {
-	u, _ := url.Parse(web.SiteOrigin + "/")
-	for _, c := range b.jar.Cookies(u) {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
 // signIn returns a browser signed in as email (the documents accepted,
 // so no page is held back for them).
 func signIn(t *testing.T, srv *web.Server, email, ip string) *browser {

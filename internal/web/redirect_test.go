@@ -20,13 +20,14 @@ const testPassword = "Alma-Ata 1854 spring"
 // acceptance recorded, so the site asks them to accept the documents first).
 func newUser(t *testing.T, srv *web.Server, email string) *account.User {
 	t.Helper()
-	u, tok, err := srv.Accounts.Register(context.Background(), account.RegisterInput{
+	_, tok, err := srv.Accounts.Register(context.Background(), account.RegisterInput{
 		Email: email, Password: testPassword, FullName: "Айгүл Мұратова", Accept: true, Locale: "en",
 	}, account.Meta{IP: "198.51.100.200"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u, err = srv.Accounts.VerifyEmail(context.Background(), tok); err != nil {
+	u, err := srv.Accounts.VerifyEmail(context.Background(), tok)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return u
