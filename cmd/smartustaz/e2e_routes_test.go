@@ -227,6 +227,8 @@ func routeTable() []routeRow {
 		{route: "GET /admin/status", path: "/admin/status", want: staffOnly("200")},
 		{route: "POST /admin/status/previews/retry", path: "/admin/status/previews/retry", want: adminOnly("303 /admin/status")},
 		{route: "GET /admin/users", path: "/admin/users", want: adminOnly("200")},
+		{route: "POST /admin/users/find", path: "/admin/users/find", form: url.Values{"email": {"matrix-nobody-{n}@mektep.test"}},
+			want: adminOnly("200")},
 		{route: "GET /admin/users/{id}", path: "/admin/users/{author}", want: adminOnly("200")},
 		{route: "POST /admin/users/{id}/reveal", path: "/admin/users/{author}/reveal",
 			form: url.Values{"purpose": {"Рөлдер кестесін тексеру {n}"}}, want: adminOnly("200")},
@@ -252,6 +254,8 @@ func routeTable() []routeRow {
 			form: url.Values{"reason": {"low_quality"}}, want: staffOnly("303 /admin/moderation?done=reject")},
 		{route: "POST /admin/moderation/{id}/takedown", path: "/admin/moderation/{fresh}/takedown", fresh: (*matrix).publishedMaterial,
 			form: url.Values{"reason": {"not_own_work"}}, want: staffOnly("303 /admin/moderation?done=takedown")},
+		{route: "POST /admin/reports/{id}/reveal", path: "/admin/reports/{report}/reveal", fresh: (*matrix).openReport,
+			form: url.Values{"purpose": {"Шағымды тексеру {n}"}}, want: adminOnly("200")},
 		{route: "POST /admin/reports/{id}/dismiss", path: "/admin/reports/{report}/dismiss", fresh: (*matrix).openReport,
 			want: staffOnly("303 /admin/reports?done=dismiss")},
 	}

@@ -232,7 +232,7 @@ func TestLeakNoPlaintext(t *testing.T) {
 		}
 
 		// The administrator searches by address and reveals one user.
-		if r := admin.get("/admin/users?email=" + url.QueryEscape(leakUsers[1].Email)); r.Status != http.StatusSeeOther {
+		if r := admin.post("/admin/users/find", url.Values{"email": {leakUsers[1].Email}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("admin search: status %d", r.Status)
 		}
 		r = admin.post("/admin/users/"+strconv.FormatInt(ids[1], 10)+"/reveal", url.Values{"purpose": {leakControlPurpose}})

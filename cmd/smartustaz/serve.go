@@ -193,15 +193,21 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.MetricsAddr != "" {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", srv.Metrics())
-		// The operator's private listener also profiles the running
-		// server (go tool pprof http://ADDR/debug/pprof/profile): the
-		// site's own address never serves these.
-		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		// Only when asked (--pprof), the operator's private listener also
+		// profiles the running server (go tool pprof
+		// http://ADDR/debug/pprof/profile). It has no authentication, so
+		// it is off by default; the site's own address never serves it.
+		if c.Pprof {
+			mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+			mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+			mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		}
 		ms = &http.Server{Addr: c.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { errc <- ms.ListenAndServe() }()
 		fmt.Fprintf(stdout, "smartustaz: metrics on http://%s/metrics\n", c.MetricsAddr)
+		if c.Pprof {
+			fmt.Fprintf(stdout, "smartustaz: profiler on http://%s/debug/pprof/ (no authentication: keep the address private)\n", c.MetricsAddr)
+		}
 	}
 
 	select {

@@ -84,6 +84,8 @@ type RegisterInput struct {
 type Meta struct {
 	IP, UserAgent      string
 	ActorID, SessionID int64
+	// Device is the browser's device cookie (TrustDevice), if it sent one.
+	Device string
 }
 
 // Session is one signed-in browser.

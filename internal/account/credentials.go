@@ -32,13 +32,13 @@ func (s *Service) activeUser(ctx context.Context, userID int64) (*User, error) {
 }
 
 // confirmPassword re-checks a signed-in user's current password before a
-// sensitive change. It shares the login throttle of the account and the
-// IP, so a stolen session cannot be used to guess the password faster
-// than the login form allows.
+// sensitive change. It shares the login throttle (the device cookie's
+// counter, or the account's and the IP's), so a stolen session cannot be
+// used to guess the password faster than the login form allows, and
+// failures sent from elsewhere do not block the owner's own browser.
 func (s *Service) confirmPassword(ctx context.Context, u *User, pw, field string, m Meta) error {
-	acctKey := s.thr.key(scopeLoginAccount, vault.NormalizeEmail(u.Email.Reveal()))
-	ipKey := s.thr.key(scopeLoginIP, m.IP)
-	if err := s.thr.check(ctx, acctKey, ipKey); err != nil {
+	keys := s.loginKeys(u.ID, vault.NormalizeEmail(u.Email.Reveal()), m)
+	if err := s.thr.check(ctx, keys...); err != nil {
 		return err
 	}
 	var stored string
@@ -50,7 +50,7 @@ func (s *Service) confirmPassword(ctx context.Context, u *User, pw, field string
 		return err
 	}
 	if !ok {
-		if err := s.thr.fail(ctx, acctKey, ipKey); err != nil {
+		if err := s.thr.fail(ctx, keys...); err != nil {
 			return err
 		}
 		return errWrongPassword(field)

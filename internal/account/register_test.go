@@ -146,17 +146,28 @@ func TestRegisterAcceptsLimitsAndNormalises(t *testing.T) {
 	})
 }
 
-// The same address in another letter case is a conflict on "email", the
-// message names no address, and nothing is written.
+// The same address in another letter case is a conflict on "email"
+// (for the web to answer as for a new address and tell the owner), after
+// the same hashing work as a new account; the message names no address,
+// and nothing is written.
 func TestRegisterDuplicateEmailOtherCase(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
+		hashes := account.HashCount(e.s)
 		e.register(t, "Aigul.Test@Mail.KZ")
+		newWork := account.HashCount(e.s) - hashes
 		before := e.counts(t)
 		delete(before, "throttle") // the probe itself counts against the IP
 		in := validInput("aigul.test@mail.kz")
+		hashes = account.HashCount(e.s)
 		_, _, err := e.s.Register(e.ctx, in, account.Meta{IP: freshIP()}, nil)
 		wantErr(t, err, apperr.Conflict, "email", "account.email.taken")
+		if !account.IsEmailTaken(err) {
+			t.Errorf("IsEmailTaken does not recognise the answer")
+		}
+		if n := account.HashCount(e.s) - hashes; n != newWork || n != 1 {
+			t.Errorf("a taken address cost %d hashes, a new one %d: the time tells them apart", n, newWork)
+		}
 		if strings.Contains(strings.ToLower(err.Error()), "aigul") {
 			t.Fatal("the error text contains the address")
 		}

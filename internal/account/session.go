@@ -34,15 +34,12 @@ func errSessionInvalid() error { return apperr.New(apperr.Unauthorized, "account
 // same apperr Unauthorized "account.login.failed" after the same argon2
 // work, so a login reveals nothing about which addresses are registered.
 // Unverified users may sign in (the web shows a banner). Failures count
-// per account and per client IP; a throttled attempt is apperr TooMany
-// and does not even run the hash.
+// per device cookie from a browser that has signed in to the account
+// before (m.Device, see TrustDevice), otherwise per account and per
+// client IP; a throttled attempt is apperr TooMany and does not even run
+// the hash.
 func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*User, *Session, string, error) {
 	norm := vault.NormalizeEmail(email)
-	acctKey := s.thr.key(scopeLoginAccount, norm)
-	ipKey := s.thr.key(scopeLoginIP, m.IP)
-	if err := s.thr.check(ctx, acctKey, ipKey); err != nil {
-		return nil, nil, "", err
-	}
 	var id int64
 	var stored, status string
 	err := s.db.QueryRow(ctx, `SELECT id, password_hash, status FROM users WHERE email_bidx = ?`,
@@ -52,7 +49,11 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 	}
 	found := err == nil && status == StatusActive
 	if !found {
-		stored = s.dummy
+		id, stored = 0, s.dummy
+	}
+	keys := s.loginKeys(id, norm, m)
+	if err := s.thr.check(ctx, keys...); err != nil {
+		return nil, nil, "", err
 	}
 	ok, rehash, err := s.pw.verify(ctx, password, stored)
 	if errors.Is(err, errBadHash) {
@@ -64,7 +65,7 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 		return nil, nil, "", fmt.Errorf("account: login: %w", err)
 	}
 	if !found || !ok {
-		if err := s.thr.fail(ctx, acctKey, ipKey); err != nil {
+		if err := s.thr.fail(ctx, keys...); err != nil {
 			return nil, nil, "", err
 		}
 		return nil, nil, "", errLoginFailed()
@@ -95,9 +96,13 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 				return err
 			}
 		}
-		// A success clears the account's counter, not the IP's: otherwise
-		// an attacker could reset their IP counter with an account of their own.
-		if err := s.thr.clear(ctx, tx, acctKey); err != nil {
+		// A success clears the account's counter and the device's, not
+		// the IP's: otherwise an attacker could reset their IP counter
+		// with an account of their own.
+		if err := s.thr.clear(ctx, tx, s.thr.key(scopeLoginAccount, norm)); err != nil {
+			return err
+		}
+		if err := s.thr.clear(ctx, tx, s.thr.key(scopeLoginDevice, s.deviceNonce(id, m.Device))); err != nil {
 			return err
 		}
 		sess, tok, err = s.openSession(ctx, tx, k, id, m)

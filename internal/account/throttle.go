@@ -32,6 +32,7 @@ const (
 const (
 	scopeLoginAccount = "login_account" // normalised address
 	scopeLoginIP      = "login_ip"
+	scopeLoginDevice  = "login_device" // the nonce of a device cookie (device.go)
 	scopeRegisterIP   = "register_ip"
 	scopeResetIP      = "reset_ip"
 	scopeResetAccount = "reset_account" // normalised address: no mail bombing one inbox from many IPs

@@ -44,6 +44,9 @@ type Config struct {
 	// PageImages: draw page images of material files with LibreOffice
 	// and poppler when they are installed (false: text previews only).
 	PageImages bool
+	// Pprof serves Go's profiler on MetricsAddr too; off by default, as
+	// it answers anyone who reaches that address.
+	Pprof bool
 
 	flags *flag.FlagSet // the flags FlagSet made, for Finish to check their environment values
 }
@@ -67,6 +70,7 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	fs.StringVar(&c.DB, "db", env("SMARTUSTAZ_DB", ""), "database: postgres://… or sqlite:PATH; empty = SQLite in the data folder [SMARTUSTAZ_DB]")
 	fs.StringVar(&c.Addr, "addr", env("SMARTUSTAZ_ADDR", "127.0.0.1:8080"), "listen address [SMARTUSTAZ_ADDR]")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("SMARTUSTAZ_METRICS_ADDR", ""), "separate listen address for /metrics; empty = /metrics on the site, administrators only [SMARTUSTAZ_METRICS_ADDR]")
+	BoolVar(fs, &c.Pprof, "pprof", "SMARTUSTAZ_PPROF", false, getenv, "also serve Go's profiler at /debug/pprof/ on --metrics-addr, without authentication; off by default [SMARTUSTAZ_PPROF]")
 	fs.StringVar(&c.SMTP, "smtp", env("SMARTUSTAZ_SMTP", ""), "SMTP server smtp://user:pass@host:port; empty = write mail as .eml files into DATA/outbox [SMARTUSTAZ_SMTP]")
 	fs.StringVar(&c.MailFrom, "mail-from", env("SMARTUSTAZ_MAIL_FROM", "smartustaz <no-reply@smartustaz.local>"), "From address of outgoing mail [SMARTUSTAZ_MAIL_FROM]")
 	fs.StringVar(&c.BaseURL, "base-url", env("SMARTUSTAZ_BASE_URL", ""), "public address of the site for links in email; empty = http://ADDR [SMARTUSTAZ_BASE_URL]")
@@ -177,6 +181,9 @@ func (c *Config) Finish() error {
 	}
 	if c.PageCacheMB < 0 || c.PageCacheMB > 65536 {
 		return fmt.Errorf("config: --page-cache-mb [SMARTUSTAZ_PAGE_CACHE_MB] must be between 0 and 65536")
+	}
+	if c.Pprof && c.MetricsAddr == "" {
+		return fmt.Errorf("config: --pprof needs --metrics-addr: the profiler is never served on the site's address")
 	}
 	if c.PageCacheTTL < 0 {
 		return fmt.Errorf("config: --page-cache-ttl [SMARTUSTAZ_PAGE_CACHE_TTL] must not be negative")

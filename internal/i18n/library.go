@@ -425,6 +425,12 @@ func init() {
 			EN: "Thank you. Your report is registered and will be decided by %s (Kazakhstan time).",
 		},
 
+		"library.report.limited": {
+			KK: "Сіздің желі мекенжайыңыздан шағымдар тым көп жіберілді. Бірнеше минуттан соң қайталап көріңіз.",
+			RU: "С вашего сетевого адреса отправлено слишком много жалоб. Попробуйте снова через несколько минут.",
+			EN: "Too many reports have been sent from your network address. Please try again in a few minutes.",
+		},
+
 		"library.page.moderation":    {KK: "Модерация", RU: "Модерация", EN: "Moderation"},
 		"library.admin.moderation.p": {KK: "Жариялауды күтіп тұрған материалдар.", RU: "Материалы, ожидающие публикации.", EN: "Materials waiting to be published."},
 		"library.admin.reports.p":    {KK: "Шағымдар тізілімі мен олардың мерзімдері.", RU: "Реестр жалоб и их сроки.", EN: "The register of reports and their deadlines."},
@@ -451,6 +457,16 @@ func init() {
 			RU: "Пункт 3.2 соглашения: жалобы рассматриваются в порядке, предусмотренном законом РК. Незаконно опубликованные персональные данные удаляются из общедоступных источников в течение одного рабочего дня с момента требования.",
 			EN: "Clause 3.2 of the agreement: complaints are handled as the law of the RK provides. Personal data unlawfully published in public sources is removed within one working day of the demand.",
 		},
+		"library.report.title":     {KK: "Шағым", RU: "Жалоба", EN: "Report"},
+		"library.report.text":      {KK: "Шағым иесінің мәтіні", RU: "Текст заявителя", EN: "The reporter's text"},
+		"library.report.text.show": {KK: "Мәтінді көрсету", RU: "Показать текст", EN: "Show the text"},
+		"library.report.text.none": {KK: "Бұл шағымда мәтін жоқ.", RU: "В этой жалобе нет текста.", EN: "This report has no text."},
+		"library.report.text.p": {
+			KK: "Шағым иесінің сөздері — оның дербес деректері. Мәтін тек мақсатын көрсеткеннен кейін ашылады, әр қарау аудит журналына жазылады.",
+			RU: "Слова заявителя — его персональные данные. Текст открывается только после указания цели, каждый просмотр записывается в журнал аудита.",
+			EN: "The reporter's words are their personal data. The text opens only once you state the purpose, and every view is written to the audit log.",
+		},
+		"library.page.back_reports":  {KK: "Шағымдар тізіліміне оралу", RU: "Вернуться к реестру жалоб", EN: "Back to the report register"},
 		"library.page.overdue":       {KK: "мерзімі өтті", RU: "просрочено", EN: "overdue"},
 		"library.page.own_target":    {KK: "сайттың өз мерзімі", RU: "собственный срок сайта", EN: "the site's own target"},
 		"library.page.text_admins":   {KK: "(мәтінді тек әкімші көреді)", RU: "(текст видит только администратор)", EN: "(text visible to administrators only)"},

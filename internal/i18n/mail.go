@@ -61,6 +61,27 @@ func init() {
 			EN: "If you did not ask for this, ignore this email: your password stays the same.",
 		},
 
+		"mail.register_attempt.subject": {
+			KK: "Сіздің мекенжайыңызбен тіркелу әрекеті",
+			RU: "Попытка регистрации с вашим адресом",
+			EN: "Someone tried to register with your address",
+		},
+		"mail.register_attempt.body": {
+			KK: "Біреу smartustaz порталында осы электрондық пошта мекенжайымен тіркелмек болды, бірақ бұл мекенжаймен есептік жазба бұрыннан бар. Егер бұл сіз болсаңыз, өз құпиясөзіңізбен кіріңіз; құпиясөзді ұмытсаңыз, төмендегі сілтеме арқылы жаңасын орнатыңыз.",
+			RU: "Кто-то пытался зарегистрироваться на портале smartustaz с этим адресом электронной почты, но учётная запись с ним уже есть. Если это были вы, войдите со своим паролем; если вы его забыли, задайте новый по ссылке ниже.",
+			EN: "Someone tried to register on the smartustaz portal with this email address, but an account with it already exists. If it was you, sign in with your password; if you have forgotten it, set a new one with the link below.",
+		},
+		"mail.register_attempt.action": {
+			KK: "Құпиясөзді қалпына келтіру",
+			RU: "Восстановить пароль",
+			EN: "Reset your password",
+		},
+		"mail.register_attempt.note": {
+			KK: "Егер бұл сіз болмасаңыз, хатты елемеңіз: ештеңе өзгерген жоқ, құпиясөзіңізсіз есептік жазбаңызға ешкім кіре алмайды.",
+			RU: "Если это были не вы, не обращайте внимания на письмо: ничего не изменилось, и без вашего пароля в учётную запись никто не войдёт.",
+			EN: "If it was not you, ignore this email: nothing has changed, and nobody can sign in to your account without your password.",
+		},
+
 		"mail.email_change.subject": {
 			KK: "Жаңа электрондық пошта мекенжайын растаңыз",
 			RU: "Подтвердите новый адрес электронной почты",

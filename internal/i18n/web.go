@@ -69,7 +69,7 @@ func init() {
 		"web.register.submit":     {KK: "Тіркелу", RU: "Зарегистрироваться", EN: "Register"},
 		"web.register.have":       {KK: "Аккаунтыңыз бар ма?", RU: "Уже есть аккаунт?", EN: "Already have an account?"},
 		"web.register.done.title": {KK: "Поштаңызды тексеріңіз", RU: "Проверьте почту", EN: "Check your email"},
-		"web.register.done":       {KK: "Тіркелдіңіз! Электрондық поштаңызға растау сілтемесі бар хат жібердік. Сілтемені ашып, содан кейін сайтқа кіріңіз.", RU: "Вы зарегистрированы! Мы отправили на вашу почту письмо со ссылкой для подтверждения. Откройте ссылку, а затем войдите на сайт.", EN: "You are registered! We have emailed you a confirmation link. Open it, then log in."},
+		"web.register.done":       {KK: "Рақмет. Көрсетілген мекенжайға хат жібердік: оны ашып, ондағы нұсқауды орындаңыз (жаңа есептік жазба сілтеме арқылы расталады, содан кейін сайтқа кіре аласыз). Хат бірнеше минут ішінде келмесе, «Спам» қалтасын тексеріңіз.", RU: "Спасибо. Мы отправили письмо на указанный адрес: откройте его и следуйте указаниям (новая учётная запись подтверждается по ссылке, после чего можно войти на сайт). Если письмо не пришло за несколько минут, проверьте папку «Спам».", EN: "Thank you. We have sent a message to the address you gave: open it and follow what it says (a new account is confirmed with the link in it, then you can log in). If it does not arrive within a few minutes, check your spam folder."},
 
 		"web.verify.title":  {KK: "Поштаны растау", RU: "Подтверждение почты", EN: "Confirm your email"},
 		"web.verify.intro":  {KK: "Электрондық пошта мекенжайыңызды растау үшін батырманы басыңыз.", RU: "Нажмите кнопку, чтобы подтвердить адрес электронной почты.", EN: "Press the button to confirm your email address."},

@@ -2,6 +2,8 @@ package library
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,12 +105,35 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 	return deadline, nil
 }
 
+// reportColumns is what scanReport reads.
+const reportColumns = `r.id, r.material_id, r.reporter_id, r.reason, r.text_enc, r.created_at, r.deadline_at, r.decision, r.decided_by, r.decided_at,
+	m.title, m.slug, m.status FROM reports r JOIN materials m ON m.id = r.material_id `
+
+// scanReport reads one line of the register, the reporter's text still
+// sealed.
+func (s *Service) scanReport(sc interface{ Scan(...any) error }) (ReportEntry, []byte, error) {
+	var e ReportEntry
+	var enc []byte
+	var created, deadline, decided int64
+	var status string
+	if err := sc.Scan(&e.ID, &e.MaterialID, &e.ReporterID, &e.Reason, &enc, &created, &deadline, &e.Decision, &e.DecidedBy, &decided,
+		&e.MaterialTitle, &e.MaterialSlug, &status); err != nil {
+		return e, nil, err
+	}
+	e.MaterialStatus = Status(status)
+	e.CreatedAt, e.Deadline, e.DecidedAt = db.Time(created), db.Time(deadline), db.Time(decided)
+	e.Rule = ReportDeadlines[e.Reason]
+	e.Overdue = decided == 0 && s.now().After(e.Deadline) || decided != 0 && decided > deadline
+	e.HasText = len(enc) > 0
+	return e, enc, nil
+}
+
 // Reports lists the register: open reports first by deadline, then
-// decided ones, newest first. With reveal the reporters' texts are opened
-// (administrators only: clause 1.3).
-func (s *Service) Reports(ctx context.Context, open bool, reveal bool, limit int) ([]ReportEntry, error) {
-	q := `SELECT r.id, r.material_id, r.reporter_id, r.reason, r.text_enc, r.created_at, r.deadline_at, r.decision, r.decided_by, r.decided_at,
-		m.title, m.slug, m.status FROM reports r JOIN materials m ON m.id = r.material_id `
+// decided ones, newest first. The reporters' texts stay sealed: they are
+// personal data of the reporter, opened one at a time by ReportByID after
+// an audited request (clause 1.3).
+func (s *Service) Reports(ctx context.Context, open bool, limit int) ([]ReportEntry, error) {
+	q := `SELECT ` + reportColumns
 	if open {
 		q += `WHERE r.decided_at = 0 ORDER BY r.deadline_at, r.id LIMIT ?`
 	} else {
@@ -119,30 +144,42 @@ func (s *Service) Reports(ctx context.Context, open bool, reveal bool, limit int
 		return nil, wrap("reports", err)
 	}
 	defer rows.Close()
-	now := s.now()
 	var out []ReportEntry
 	for rows.Next() {
-		var e ReportEntry
-		var enc []byte
-		var created, deadline, decided int64
-		var status string
-		if err := rows.Scan(&e.ID, &e.MaterialID, &e.ReporterID, &e.Reason, &enc, &created, &deadline, &e.Decision, &e.DecidedBy, &decided,
-			&e.MaterialTitle, &e.MaterialSlug, &status); err != nil {
+		e, _, err := s.scanReport(rows)
+		if err != nil {
 			return nil, wrap("reports", err)
-		}
-		e.MaterialStatus = Status(status)
-		e.CreatedAt, e.Deadline, e.DecidedAt = db.Time(created), db.Time(deadline), db.Time(decided)
-		e.Rule = ReportDeadlines[e.Reason]
-		e.Overdue = decided == 0 && now.After(e.Deadline) || decided != 0 && decided > deadline
-		e.HasText = len(enc) > 0
-		if reveal && e.HasText && e.ReporterID != 0 {
-			if key, err := s.v.UserKey(ctx, s.db, e.ReporterID); err == nil {
-				e.Text, _ = key.Open(vault.Field{Table: "reports", Column: "text_enc", Row: e.ID}, enc)
-			}
 		}
 		out = append(out, e)
 	}
 	return out, wrap("reports", rows.Err())
+}
+
+// ReportByID returns one line of the register; with openText, the
+// reporter's words opened, which the caller shows only to an
+// administrator whose view it has written to the audit log. A missing
+// report is apperr NotFound.
+func (s *Service) ReportByID(ctx context.Context, id int64, openText bool) (*ReportEntry, error) {
+	e, enc, err := s.scanReport(s.db.QueryRow(ctx, `SELECT `+reportColumns+`WHERE r.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound()
+	}
+	if err != nil {
+		return nil, wrap("report by id", err)
+	}
+	if openText && e.HasText && e.ReporterID != 0 {
+		key, err := s.v.UserKey(ctx, s.db, e.ReporterID)
+		if errors.Is(err, vault.ErrNoKey) {
+			return &e, nil // the reporter deleted their account: the words went with it
+		}
+		if err != nil {
+			return nil, wrap("report by id", err)
+		}
+		if e.Text, err = key.Open(vault.Field{Table: "reports", Column: "text_enc", Row: e.ID}, enc); err != nil {
+			return nil, wrap("report by id", err)
+		}
+	}
+	return &e, nil
 }
 
 // Dismiss decides an open report without taking the material down.

@@ -17,6 +17,13 @@ func ResetPassword(l i18n.Lang, to, link string) Message {
 	return compose(l, to, "reset", link)
 }
 
+// RegisterAttempt tells the owner of an address that someone tried to
+// register with it (the form answered as for a new address, so it
+// reveals no one's account); link leads to setting a new password.
+func RegisterAttempt(l i18n.Lang, to, link string) Message {
+	return compose(l, to, "register_attempt", link)
+}
+
 // ConfirmEmailChange asks the owner of a new address to confirm it before
 // it replaces the old one.
 func ConfirmEmailChange(l i18n.Lang, to, link string) Message {

@@ -18,6 +18,7 @@ var templates = []struct {
 }{
 	{"VerifyEmail", VerifyEmail, true},
 	{"ResetPassword", ResetPassword, true},
+	{"RegisterAttempt", RegisterAttempt, true},
 	{"ConfirmEmailChange", ConfirmEmailChange, true},
 	{"EmailChanged", func(l i18n.Lang, to, _ string) Message { return EmailChanged(l, to) }, false},
 	{"PasswordChanged", func(l i18n.Lang, to, _ string) Message { return PasswordChanged(l, to) }, false},

@@ -25,6 +25,12 @@ import (
 // serve builds it, without mail, page images or a page cache.
 func newSite(t *testing.T, d *db.DB) (*web.Server, *library.Service) {
 	t.Helper()
+	return newSiteWith(t, d, account.Options{})
+}
+
+// newSiteWith is newSite with the accounts' options (a clock to move).
+func newSiteWith(t *testing.T, d *db.DB, ao account.Options) (*web.Server, *library.Service) {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	v, _, err := vault.Open(d, dir, func(string) string { return "" })
@@ -43,7 +49,7 @@ func newSite(t *testing.T, d *db.DB) (*web.Server, *library.Service) {
 	if err := lib.SeedTaxonomy(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.NewServer(web.Deps{DB: d, Vault: v, Accounts: account.New(d, v, account.Options{}), Consent: cs,
+	srv, err := web.NewServer(web.Deps{DB: d, Vault: v, Accounts: account.New(d, v, ao), Consent: cs,
 		Audit: audit.New(d, v), Library: lib, BaseURL: "http://smartustaz.test"})
 	if err != nil {
 		t.Fatal(err)

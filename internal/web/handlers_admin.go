@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,13 +45,18 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin", s.newPage(r, "web.admin.title"))
 }
 
-// adminUsers lists accounts without personal data; an exact address is
-// found through the blind index, never by scanning plaintext.
+// adminUsers lists accounts without personal data.
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	s.renderAdminUsers(w, r, s.newPage(r, "web.admin.users.title"))
+}
+
+// adminUsersFind finds an account by its exact address, through the blind
+// index, never by scanning plaintext. It is a POST so that the address
+// stays out of URLs, and so out of proxy logs and browser history.
+func (s *Server) adminUsersFind(w http.ResponseWriter, r *http.Request) {
 	pg := s.newPage(r, "web.admin.users.title")
-	q := r.URL.Query()
-	if email := strings.TrimSpace(q.Get("email")); email != "" {
-		pg.Form = q
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if email != "" {
 		u, err := s.Accounts.FindByEmail(r.Context(), email)
 		if err == nil {
 			http.Redirect(w, r, fmt.Sprintf("/admin/users/%d", u.ID), http.StatusSeeOther)
@@ -60,9 +66,14 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		pg.Form = url.Values{"email": {email}}
 		pg.Notice = i18n.T(pg.Lang, "web.admin.users.none")
 	}
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	s.renderAdminUsers(w, r, pg)
+}
+
+func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, pg *page) {
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	list, err := s.Accounts.List(r.Context(), after, 50)
 	if err != nil {
 		s.fail(w, r, err)

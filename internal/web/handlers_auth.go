@@ -51,7 +51,8 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
 
 // register creates the account and, in the same transaction, records the
 // acceptance of the exact document versions shown (preamble P.3, clause
-// 3.1, law L1), then mails a verification link.
+// 3.1, law L1), then mails a verification link. An address that already
+// has an account gets the same answer, and its owner a notice instead.
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	pg, agreement, privacy, err := s.registerPage(r)
 	if err != nil {
@@ -74,14 +75,34 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		return s.Consent.RecordAcceptance(ctx, tx, key, u.ID, []*consent.Document{agreement, privacy}, "registration",
 			consent.Meta{IP: m.IP, UserAgent: m.UserAgent})
 	})
-	if err != nil {
+	switch {
+	case account.IsEmailTaken(err):
+		// The page answers as for a new address and the owner is told
+		// by email instead, so the form reveals no one's account.
+		s.tellOwner(r, in.Email)
+	case err != nil:
 		s.formError(w, r, "register", pg, err)
 		return
+	default:
+		s.send(r, mail.VerifyEmail(pg.Lang, u.Email.Reveal(), s.link("/verify?token="+url.QueryEscape(token))))
 	}
-	s.send(r, mail.VerifyEmail(pg.Lang, u.Email.Reveal(), s.link("/verify?token="+url.QueryEscape(token))))
 	done := s.newPage(r, "web.register.done.title")
 	done.Notice = i18n.T(pg.Lang, "web.register.done")
 	s.render(w, r, http.StatusCreated, "notice", done)
+}
+
+// tellOwner emails the owner of email, in their language, that someone
+// tried to register with their address.
+func (s *Server) tellOwner(r *http.Request, email string) {
+	owner, err := s.Accounts.FindByEmail(r.Context(), email)
+	if err != nil {
+		s.Log.Error("register: owner of a taken address not found", "request_id", info(r).ID, "err", err)
+		return
+	}
+	if owner.Status != account.StatusActive {
+		return
+	}
+	s.send(r, mail.RegisterAttempt(langOf(owner), owner.Email.Reveal(), s.link("/reset")))
 }
 
 // verifyForm shows a button rather than verifying on GET: mail scanners
@@ -126,6 +147,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.Accounts.Logout(r.Context(), old)
 	}
 	s.setSessionCookie(w, r, token, sess.ExpiresAt)
+	s.setDeviceCookie(w, r, u.ID)
 	if _, noCookie := r.Cookie("lang"); noCookie != nil && u.Locale != "" {
 		http.SetCookie(w, &http.Cookie{Name: "lang", Value: u.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: info(r).TLS})
 	}

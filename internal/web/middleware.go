@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -31,6 +32,20 @@ func sessionCookie(tls bool) string {
 	}
 	return "sid"
 }
+
+// deviceCookie is the name of the device cookie (account.TrustDevice): a
+// browser that has signed in before is not slowed by failures sent from
+// elsewhere. __Host- over TLS, as the session cookie.
+func deviceCookie(tls bool) string {
+	if tls {
+		return "__Host-device"
+	}
+	return "device"
+}
+
+// deviceCookieAge is how long a browser is remembered as one that has
+// signed in (browsers cap cookies at 400 days).
+const deviceCookieAge = 365 * 24 * time.Hour
 
 type ctxKey struct{}
 
@@ -56,6 +71,9 @@ func info(r *http.Request) *req {
 func (s *Server) meta(r *http.Request) account.Meta {
 	ri := info(r)
 	m := account.Meta{IP: ri.IP, UserAgent: ri.UA}
+	if c, err := r.Cookie(deviceCookie(ri.TLS)); err == nil {
+		m.Device = c.Value
+	}
 	if ri.User != nil {
 		m.ActorID = ri.User.ID
 	}
@@ -206,6 +224,16 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token 
 	})
 }
 
+// setDeviceCookie remembers this browser as one that has signed in to
+// the user's account (with the accounts it was remembered for before).
+func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, userID int64) {
+	tls := info(r).TLS
+	http.SetCookie(w, &http.Cookie{
+		Name: deviceCookie(tls), Value: s.Accounts.TrustDevice(userID, s.meta(r).Device), Path: "/",
+		MaxAge: int(deviceCookieAge / time.Second), HttpOnly: true, Secure: tls, SameSite: http.SameSiteStrictMode,
+	})
+}
+
 func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	tls := info(r).TLS
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie(tls), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: tls, SameSite: http.SameSiteLaxMode})
@@ -245,13 +273,37 @@ func (s *Server) consentGate(h http.Handler) http.Handler {
 	})
 }
 
-// safeNext keeps only local paths, so a "next" parameter cannot send the
-// user to another site.
+// safeNext turns a "next" parameter into a path on this site, so that it
+// cannot send the user to another one (open redirect). The target is
+// rebuilt from the parsed reference, never passed through: only the path
+// and query of a relative reference, re-encoded, so no control
+// character, backslash or doubled slash (which browsers read as another
+// host) survives. Anything doubtful gives "/"; no parameter gives the
+// default landing page.
 func safeNext(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if p == "" {
 		return "/account"
 	}
-	return p
+	u, err := url.Parse(p) // refuses control characters
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsRune(u.Path, '\\') {
+		return "/"
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "/"
+	}
+	// Dot segments are resolved here as http.Redirect would; the trailing
+	// slash is kept.
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	out := (&url.URL{Path: clean, RawQuery: q.Encode()}).RequestURI()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
 }
 
 var errNotSignedIn = errors.New("web: not signed in")

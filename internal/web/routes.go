@@ -76,6 +76,7 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/status", s.requireRole(staff, s.adminStatus))
 	m.Handle("POST /admin/status/previews/retry", s.requireRole(adminOnly, s.adminPreviewRetry))
 	m.Handle("GET /admin/users", s.requireRole(adminOnly, s.adminUsers))
+	m.Handle("POST /admin/users/find", s.requireRole(adminOnly, s.adminUsersFind))
 	m.Handle("GET /admin/users/{id}", s.requireRole(adminOnly, s.adminUser))
 	m.Handle("POST /admin/users/{id}/reveal", s.requireRole(adminOnly, s.adminReveal))
 	m.Handle("POST /admin/users/{id}/role", s.requireRole(adminOnly, s.adminSetRole))
@@ -91,6 +92,7 @@ func (s *Server) routes() {
 	m.Handle("POST /admin/moderation/{id}/takedown", s.requireRole(staff, s.moderate("takedown")))
 	m.Handle("POST /admin/reports/{id}/dismiss", s.requireRole(staff, s.moderate("dismiss")))
 	m.Handle("GET /admin/reports", s.requireRole(staff, s.reportsRegister))
+	m.Handle("POST /admin/reports/{id}/reveal", s.requireRole(adminOnly, s.adminReportReveal))
 	m.Handle("GET /admin/taxonomy", s.requireRole(adminOnly, s.taxonomyEditor))
 	m.Handle("POST /admin/taxonomy", s.requireRole(adminOnly, s.taxonomySave))
 
