@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -65,15 +66,18 @@ func sortedIDs(m map[string]string) []string {
 	for id := range m {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool {
-		a, errA := strconv.Atoi(ids[i])
-		b, errB := strconv.Atoi(ids[j])
-		if errA == nil && errB == nil {
-			return a < b
-		}
-		return ids[i] < ids[j]
-	})
+	sort.Slice(ids, func(i, j int) bool { return lessID(ids[i], ids[j]) })
 	return ids
+}
+
+// lessID orders master key ids as numbers (10 after 9).
+func lessID(x, y string) bool {
+	a, errA := strconv.Atoi(x)
+	b, errB := strconv.Atoi(y)
+	if errA == nil && errB == nil {
+		return a < b
+	}
+	return x < y
 }
 
 func encodeKeys(m map[string]string) string {
@@ -100,6 +104,7 @@ func decodeKeys(s string) map[string]string {
 // nodeSelf is this process's identity in vault_nodes.
 type nodeSelf struct {
 	once    sync.Once
+	serving atomic.Bool // Report was called: this process is a node
 	id      string
 	host    string
 	started int64
@@ -120,6 +125,7 @@ func (v *Vault) self() *nodeSelf {
 // (as a serving node), and forgets nodes gone for NodeGoneAfter.
 func (v *Vault) Report(ctx context.Context) error {
 	me := v.self()
+	me.serving.Store(true)
 	now := db.Now()
 	v.kr.mu.RLock()
 	active := v.kr.active
@@ -148,10 +154,21 @@ func (v *Vault) Refresh(ctx context.Context) (changed bool, err error) {
 	return true, v.Report(ctx)
 }
 
+// reportChange reports again after this process changed its own key
+// file, if it is a serving node.
+func (v *Vault) reportChange(ctx context.Context) error {
+	if !v.self().serving.Load() {
+		return nil
+	}
+	return v.Report(ctx)
+}
+
 // Unreport removes this process's row: a node stopped cleanly does not
 // hold up a rotation.
 func (v *Vault) Unreport(ctx context.Context) error {
-	if _, err := v.db.Exec(ctx, `DELETE FROM vault_nodes WHERE process_id = ?`, v.self().id); err != nil {
+	me := v.self()
+	me.serving.Store(false)
+	if _, err := v.db.Exec(ctx, `DELETE FROM vault_nodes WHERE process_id = ?`, me.id); err != nil {
 		return fmt.Errorf("vault: unreport node: %w", err)
 	}
 	return nil
@@ -234,4 +251,76 @@ func (v *Vault) StartNode(ctx context.Context, log *slog.Logger) (stop func(), e
 			log.Warn("vault: could not remove this node's row", "err", err)
 		}
 	}, nil
+}
+
+// KeyUse is how many data keys one master key wraps.
+type KeyUse struct {
+	ID    string
+	Count int
+}
+
+// DataKeysByMaster counts the data keys wrapped by each master key.
+func (v *Vault) DataKeysByMaster(ctx context.Context) ([]KeyUse, error) {
+	rows, err := v.db.Query(ctx, `SELECT kek_id, COUNT(*) FROM user_keys GROUP BY kek_id`)
+	if err != nil {
+		return nil, fmt.Errorf("vault: data keys by master key: %w", err)
+	}
+	defer rows.Close()
+	var out []KeyUse
+	for rows.Next() {
+		var u KeyUse
+		if err := rows.Scan(&u.ID, &u.Count); err != nil {
+			return nil, fmt.Errorf("vault: data keys by master key: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("vault: data keys by master key: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return lessID(out[i].ID, out[j].ID) })
+	return out, nil
+}
+
+// KeyWarnings says where the live nodes disagree about master keys: a
+// node that lacks the database's active key (it refuses to register
+// anyone), or a key that wraps data keys (those users get "try again
+// later" there), and nodes that hold different sets of keys.
+func (v *Vault) KeyWarnings(ctx context.Context, nodes []Node, used []KeyUse) ([]string, error) {
+	id, fp, inDB, err := readActive(ctx, v.db, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range nodes {
+		if inDB && !n.Holds(id, fp) {
+			out = append(out, fmt.Sprintf("%s does not hold the active master key %s: it refuses to register anyone; copy the current key file to it", n, id))
+		}
+		for _, u := range used {
+			if inDB && u.ID == id {
+				continue // said above
+			}
+			if _, ok := n.Keys[u.ID]; !ok {
+				out = append(out, fmt.Sprintf("%s does not hold master key %s, which wraps %d data keys: those users get \"try again later\" there; copy the current key file to it", n, u.ID, u.Count))
+			}
+		}
+	}
+	if len(nodes) > 1 {
+		first, differ := encodeKeys(nodes[0].Keys), false
+		actives := map[string]bool{}
+		for _, n := range nodes {
+			differ = differ || encodeKeys(n.Keys) != first
+			actives[n.FileActive] = true
+		}
+		if differ {
+			var list []string
+			for _, n := range nodes {
+				list = append(list, fmt.Sprintf("%s holds %s", n, strings.Join(n.KeyIDs(), ",")))
+			}
+			out = append(out, "the live nodes do not hold the same master keys (a key with the same id but another fingerprint counts as different): "+strings.Join(list, "; "))
+		}
+		if !inDB && len(actives) > 1 {
+			out = append(out, "the live nodes' key files name different active keys and the database names none: copy one key file to every node")
+		}
+	}
+	return out, nil
 }

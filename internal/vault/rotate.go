@@ -78,8 +78,10 @@ func (v *Vault) AddMasterKey(ctx context.Context) (id string, added bool, err er
 	if id, ok := v.kr.pendingAfter(current); ok {
 		return id, false, nil
 	}
-	id, err = v.kr.addMasterKey()
-	return id, err == nil, err
+	if id, err = v.kr.addMasterKey(); err != nil {
+		return "", false, err
+	}
+	return id, true, v.reportChange(ctx)
 }
 
 // currentHeld re-reads the key file and returns the active master key id,
@@ -128,6 +130,9 @@ func (v *Vault) Rotate(ctx context.Context, o RotateOptions) (RotateResult, erro
 			return res, err
 		}
 		res.Added = true
+		if err := v.reportChange(ctx); err != nil {
+			return res, err
+		}
 	}
 	res.NewKeyID = id
 	kek, _ := v.kr.key(id)

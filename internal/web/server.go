@@ -68,6 +68,8 @@ type Server struct {
 	// jobs tracks work started by a request that outlives it (announcing
 	// a new agreement version by email), so shutdown can wait for it.
 	jobs sync.WaitGroup
+	// keyLog limits the log of requests that need a missing master key.
+	keyLog onceAMinute
 }
 
 // ServeHTTP serves the site.
