@@ -105,6 +105,9 @@ func decodeKeys(s string) map[string]string {
 type nodeSelf struct {
 	once    sync.Once
 	serving atomic.Bool // Report was called: this process is a node
+	// reported is what the last report said (master keys and active id),
+	// so a change is reported however it was noticed.
+	reported atomic.Value
 	id      string
 	host    string
 	started int64
@@ -127,31 +130,50 @@ func (v *Vault) Report(ctx context.Context) error {
 	me := v.self()
 	me.serving.Store(true)
 	now := db.Now()
-	v.kr.mu.RLock()
-	active := v.kr.active
-	v.kr.mu.RUnlock()
+	keys, active := v.holdingsNow()
 	if _, err := v.db.Exec(ctx, `INSERT INTO vault_nodes (process_id, host, pid, key_source, master_keys, file_active, started_at, seen_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (process_id) DO UPDATE SET key_source = excluded.key_source, master_keys = excluded.master_keys,
 			file_active = excluded.file_active, seen_at = excluded.seen_at`,
-		me.id, me.host, os.Getpid(), v.kr.source(), encodeKeys(v.kr.holdings()), active, me.started, now); err != nil {
+		me.id, me.host, os.Getpid(), v.kr.source(), keys, active, me.started, now); err != nil {
 		return fmt.Errorf("vault: report node: %w", err)
 	}
+	me.reported.Store(keys + "|" + active)
 	if _, err := v.db.Exec(ctx, `DELETE FROM vault_nodes WHERE seen_at < ?`, now-NodeGoneAfter.Milliseconds()); err != nil {
 		return fmt.Errorf("vault: report node: %w", err)
 	}
 	return nil
 }
 
+// holdingsNow is what a report says: the master keys held and the
+// keyring's active id.
+func (v *Vault) holdingsNow() (keys, active string) {
+	keys = encodeKeys(v.kr.holdings())
+	v.kr.mu.RLock()
+	defer v.kr.mu.RUnlock()
+	return keys, v.kr.active
+}
+
+// unreported tells whether the keys held changed since the last report
+// (the key file was re-read by the loop, or on meeting an unknown key).
+func (v *Vault) unreported() bool {
+	keys, active := v.holdingsNow()
+	last, _ := v.self().reported.Load().(string)
+	return last != keys+"|"+active
+}
+
 // Refresh re-reads the key file if it changed since it was read (an
-// operator copied a newer one here) and then reports again. It is what
+// operator copied a newer one here) and reports what changed. It is what
 // the serving loop does every few seconds.
 func (v *Vault) Refresh(ctx context.Context) (changed bool, err error) {
 	changed, err = v.kr.refresh()
-	if err != nil || !changed {
+	if err != nil {
 		return changed, err
 	}
-	return true, v.Report(ctx)
+	if v.self().serving.Load() && v.unreported() {
+		return changed, v.Report(ctx)
+	}
+	return changed, nil
 }
 
 // reportChange reports again after this process changed its own key
@@ -230,7 +252,7 @@ func (v *Vault) StartNode(ctx context.Context, log *slog.Logger) (stop func(), e
 			if changed {
 				log.Info("vault: the key file changed: master keys re-read", "keys", strings.Join(sortedIDs(v.kr.holdings()), ","))
 			}
-			if !changed && time.Since(last) < NodeReportEvery {
+			if !v.unreported() && time.Since(last) < NodeReportEvery {
 				continue
 			}
 			if err := v.Report(ctx); err != nil {
