@@ -108,9 +108,9 @@ type nodeSelf struct {
 	// reported is what the last report said (master keys and active id),
 	// so a change is reported however it was noticed.
 	reported atomic.Value
-	id      string
-	host    string
-	started int64
+	id       string
+	host     string
+	started  int64
 }
 
 func (v *Vault) self() *nodeSelf {
