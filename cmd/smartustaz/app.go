@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/audit"
@@ -78,8 +80,9 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 		return nil, err
 	}
 	// On S3 the deletion list is also kept in the bucket, where every
-	// node and a node rebuilt on a new disk find it.
-	if m, ok := store.(blob.Named); ok {
+	// node and a node rebuilt on a new disk find it (a local store is in
+	// the data folder already).
+	if m, ok := store.(blob.Named); ok && strings.HasPrefix(c.Storage, "s3://") {
 		v.UseMirror(m)
 	}
 	a := &app{cfg: c, db: d, vault: v, store: store,
@@ -96,9 +99,23 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 	if n > 0 {
 		fmt.Fprintf(stderr, "smartustaz: %d deleted account(s) were back in the database (a backup from before their deletion?) and were erased again\n", n)
 	}
+	// The audit chain's checkpoints: in the data folder always, in the
+	// bucket too with S3 storage (anchorStorage).
+	a.audit.AnchorTo(audit.FileAnchor(filepath.Join(c.DataDir, audit.CheckpointFileName)))
+	a.anchorStorage(store)
 	if err := a.consent.Seed(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// anchorStorage keeps the audit log's checkpoints in store as well when it
+// is S3: a copy on another machine, which whoever can alter this machine's
+// database and data folder cannot reach as easily. A local store is in or
+// beside the data folder already, so it adds nothing.
+func (a *app) anchorStorage(store blob.Store) {
+	if n, ok := store.(blob.Named); ok && strings.HasPrefix(a.cfg.Storage, "s3://") {
+		a.audit.AnchorTo(audit.ObjectAnchor(n, fmt.Sprint(store)))
+	}
 }

@@ -80,15 +80,24 @@ func cmdAdminCreate(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer a.Close()
+	// The administrator and its audit entry are one transaction.
 	u, err := a.accounts.CreateAdmin(ctx, email, pw, name)
 	if err != nil {
 		return fmt.Errorf("admin create: %s", describe(err))
 	}
-	if _, err := a.audit.Append(ctx, audit.Entry{Action: "admin_create", TargetUserID: u.ID, Detail: "command line"}); err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "smartustaz: administrator #%d created; log in at /login\n", u.ID)
+	a.checkpoint(ctx, stderr)
 	return nil
+}
+
+// checkpoint anchors the audit log outside the database after a command
+// appended to it, as a serving node does a few seconds after an append. A
+// failure is reported, not fatal: the change is made and audited, and the
+// next checkpoint of any node covers it.
+func (a *app) checkpoint(ctx context.Context, stderr io.Writer) {
+	if _, err := a.audit.Checkpoint(ctx); err != nil {
+		fmt.Fprintf(stderr, "smartustaz: warning: audit checkpoint not written: %v\n", err)
+	}
 }
 
 func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -119,9 +128,12 @@ func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	if _, err := a.audit.Append(ctx, audit.Entry{Action: "keys_rotate", Detail: fmt.Sprintf("new master key %s, %d data keys re-wrapped, retired %v", res.NewKeyID, res.Rewrapped, res.Retired)}); err != nil {
+	// Rotation re-wraps in many short transactions so the site keeps
+	// serving; its entry follows them (a failed rotation is retried whole).
+	if _, err := a.audit.Append(ctx, audit.Entry{Action: audit.ActionKeyRotation, Detail: fmt.Sprintf("new master key %s, %d data keys re-wrapped, retired %v", res.NewKeyID, res.Rewrapped, res.Retired)}); err != nil {
 		return err
 	}
+	a.checkpoint(ctx, stderr)
 	fmt.Fprintf(stdout, "smartustaz: master key %s is active (%s); %d data keys re-wrapped; retired keys: %v\nBack up %s again now, and copy it to every node again (nodes given %s: update the secret and restart them), so that they drop the retired keys.\n",
 		res.NewKeyID, liveNodesHolding(res.Nodes), res.Rewrapped, res.Retired, a.vault.KeyFile(), vault.KeyringEnv)
 	return nil
@@ -147,10 +159,52 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	if !rep.OK {
-		fmt.Fprintf(stdout, "audit log: NOT intact: entry %d: %s (%d entries checked)\n", rep.FirstBad, rep.Problem, rep.Entries)
+		msg := i18n.T(i18n.EN, rep.MessageKey())
+		if rep.FirstBad > 0 {
+			msg = i18n.T(i18n.EN, rep.MessageKey(), rep.FirstBad)
+		}
+		fmt.Fprintf(stdout, "audit log: NOT intact: entry %d: %s (%d entries checked)\n%s\n", rep.FirstBad, rep.Problem, rep.Entries, msg)
+		if rep.Detail != "" {
+			fmt.Fprintf(stdout, "(%s)\n", rep.Detail)
+		}
+		if rep.Problem == audit.ProblemCheckpointInvalid {
+			return fmt.Errorf("audit log checkpoint is not validly signed")
+		}
 		return fmt.Errorf("audit log altered at entry %d", rep.FirstBad)
 	}
 	fmt.Fprintf(stdout, "audit log: intact, %d entries\n", rep.Entries)
+	if rep.Checkpoint > 0 {
+		fmt.Fprintf(stdout, "anchored outside the database up to entry %d (checkpoints in %s)\n", rep.Checkpoint, strings.Join(rep.Anchors, ", "))
+	} else {
+		fmt.Fprintf(stdout, "no checkpoint outside the database yet (looked in %s)\n", strings.Join(rep.Anchors, ", "))
+	}
+	return nil
+}
+
+// cmdAuditReanchor is for after an older database backup was restored on
+// purpose: the log is then behind its checkpoints for good. It records what
+// they said and why, and anchors the log as it now is.
+func cmdAuditReanchor(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var reason string
+	c, _, err := parse("audit reanchor", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&reason, "reason", "", "why, e.g. \"restored the backup of 2 March after a disk failure\" (required; no personal data)")
+	})
+	if err != nil {
+		return err
+	}
+	if reason == "" {
+		return fmt.Errorf("audit reanchor: --reason is required")
+	}
+	a, err := open(ctx, c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cp, err := a.audit.Reanchor(ctx, reason)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit log: anchored anew at entry %d; the entry records the checkpoints it replaced\n", cp.Seq)
 	return nil
 }
 

@@ -324,8 +324,12 @@ func TestE2EAccount(t *testing.T) {
 			// Nothing changes before the new address confirms.
 			wantStatus(t, "new address before confirming", newClient(t, srv).login(newAddr, p.Password), http.StatusUnauthorized)
 			tok := tokenOf(t, m.Link)
-			wantStatus(t, "open confirm link", a.get("/account/email/confirm?token="+url.QueryEscape(tok)), http.StatusOK)
-			r = a.post("/account/email/confirm", url.Values{"token": {tok}})
+			// The link is opened where the new mailbox is read (a phone),
+			// not signed in: the old address must still be told, and
+			// nobody else.
+			phone := newClient(t, srv)
+			wantStatus(t, "open confirm link", phone.get("/account/email/confirm?token="+url.QueryEscape(tok)), http.StatusOK)
+			r = phone.post("/account/email/confirm", url.Values{"token": {tok}})
 			wantStatus(t, "confirm", r, http.StatusOK)
 			wantText(t, "confirm", r, i18n.T(i18n.KK, "web.email.done"))
 			wantStatus(t, "confirm again", a.post("/account/email/confirm", url.Values{"token": {tok}}), http.StatusGone)

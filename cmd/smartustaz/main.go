@@ -4,7 +4,7 @@
 //	smartustaz migrate  [--data DIR] [--db DSN]
 //	smartustaz admin create --email ADDRESS [--name NAME]
 //	smartustaz keys add | keys rotate | keys status
-//	smartustaz audit verify
+//	smartustaz audit verify | audit reanchor --reason TEXT
 //	smartustaz demo --users N
 //
 // Every subcommand takes --data and --db, and SMARTUSTAZ_DATA,
@@ -40,7 +40,8 @@ Commands:
   keys add       add a master key to the key file, not active yet (first step on several nodes)
   keys rotate    make the added (or a new) master key active and re-wrap every data key (the site may keep serving)
   keys status    show the key file, the master keys in use and which keys each live node holds
-  audit verify   check the audit log's hash chain; exit 1 on the first altered entry
+  audit verify   check the audit log's hash chain and its checkpoints; exit 1 on the first problem
+  audit reanchor after restoring an older database backup: record it and start new checkpoints (--reason)
   demo           fill the database with synthetic teachers and materials (--users N --materials M)
   reindex        recompute every material's search terms after an upgrade (--check: only say whether due)
 
@@ -87,10 +88,13 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return fmt.Errorf(`usage: smartustaz keys add|rotate|status`)
 	case "audit":
-		if len(rest) == 0 || rest[0] != "verify" {
-			return fmt.Errorf(`usage: smartustaz audit verify`)
+		if len(rest) > 0 && rest[0] == "verify" {
+			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
 		}
-		return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
+		if len(rest) > 0 && rest[0] == "reanchor" {
+			return cmdAuditReanchor(ctx, rest[1:], getenv, stdout, stderr)
+		}
+		return fmt.Errorf(`usage: smartustaz audit verify | audit reanchor --reason TEXT`)
 	case "demo":
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
 	case "reindex":

@@ -28,6 +28,11 @@ import (
 	"github.com/smartustaz/smartustaz/internal/web"
 )
 
+// auditCheckpointEvery is how often a serving node looks whether the audit
+// log has grown and, if so, signs a new checkpoint: entries appended in the
+// last few seconds are the only ones not yet anchored outside the database.
+const auditCheckpointEvery = 5 * time.Second
+
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	// --demo is serve's alone (SMARTUSTAZ_DEMO too): the other commands
 	// never fill anything, and `smartustaz demo` has its own counts.
@@ -44,16 +49,29 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer a.Close()
+	a.db.SetLogger(log)
+	// Work beside the requests is stopped before the database closes,
+	// within the shutdown deadline (an early return gives it a deadline
+	// of its own).
+	bg := &stopper{log: log}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+		defer cancel()
+		bg.stop(sctx)
+	}()
 	// Expired links, old sessions and idle throttle counters are purged
-	// in the background (janitor.go), stopped before the database closes.
-	stopJanitor := janitor{p: a.accounts, log: log, first: janitorFirst, every: janitorEvery}.start(ctx)
-	defer stopJanitor()
+	// in the background (janitor.go).
+	bg.add("the janitor", janitor{p: a.accounts, log: log, first: janitorFirst, every: janitorEvery}.start(ctx))
 
 	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
 	if err != nil {
 		return err
 	}
 	store := a.store
+	// The audit chain is anchored outside the database (open: the data
+	// folder, and the bucket on S3) at start, a few seconds after entries
+	// are appended, and at shutdown (audit.KeepCheckpoints).
+	defer a.audit.KeepCheckpoints(ctx, auditCheckpointEvery, log)()
 	// Page images are made in the background (previews.go), stopped
 	// before the database closes.
 	// A material page kept for readers who are not signed in is forgotten
@@ -97,11 +115,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// catch-up walking every file of a big library.
 	if c.PageImages {
 		pv.Start(ctx, lib)
-		defer pv.Stop()
+		bg.add("the page image worker", pv.Stop)
 	}
 	// Page views are written once a second (library/views.go); the last
 	// second's are written at shutdown.
-	defer lib.StartViewCounter(ctx, time.Second)()
+	bg.add("the view counter (the last second's views)", lib.StartViewCounter(ctx, time.Second))
 	// Changes made on another serve process of the site empty this one's
 	// caches at once (internal/cluster; PostgreSQL LISTEN/NOTIFY).
 	bus := cluster.New(a.db, log)
@@ -159,12 +177,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "smartustaz: no --smtp given: email is written as .eml files into %s/outbox\n", c.DataDir)
 	}
 
-	// A fresh install has no administrator: print a one-time link.
-	if n, err := a.accounts.CountAdmins(ctx); err == nil && n == 0 {
-		token, err := web.NewSetupLink(ctx, a.db)
-		if err != nil {
-			return err
-		}
+	// A fresh install has no administrator: print a one-time link. Every
+	// node adds its own, and each works until an administrator exists.
+	if token, err := a.accounts.NewSetupLink(ctx); err != nil {
+		return err
+	} else if token != "" {
 		fmt.Fprintf(stdout, "smartustaz: no administrator yet. Create the first one here (works once): %s/setup?token=%s\n", base, token)
 	}
 
@@ -203,7 +220,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 	}
 	// Graceful shutdown: stop accepting, let in-flight requests finish,
-	// then wait for background work (announcement emails).
+	// then wait for background work (announcement emails, the workers
+	// above), all within one deadline: what is still running then is
+	// cancelled and named in the log.
 	fmt.Fprintln(stdout, "smartustaz: shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
@@ -211,12 +230,53 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if ms != nil {
 		ms.Shutdown(sctx)
 	}
-	srv.Wait()
+	if left := srv.Wait(sctx); len(left) > 0 {
+		log.Warn("shutdown: deadline reached; background jobs cancelled unfinished", "left", left, "timeout", c.ShutdownTimeout.String())
+	}
+	bg.stop(sctx)
 	if err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	fmt.Fprintln(stdout, "smartustaz: stopped")
 	return nil
+}
+
+// stopper stops serve's background work, all of it at once, and waits
+// for it no longer than the shutdown deadline: a stop cancels at once,
+// and what has not finished when the deadline passes is named in the log
+// and left behind (the process is exiting).
+type stopper struct {
+	log   *slog.Logger
+	names []string
+	stops []func()
+}
+
+func (s *stopper) add(name string, stop func()) {
+	s.names = append(s.names, name)
+	s.stops = append(s.stops, stop)
+}
+
+func (s *stopper) stop(ctx context.Context) {
+	done := make([]chan struct{}, len(s.stops))
+	for i, stop := range s.stops {
+		done[i] = make(chan struct{})
+		go func() {
+			defer close(done[i])
+			stop()
+		}()
+	}
+	for i := range done {
+		select {
+		case <-done[i]:
+		case <-ctx.Done():
+			select {
+			case <-done[i]:
+			default:
+				s.log.Warn("shutdown: deadline reached; left unfinished", "left", s.names[i])
+			}
+		}
+	}
+	s.names, s.stops = nil, nil
 }
 
 // contacts lets the library write to an author (a moderation decision)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -118,5 +120,126 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("users after shutdown = %d, want the in-flight registration stored", n)
+	}
+}
+
+// A background job that does not finish (the announcement of a new
+// agreement version, stuck on an SMTP server that accepts and never
+// answers) does not keep serve running past --shutdown-timeout: run
+// returns, and the log names the job left unfinished.
+func TestShutdownDeadlineCancelsStuckJob(t *testing.T) {
+	smtp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer smtp.Close()
+	accepted := make(chan struct{}, 16)
+	var held []net.Conn
+	var heldMu sync.Mutex
+	go func() {
+		for {
+			c, err := smtp.Accept()
+			if err != nil {
+				return
+			}
+			heldMu.Lock()
+			held = append(held, c) // never answered, closed at the end
+			heldMu.Unlock()
+			accepted <- struct{}{}
+		}
+	}()
+	defer func() {
+		heldMu.Lock()
+		defer heldMu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+
+	dir := t.TempDir()
+	s := &testServer{DataDir: dir, Engine: db.SQLite, env: map[string]string{"SMARTUSTAZ_DATA": dir}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"smartustaz", "serve", "--addr", "127.0.0.1:0", "--shutdown-timeout", "1s",
+			"--smtp", "smtp://" + smtp.Addr().String() + "?starttls=none"}, s.getenv, strings.NewReader(""), lockedWriter{s}, lockedWriter{s})
+	}()
+	listening := regexp.MustCompile(`listening on (http://\S+)`)
+	setup := regexp.MustCompile(`(http://\S+/setup\?token=\S+)`)
+	for i := 0; i < 1200 && s.SetupURL == ""; i++ {
+		out := s.Output()
+		if m, n := listening.FindStringSubmatch(out), setup.FindStringSubmatch(out); m != nil && n != nil {
+			s.URL, s.SetupURL = m[1], n[1]
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if s.SetupURL == "" {
+		t.Fatalf("server did not start:\n%s", s.Output())
+	}
+	admin, _ := setupAdmin(t, s)
+	if r := publish(t, admin, "agreement", "Жаңа тармақ."); r.Status != http.StatusOK {
+		t.Fatalf("publish: status %d", r.Status)
+	}
+	select {
+	case <-accepted: // the announcement is sending its first email, and stuck
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the announcement never connected to the SMTP server:\n%s", s.Output())
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(15 * time.Second): // a generous bound over the 1 s deadline
+		t.Fatalf("serve still running 15 s after shutdown began, with --shutdown-timeout 1s:\n%s", s.Output())
+	}
+	if out := s.Output(); !strings.Contains(out, "cancelled unfinished") || !strings.Contains(out, "announce agreement v2") {
+		t.Fatalf("the log does not name the announcement left unfinished:\n%s", out)
+	}
+}
+
+// serve's own background work (the janitor, the page image worker, the
+// view counter) is stopped within the same deadline: a stop that hangs
+// is named in the log and left behind, and the others still run.
+func TestStopperLeavesStuckWorkAtDeadline(t *testing.T) {
+	var logs syncBuf
+	s := &stopper{log: slog.New(slog.NewTextHandler(&logs, nil))}
+	var ran []string
+	var mu sync.Mutex
+	record := func(name string) func() {
+		return func() {
+			mu.Lock()
+			defer mu.Unlock()
+			ran = append(ran, name)
+		}
+	}
+	hang := make(chan struct{})
+	defer close(hang)
+	s.add("first", record("first"))
+	s.add("stuck", func() { <-hang })
+	s.add("last", record("last"))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	returned := make(chan struct{})
+	go func() {
+		s.stop(ctx)
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(10 * time.Second):
+		t.Fatal("stop waited for a stop that hangs")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ran) != 2 {
+		t.Fatalf("stops that ran: %v, want first and last", ran)
+	}
+	if l := logs.String(); !strings.Contains(l, "left unfinished") || !strings.Contains(l, "stuck") || strings.Contains(l, "first") {
+		t.Fatalf("log: %s; want only the stuck one named", l)
 	}
 }

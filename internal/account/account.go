@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -138,12 +139,15 @@ const (
 
 // Service is the account store.
 type Service struct {
-	db     *db.DB
-	v      *vault.Vault
-	o      Options
-	now    func() time.Time
-	pw     *hasher
-	thr    *throttle
+	db  *db.DB
+	v   *vault.Vault
+	o   Options
+	now func() time.Time
+	pw  *hasher
+	thr *throttle
+	// audit records role changes, administrators made, reveals and
+	// deletions in the transaction that makes them (audit.AppendTx).
+	audit  *audit.Log
 	hashes atomic.Int64 // argon2 computations so far (for tests)
 	// checkpointDue is set while a deletion's WAL checkpoint is owed.
 	checkpointDue atomic.Bool
@@ -188,7 +192,7 @@ func New(d *db.DB, v *vault.Vault, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Service{db: d, v: v, o: o, now: o.Now}
+	s := &Service{db: d, v: v, o: o, now: o.Now, audit: audit.New(d, v)}
 	s.pw = newHasher(hashParams{memory: o.Memory, time: o.Time, threads: o.Threads}, o.MaxConcurrentHashes, func() { s.hashes.Add(1) })
 	s.thr = &throttle{db: d, v: v, now: o.Now}
 	salt, key := make([]byte, saltLen), make([]byte, keyLen)

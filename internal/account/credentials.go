@@ -265,9 +265,12 @@ func (s *Service) RequestEmailChange(ctx context.Context, userID int64, newEmail
 
 // ConfirmEmailChange uses an email-change token: the new address replaces
 // the old one and counts as verified (the link reached it). The history
-// keeps both addresses, sealed, attributed to m's actor or the user.
-func (s *Service) ConfirmEmailChange(ctx context.Context, token string, m Meta) (*User, error) {
+// keeps both addresses, sealed, attributed to m's actor or the user. It
+// also returns the old address, so the owner can be told there, whoever's
+// browser opened the link.
+func (s *Service) ConfirmEmailChange(ctx context.Context, token string, m Meta) (*User, vault.Secret, error) {
 	var u *User
+	var old vault.Secret
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		t, err := s.useToken(ctx, tx, token, PurposeChangeEmail)
 		if err != nil {
@@ -312,11 +315,12 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token string, m Meta) 
 		if err := dropUnusedTokens(ctx, tx, u.ID, PurposeVerifyEmail); err != nil {
 			return err
 		}
+		old = u.Email
 		u.Email, u.EmailVerified, u.UpdatedAt = vault.NewSecret(newEmail), true, db.Time(now)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("account: confirm email change: %w", err)
+		return nil, vault.Secret{}, fmt.Errorf("account: confirm email change: %w", err)
 	}
-	return u, nil
+	return u, old, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 )
 
@@ -46,6 +47,11 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 			}
 		}
 		by, sess := actor(m, userID)
+		// The audit entry first: it is the step a tampered log refuses, and
+		// erase puts the user on the deletion list, which no rollback undoes.
+		if err := s.auditDelete(ctx, tx, userID, m); err != nil {
+			return err
+		}
 		return s.erase(ctx, tx, userID, by, sess)
 	})
 	if err != nil {
@@ -199,6 +205,19 @@ func (s *Service) resurrected(ctx context.Context, dead []int64) ([]int64, error
 		}
 	}
 	return out, nil
+}
+
+// auditDelete records the deletion in the audit log inside its transaction:
+// who deleted the account, never what it held.
+func (s *Service) auditDelete(ctx context.Context, tx *db.Tx, userID int64, m Meta) error {
+	by, sess := actor(m, userID)
+	detail := "by the user"
+	if by != userID {
+		detail = "by an administrator"
+	}
+	_, err := s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: sess,
+		Action: audit.ActionUserDelete, TargetUserID: userID, Detail: detail})
+	return err
 }
 
 // Purge deletes what is no longer needed (LAW.md L8): expired tokens,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/vault"
@@ -131,8 +132,9 @@ func (s *Service) Changes(ctx context.Context, userID int64) ([]Change, error) {
 	return out, nil
 }
 
-// SetRole gives a user role r, recorded as a change by m's actor. The
-// last active administrator cannot be demoted, so the site always has one.
+// SetRole gives a user role r, recorded as a change by m's actor and in
+// the audit log, in one transaction. The last active administrator cannot
+// be demoted, so the site always has one.
 func (s *Service) SetRole(ctx context.Context, userID int64, r Role, m Meta) error {
 	if !r.Valid() {
 		return apperr.Field(FieldRole, "account.role.invalid")
@@ -157,7 +159,12 @@ func (s *Service) SetRole(ctx context.Context, userID int64, r Role, m Meta) err
 			return err
 		}
 		by, sess := actor(m, userID)
-		return s.recordChange(ctx, tx, k, userID, by, sess, ChangeRole, string(u.Role), string(r))
+		if err := s.recordChange(ctx, tx, k, userID, by, sess, ChangeRole, string(u.Role), string(r)); err != nil {
+			return err
+		}
+		_, err = s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: m.ActorID, ActorSessionID: m.SessionID,
+			Action: audit.ActionRoleChange, TargetUserID: userID, Detail: "role=" + string(r)})
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("account: set role: %w", err)

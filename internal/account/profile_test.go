@@ -137,7 +137,7 @@ func TestEmailChange(t *testing.T) {
 		_, _, _, err = e.s.Login(e.ctx, "new@mail.kz", goodPassword, account.Meta{IP: freshIP()})
 		wantErr(t, err, apperr.Unauthorized, "", "account.login.failed")
 
-		got, err := e.s.ConfirmEmailChange(e.ctx, tok, m)
+		got, _, err := e.s.ConfirmEmailChange(e.ctx, tok, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func TestEmailChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.register(t, "RACE@mail.kz")
-		_, err = e.s.ConfirmEmailChange(e.ctx, tok2, m)
+		_, _, err = e.s.ConfirmEmailChange(e.ctx, tok2, m)
 		wantErr(t, err, apperr.Conflict, "email", "account.email.taken")
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/vault"
@@ -215,8 +216,41 @@ func (s *Service) NewVerification(ctx context.Context, userID int64) (string, er
 // CreateAdmin makes a verified administrator, for the operator's console.
 // If the address is registered, that user is promoted to administrator
 // and given the password instead. The history records these changes with
-// actor 0 (the operator, not a signed-in user).
+// actor 0 (the operator, not a signed-in user); the audit log records the
+// administrator in the same transaction, and every first-administrator
+// link stops working.
 func (s *Service) CreateAdmin(ctx context.Context, email, password, fullName string) (*User, error) {
+	in, err := s.adminInput(ctx, email, password, fullName)
+	if err != nil {
+		return nil, err
+	}
+	var u *User
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if u, err = s.createAdminTx(ctx, tx, in); err != nil {
+			return err
+		}
+		if err := dropSetupLinks(ctx, tx); err != nil {
+			return err
+		}
+		_, err = s.audit.AppendTx(ctx, tx, audit.Entry{Action: audit.ActionAdminCreate, TargetUserID: u.ID, Detail: "command line"})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("account: create admin: %w", err)
+	}
+	return u, nil
+}
+
+// adminInput is an administrator's details, checked, with the password hashed.
+type adminInput struct {
+	email string
+	p     Profile
+	hash  string
+}
+
+// adminInput checks the details and hashes the password, before any
+// transaction: argon2 takes long, and a transaction holds locks.
+func (s *Service) adminInput(ctx context.Context, email, password, fullName string) (adminInput, error) {
 	email = cleanText(email)
 	p := Profile{FullName: fullName}.clean()
 	var errs apperr.Fields
@@ -224,49 +258,47 @@ func (s *Service) CreateAdmin(ctx context.Context, email, password, fullName str
 	checkPassword(&errs, FieldPassword, password, vault.NormalizeEmail(email))
 	checkText(&errs, FieldFullName, p.FullName, true, maxName)
 	if err := errs.Err(); err != nil {
-		return nil, err
+		return adminInput{}, err
 	}
 	hash, err := s.pw.hash(ctx, password)
 	if err != nil {
-		return nil, fmt.Errorf("account: create admin: %w", err)
+		return adminInput{}, fmt.Errorf("account: create admin: %w", err)
 	}
-	var u *User
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		id, err := s.idByEmail(ctx, tx, email)
-		if errors.Is(err, db.ErrNotFound) {
-			u, _, err = s.insertUser(ctx, tx, newUser{email: email, profile: p, hash: hash, role: RoleAdmin,
-				locale: string(i18n.Default), verifiedAt: s.nowMS()})
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		var k *vault.UserKey
-		u, k, err = s.loadUser(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		now := s.nowMS()
-		if _, err := tx.Exec(ctx, `UPDATE users SET role = ?, password_hash = ?, updated_at = ?,
-			email_verified_at = CASE WHEN email_verified_at = 0 THEN ? ELSE email_verified_at END WHERE id = ?`,
-			string(RoleAdmin), hash, now, now, id); err != nil {
-			return err
-		}
-		if u.Role != RoleAdmin {
-			if err := s.recordChange(ctx, tx, k, id, 0, 0, ChangeRole, string(u.Role), string(RoleAdmin)); err != nil {
-				return err
-			}
-		}
-		if !u.EmailVerified {
-			if err := s.recordChange(ctx, tx, k, id, 0, 0, ChangeEmailVerified, "false", "true"); err != nil {
-				return err
-			}
-		}
-		u.Role, u.EmailVerified, u.UpdatedAt = RoleAdmin, true, db.Time(now)
-		return s.recordChange(ctx, tx, nil, id, 0, 0, ChangePassword, "", "")
-	})
+	return adminInput{email: email, p: p, hash: hash}, nil
+}
+
+// createAdminTx makes in's administrator inside tx, or promotes the user
+// who has the address.
+func (s *Service) createAdminTx(ctx context.Context, tx *db.Tx, in adminInput) (*User, error) {
+	id, err := s.idByEmail(ctx, tx, in.email)
+	if errors.Is(err, db.ErrNotFound) {
+		u, _, err := s.insertUser(ctx, tx, newUser{email: in.email, profile: in.p, hash: in.hash, role: RoleAdmin,
+			locale: string(i18n.Default), verifiedAt: s.nowMS()})
+		return u, err
+	}
 	if err != nil {
-		return nil, fmt.Errorf("account: create admin: %w", err)
+		return nil, err
 	}
-	return u, nil
+	u, k, err := s.loadUser(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	now := s.nowMS()
+	if _, err := tx.Exec(ctx, `UPDATE users SET role = ?, password_hash = ?, updated_at = ?,
+		email_verified_at = CASE WHEN email_verified_at = 0 THEN ? ELSE email_verified_at END WHERE id = ?`,
+		string(RoleAdmin), in.hash, now, now, id); err != nil {
+		return nil, err
+	}
+	if u.Role != RoleAdmin {
+		if err := s.recordChange(ctx, tx, k, id, 0, 0, ChangeRole, string(u.Role), string(RoleAdmin)); err != nil {
+			return nil, err
+		}
+	}
+	if !u.EmailVerified {
+		if err := s.recordChange(ctx, tx, k, id, 0, 0, ChangeEmailVerified, "false", "true"); err != nil {
+			return nil, err
+		}
+	}
+	u.Role, u.EmailVerified, u.UpdatedAt = RoleAdmin, true, db.Time(now)
+	return u, s.recordChange(ctx, tx, nil, id, 0, 0, ChangePassword, "", "")
 }

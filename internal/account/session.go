@@ -163,7 +163,9 @@ func (r *sessionRow) decrypt(k *vault.UserKey) (*Session, error) {
 }
 
 // Authenticate resolves a session token, for every request. A missing,
-// ended or expired session is apperr Unauthorized "account.session.invalid".
+// ended or expired session is apperr Unauthorized "account.session.invalid";
+// any other error means the session could not be looked up (the database
+// failed), and says nothing about whether it is still good.
 // Use slides the expiry; last_seen_at is written at most once a minute.
 func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*User, *Session, error) {
 	if sessionToken == "" {
@@ -181,6 +183,11 @@ func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*User,
 		return nil, nil, errSessionInvalid()
 	}
 	u, k, err := s.loadUser(ctx, s.db, r.userID, false)
+	if errors.Is(err, db.ErrNotFound) || errors.Is(err, vault.ErrNoKey) {
+		// The user is gone, or their key was shredded (deleted a moment
+		// ago): the session is over, not failing.
+		return nil, nil, errSessionInvalid()
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("account: authenticate: %w", err)
 	}

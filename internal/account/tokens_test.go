@@ -52,7 +52,7 @@ func TestTokensSingleUseAndExpiry(t *testing.T) {
 				return tok
 			},
 			func(e *env, tok string, n int) error {
-				_, err := e.s.ConfirmEmailChange(e.ctx, tok, account.Meta{})
+				_, _, err := e.s.ConfirmEmailChange(e.ctx, tok, account.Meta{})
 				return err
 			},
 		},
@@ -96,7 +96,7 @@ func TestTokenPurposeBound(t *testing.T) {
 		wantErr(t, err, apperr.Gone, "", "account.token.invalid")
 		_, err = e.s.VerifyEmail(e.ctx, reset)
 		wantErr(t, err, apperr.Gone, "", "account.token.invalid")
-		_, err = e.s.ConfirmEmailChange(e.ctx, reset, account.Meta{})
+		_, _, err = e.s.ConfirmEmailChange(e.ctx, reset, account.Meta{})
 		wantErr(t, err, apperr.Gone, "", "account.token.invalid")
 		got, err := e.s.VerifyEmail(e.ctx, verify)
 		if err != nil || !got.EmailVerified || got.ID != u.ID {

@@ -31,19 +31,20 @@ const (
 	ActionReveal          = "reveal"           // an administrator viewed a user's decrypted data
 	ActionRoleChange      = "role_change"      // a user's role was changed
 	ActionPublishDocument = "publish_document" // a new version of the agreement or policy
-	ActionUserDelete      = "user_delete"      // an account was deleted by an administrator
+	ActionUserDelete      = "user_delete"      // an account was deleted, by its owner or an administrator
 	ActionAdminCreate     = "admin_create"     // an administrator account was created
 	ActionUserBlock       = "user_block"       // processing of a user's data was blocked
 	ActionUserUnblock     = "user_unblock"     // the block was lifted
 	ActionDataExport      = "data_export"      // a user's data was exported for them
 	ActionImport          = "import"           // users were imported from another database
 	ActionKeyRotation     = "keys_rotate"      // the master key was rotated
+	ActionReanchor        = "audit_reanchor"   // the checkpoints were replaced after a restore (Reanchor)
 )
 
 // Actions lists every action above, for filters and for the test that
 // each one has a translated name.
 var Actions = []string{ActionReveal, ActionRoleChange, ActionPublishDocument, ActionUserDelete,
-	ActionAdminCreate, ActionUserBlock, ActionUserUnblock, ActionDataExport, ActionImport, ActionKeyRotation}
+	ActionAdminCreate, ActionUserBlock, ActionUserUnblock, ActionDataExport, ActionImport, ActionKeyRotation, ActionReanchor}
 
 // ActionKey is the i18n message key naming action.
 func ActionKey(action string) string { return "audit.action." + action }
@@ -68,8 +69,9 @@ type Entry struct {
 
 // Log is the audit log.
 type Log struct {
-	db *db.DB
-	v  *vault.Vault
+	db      *db.DB
+	v       *vault.Vault
+	anchors []Anchor // where checkpoints are kept (checkpoint.go)
 }
 
 // New returns the log over d, chained with v's audit key.

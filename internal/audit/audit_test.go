@@ -36,7 +36,7 @@ func entry(n int) audit.Entry {
 	}
 }
 
-func fill(t *testing.T, l *audit.Log, n int) {
+func fill(t testing.TB, l *audit.Log, n int) {
 	t.Helper()
 	for i := 1; i <= n; i++ {
 		seq, err := l.Append(context.Background(), entry(i))

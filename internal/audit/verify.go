@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Problems Verify can report.
@@ -14,14 +15,28 @@ const (
 	ProblemRemoved      = "removed"       // a seq is missing from the middle of the log
 	ProblemReordered    = "reordered"     // an entry does not follow the one before it
 	ProblemHeadMismatch = "head mismatch" // entries were cut from the end, or the head was changed
+	// ProblemBehindCheckpoint: the log ends before a checkpoint kept
+	// outside the database (entries cut back, or an older backup restored).
+	ProblemBehindCheckpoint = "behind checkpoint"
+	// ProblemCheckpointMismatch: the entry at a checkpoint's seq is not
+	// the one the checkpoint signed (the log was rewritten from there).
+	ProblemCheckpointMismatch = "checkpoint mismatch"
+	// ProblemCheckpointInvalid: a stored checkpoint is damaged or forged.
+	ProblemCheckpointInvalid = "checkpoint invalid"
 )
 
 // Report is the result of Verify.
 type Report struct {
 	Entries  int64  // entries read
-	OK       bool   // the whole chain and the head check out
+	OK       bool   // the whole chain, the head and every checkpoint check out
 	FirstBad int64  // seq of the first entry that does not check out; 0 when OK
 	Problem  string // one of the Problem… constants; "" when OK
+	// Checkpoint is the highest seq signed by a checkpoint outside the
+	// database (0: none yet); Anchors says where they were looked for.
+	Checkpoint int64
+	Anchors    []string
+	// Detail names the anchor of a checkpoint problem, for the operator.
+	Detail string
 }
 
 // MessageKey is the i18n key describing the report to an administrator.
@@ -31,6 +46,12 @@ func (r Report) MessageKey() string {
 		return "audit.verify.ok"
 	case ProblemHeadMismatch:
 		return "audit.verify.head_mismatch"
+	case ProblemBehindCheckpoint:
+		return "audit.verify.behind_checkpoint"
+	case ProblemCheckpointMismatch:
+		return "audit.verify.checkpoint_mismatch"
+	case ProblemCheckpointInvalid:
+		return "audit.verify.checkpoint_invalid"
 	default:
 		return "audit.verify." + r.Problem
 	}
@@ -59,10 +80,14 @@ func (l *Log) readHead(ctx context.Context) (head, error) {
 }
 
 // Verify walks the whole log from the first entry and reports the first
-// entry that was altered, removed or reordered, or a head that does not
-// match the end of the chain (entries cut from the end). It reads the head
-// before the entries, so appends made while it runs are not mistaken for
-// tampering: they chain on validly, which only the audit key can do.
+// entry that was altered, removed or reordered, a head that does not
+// match the end of the chain (entries cut from the end), or a chain that
+// does not reach a checkpoint kept outside the database (AnchorTo): one
+// shorter than the checkpoint, empty while a checkpoint exists, or holding
+// another entry at its seq. It reads the checkpoints, then the head, then
+// the entries, so appends and checkpoints made while it runs are not
+// mistaken for tampering: they chain on validly, which only the audit key
+// can do.
 func (l *Log) Verify(ctx context.Context) (Report, error) {
 	r, headMissing, err := l.verify(ctx)
 	if err == nil && headMissing && r.Entries > 0 {
@@ -74,6 +99,21 @@ func (l *Log) Verify(ctx context.Context) (Report, error) {
 }
 
 func (l *Log) verify(ctx context.Context) (r Report, headMissing bool, err error) {
+	cps, err := l.loadCheckpoints(ctx)
+	if errors.Is(err, ErrCheckpointInvalid) {
+		return Report{Problem: ProblemCheckpointInvalid, Detail: err.Error()}, false, nil
+	}
+	if err != nil {
+		return Report{}, false, fmt.Errorf("audit: verify: %w", err)
+	}
+	at := map[int64][]byte{} // the chain's hash at each checkpoint's seq
+	for _, s := range cps {
+		r.Anchors = append(r.Anchors, s.where)
+		if s.cp != nil {
+			at[s.cp.Seq] = nil
+			r.Checkpoint = max(r.Checkpoint, s.cp.Seq)
+		}
+	}
 	h, err := l.readHead(ctx)
 	if err != nil {
 		return Report{}, false, fmt.Errorf("audit: verify: %w", err)
@@ -115,6 +155,9 @@ func (l *Log) verify(ctx context.Context) (r Report, headMissing bool, err error
 		case h.found && e.Seq == h.seq && !hmac.Equal(hash, h.hash):
 			bad(e.Seq, ProblemHeadMismatch)
 		}
+		if _, ok := at[e.Seq]; ok {
+			at[e.Seq] = hash
+		}
 		prev, expect = hash, e.Seq+1
 	}
 	if err := rows.Err(); err != nil {
@@ -130,6 +173,20 @@ func (l *Log) verify(ctx context.Context) (r Report, headMissing bool, err error
 		bad(last+1, ProblemHeadMismatch)
 	case h.seq > last:
 		bad(last+1, ProblemHeadMismatch)
+	}
+	for _, s := range cps {
+		switch {
+		case s.cp == nil:
+		case s.cp.Seq > last:
+			bad(last+1, ProblemBehindCheckpoint)
+		case !hmac.Equal(at[s.cp.Seq], s.cp.Hash):
+			bad(s.cp.Seq, ProblemCheckpointMismatch)
+		default:
+			continue
+		}
+		if r.Detail == "" && (r.Problem == ProblemBehindCheckpoint || r.Problem == ProblemCheckpointMismatch) {
+			r.Detail = fmt.Sprintf("checkpoint of entry %d in %s, signed %s", s.cp.Seq, s.where, s.cp.At.UTC().Format(time.RFC3339))
+		}
 	}
 	r.OK = r.Problem == ""
 	return r, headMissing, nil

@@ -1,68 +1,81 @@
 package blob
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"sort"
 	"testing"
-
-	"github.com/minio/minio-go/v7"
 )
 
-// Named objects on S3: stored under their own name beside the content,
-// listed by folder, refused with a
-// name that could fall among the content's folders or leave the bucket's
-// layout. A local folder does not offer them.
-func TestNamedObjects(t *testing.T) {
-	srv := startS3(t)
-	bucket := srv.NewBucket(t)
-	st, err := Open(srv.Spec(bucket), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, ok := st.(Named)
-	if !ok {
-		t.Fatal("the S3 store does not offer named objects")
-	}
-	ctx := context.Background()
-	var want []string
-	for i := 0; i < 3; i++ {
-		name := fmt.Sprintf("tombstones/%d.abc", i)
-		if err := n.PutNamed(ctx, name, []byte(name+"\n")); err != nil {
+// Named objects are kept apart from the files: replaced whole, read back
+// as written, absent ones reported as ErrNotFound, and names that could
+// leave their place refused.
+func TestNamed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		n, ok := b.store.(Named)
+		if !ok {
+			t.Fatalf("%s does not keep named objects", b.name)
+		}
+		if _, err := n.GetNamed(ctx, "audit/checkpoint.json"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("absent object: %v, want ErrNotFound", err)
+		}
+		for _, content := range [][]byte{[]byte(`{"seq":1}`), []byte(`{"seq":12}`), {}} {
+			if err := n.PutNamed(ctx, "audit/checkpoint.json", content); err != nil {
+				t.Fatal(err)
+			}
+			got, err := n.GetNamed(ctx, "audit/checkpoint.json")
+			if err != nil || !bytes.Equal(got, content) {
+				t.Fatalf("read back %q, %v; want %q", got, err, content)
+			}
+		}
+		if st := b.stored(t); len(st) != 0 {
+			t.Errorf("a named object shows among the files: %q", st)
+		}
+		for _, bad := range []string{"", "../keyring.json", "audit/../../x", "/abs", "a//b", "Audit", ".hidden", "a/.x", "a b", string(make([]byte, 201))} {
+			if err := n.PutNamed(ctx, bad, []byte("x")); !errors.Is(err, ErrInvalidName) {
+				t.Errorf("PutNamed(%q): %v, want ErrInvalidName", bad, err)
+			}
+			if _, err := n.GetNamed(ctx, bad); !errors.Is(err, ErrInvalidName) {
+				t.Errorf("GetNamed(%q): %v, want ErrInvalidName", bad, err)
+			}
+		}
+		if err := n.PutNamed(ctx, "big", make([]byte, MaxNamedSize+1)); err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, name)
-	}
-	if err := n.PutNamed(ctx, "other/x", []byte("y")); err != nil {
-		t.Fatal(err)
-	}
-	got, err := n.ListNamed(ctx, "tombstones/")
-	sort.Strings(got)
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Fatalf("listed %v (%v), want %v", got, err, want)
-	}
-	obj, err := srv.Client.GetObject(ctx, bucket, "tombstones/1.abc", minio.GetObjectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, 64)
-	k, _ := obj.Read(b)
-	obj.Close()
-	if string(b[:k]) != "tombstones/1.abc\n" {
-		t.Fatalf("object holds %q", b[:k])
-	}
-	for _, bad := range []string{"ab/cd", "../x", "tombstones/../x", "tombstones/", "x", "TOMB/x", "tombstones/a b", "tombstones/a/b"} {
-		if err := n.PutNamed(ctx, bad, nil); !errors.Is(err, ErrInvalidName) {
-			t.Errorf("PutNamed(%q): %v, want ErrInvalidName", bad, err)
+		if _, err := n.GetNamed(ctx, "big"); err == nil {
+			t.Errorf("an object over MaxNamedSize was read")
 		}
-	}
-	local, err := Open("", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := local.(Named); ok {
-		t.Error("the local store offers named objects; the data folder already holds them")
-	}
+	})
+}
+
+// A folder of named objects lists exactly its own (the vault's deletion
+// list reads every node's entries this way), never the files.
+func TestListNamed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		n := b.store.(Named)
+		if got, err := n.ListNamed(ctx, "tombstones/"); err != nil || len(got) != 0 {
+			t.Fatalf("an empty folder lists %q, %v", got, err)
+		}
+		want := []string{"tombstones/1.abc", "tombstones/2.abc", "tombstones/3.abc"}
+		for _, name := range append(want, "other/x", "tombstones2/y") {
+			if err := n.PutNamed(ctx, name, []byte(name+"\n")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := n.ListNamed(ctx, "tombstones/")
+		sort.Strings(got)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("listed %q (%v), want %q", got, err, want)
+		}
+		if st := b.stored(t); len(st) != 0 {
+			t.Errorf("named objects show among the files: %q", st)
+		}
+		if _, err := n.ListNamed(ctx, "../"); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("ListNamed(../): %v, want ErrInvalidName", err)
+		}
+	})
 }

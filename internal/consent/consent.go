@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/vault"
@@ -80,13 +81,14 @@ func (d *Document) BodyIn(l i18n.Lang) string {
 
 // Service publishes documents and records acceptances.
 type Service struct {
-	db *db.DB
-	v  *vault.Vault
+	db    *db.DB
+	v     *vault.Vault
+	audit *audit.Log // publications are audited in their transaction
 }
 
 // New returns a Service over d; v seals the address and browser of each
 // acceptance with the user's own key.
-func New(d *db.DB, v *vault.Vault) *Service { return &Service{db: d, v: v} }
+func New(d *db.DB, v *vault.Vault) *Service { return &Service{db: d, v: v, audit: audit.New(d, v)} }
 
 // DocumentHash is the SHA-256, in hex, of a canonical encoding of kind and
 // the titles and bodies in every language (kk, ru, en, in that order), each
@@ -226,8 +228,9 @@ func validateTexts(title, body map[i18n.Lang]string) (t, b map[i18n.Lang]string,
 // three languages are required, so no reader is left with an older text
 // than another; a text identical to the current one is refused, since it
 // would only make every user accept the same thing again. Users are asked
-// to accept the new version by Pending.
-func (s *Service) Publish(ctx context.Context, kind Kind, title, body map[i18n.Lang]string, by int64) (*Document, error) {
+// to accept the new version by Pending. The publication is written to the
+// audit log, as done by user by from session, in the same transaction.
+func (s *Service) Publish(ctx context.Context, kind Kind, title, body map[i18n.Lang]string, by, session int64) (*Document, error) {
 	if !kind.Valid() {
 		return nil, apperr.Field("kind", "consent.kind.invalid")
 	}
@@ -249,7 +252,12 @@ func (s *Service) Publish(ctx context.Context, kind Kind, title, body map[i18n.L
 		default:
 			doc.Version = cur.Version + 1
 		}
-		return insertDocument(ctx, tx, doc)
+		if err := insertDocument(ctx, tx, doc); err != nil {
+			return err
+		}
+		_, err = s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: session, Action: audit.ActionPublishDocument,
+			Detail: fmt.Sprintf("%s v%d %s", doc.Kind, doc.Version, doc.Hash)})
+		return err
 	})
 	if db.IsUniqueViolation(err) {
 		// Another administrator published the same kind at the same moment.

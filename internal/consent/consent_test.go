@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
@@ -155,7 +156,7 @@ func TestPublishKeepsOldVersion(t *testing.T) {
 		_, v1, _ := e.s.Current(ctx)
 		title, body := texts(" v2")
 		admin := db.NewID()
-		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, admin)
+		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, admin, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +208,7 @@ func TestPublishRefusesUnchangedText(t *testing.T) {
 		ctx := context.Background()
 		e := setup(t, d)
 		title, body := texts(" v2")
-		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1); err != nil {
+		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1, 0); err != nil {
 			t.Fatal(err)
 		}
 		same := map[i18n.Lang]string{}
@@ -215,7 +216,7 @@ func TestPublishRefusesUnchangedText(t *testing.T) {
 			same[l] = "  " + strings.ReplaceAll(b, "\n", "\r\n") + "\r\n"
 		}
 		before := countDocs(t, d)
-		_, err := e.s.Publish(ctx, consent.KindAgreement, title, same, 1)
+		_, err := e.s.Publish(ctx, consent.KindAgreement, title, same, 1, 0)
 		if ae, ok := apperr.As(err); !ok || ae.Key != "consent.publish.unchanged" {
 			t.Fatalf("same text again: got %v", err)
 		}
@@ -223,7 +224,7 @@ func TestPublishRefusesUnchangedText(t *testing.T) {
 			t.Fatal("a refused publication wrote a document")
 		}
 		// The same text is fine for the other kind, which has its own history.
-		if _, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1); err != nil {
+		if _, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1, 0); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -249,7 +250,7 @@ func TestPublishMissingLanguage(t *testing.T) {
 				title, body := texts(" " + c.name)
 				c.edit(title, body)
 				before := countDocs(t, d)
-				_, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1)
+				_, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1, 0)
 				var fs apperr.Fields
 				if !errors.As(err, &fs) {
 					t.Fatalf("want field errors, got %v", err)
@@ -270,7 +271,7 @@ func TestPublishMissingLanguage(t *testing.T) {
 			})
 		}
 		title, body := texts(" kind")
-		if _, err := e.s.Publish(ctx, consent.Kind("terms"), title, body, 1); apperr.CodeOf(err) != apperr.Invalid {
+		if _, err := e.s.Publish(ctx, consent.Kind("terms"), title, body, 1, 0); apperr.CodeOf(err) != apperr.Invalid {
 			t.Fatalf("unknown kind: %v", err)
 		}
 	})
@@ -291,7 +292,7 @@ func TestPendingAfterPublish(t *testing.T) {
 			t.Fatalf("just registered, %d documents pending", len(p))
 		}
 		title, body := texts(" v2")
-		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1)
+		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +381,7 @@ func TestAcceptancesAppendOnly(t *testing.T) {
 			t.Fatalf("registration wrote %d acceptances, want 2", len(first))
 		}
 		title, body := texts(" v2")
-		v2, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1)
+		v2, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -477,7 +478,7 @@ func TestAcceptRefusesNonCurrent(t *testing.T) {
 		user := e.register(t)
 		agreementV1, _, _ := e.s.Current(ctx)
 		title, body := texts(" v2")
-		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1); err != nil {
+		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 1, 0); err != nil {
 			t.Fatal(err)
 		}
 		before := countAcceptances(t, d, user)
@@ -675,4 +676,45 @@ func TestTranslationsKeepNumbering(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A publication and its audit entry commit together (issue 8 §2): when the
+// entry cannot be written, no new version is in force.
+func TestPublishIsAudited(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		log := audit.New(d, e.v)
+		if _, err := log.Append(ctx, audit.Entry{Action: audit.ActionAdminCreate}); err != nil {
+			t.Fatal(err)
+		}
+		// A head whose MAC does not match makes every append fail.
+		if _, err := d.Exec(ctx, `UPDATE audit_head SET mac = ?`, []byte("broken")); err != nil {
+			t.Fatal(err)
+		}
+		before := countDocs(t, d)
+		title, body := texts(" v2")
+		if _, err := e.s.Publish(ctx, consent.KindAgreement, title, body, 5, 6); !errors.Is(err, audit.ErrHeadTampered) {
+			t.Fatalf("publication without its audit entry: %v", err)
+		}
+		if countDocs(t, d) != before {
+			t.Fatal("a version was published without an audit entry")
+		}
+
+		// With a working log the version and its entry are there together.
+		d2 := dbtest.Open(t, d.Engine())
+		e2 := setup(t, d2)
+		doc, err := e2.s.Publish(ctx, consent.KindAgreement, title, body, 5, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := audit.New(d2, e2.v).List(ctx, 0, 10)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("audit entries: %+v %v", list, err)
+		}
+		got := list[0]
+		if got.Action != audit.ActionPublishDocument || got.ActorID != 5 || got.ActorSessionID != 6 || !strings.Contains(got.Detail, doc.Hash) {
+			t.Errorf("audit entry %+v for %s v%d", got, doc.Kind, doc.Version)
+		}
+	})
 }

@@ -9,11 +9,10 @@ package db
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -53,6 +52,14 @@ type DB struct {
 	Path string
 	// pg is the PostgreSQL connection's configuration, for ListenConn.
 	pg *pgx.ConnConfig
+	// log receives what the caller cannot see: a read retried after a
+	// lost connection.
+	log atomic.Pointer[slog.Logger]
+	// lost tells the PostgreSQL pool which connections to check before
+	// reuse (lostconn.go); nil on SQLite.
+	lost *lostConns
+	// lease is the node number Migrate leased for NewID (nodes.go).
+	lease *NodeLease
 }
 
 // Querier is what both *DB and *Tx offer, so helpers can run inside or
@@ -128,7 +135,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(0)
 	os.Chmod(path, 0o600)
-	return &DB{engine: SQLite, write: w, read: r, stmts: newStmtCache(r), Path: path}, nil
+	d := &DB{engine: SQLite, write: w, read: r, stmts: newStmtCache(r), Path: path}
+	d.log.Store(slog.Default())
+	return d, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -153,7 +162,8 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if _, ok := cfg.RuntimeParams["work_mem"]; !ok {
 		cfg.RuntimeParams["work_mem"] = "16MB"
 	}
-	p := stdlib.OpenDB(*cfg)
+	lost := &lostConns{}
+	p := stdlib.OpenDB(*cfg, stdlib.OptionShouldPing(lost.shouldPing))
 	// As many idle as open: a connection closed because it was the 17th
 	// idle one had to be opened again a moment later (a new server
 	// process on PostgreSQL's side).
@@ -166,7 +176,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("db: connect to postgres: %w", err)
 	}
-	return &DB{engine: Postgres, write: p, read: p, pg: cfg}, nil
+	d := &DB{engine: Postgres, write: p, read: p, lost: lost, pg: cfg}
+	d.log.Store(slog.Default())
+	return d, nil
 }
 
 // ListenConn opens a PostgreSQL connection of its own, outside the pool,
@@ -186,8 +198,13 @@ func (d *DB) ListenConn(ctx context.Context) (*pgx.Conn, error) {
 // Close closes every connection.
 func (d *DB) Close() error {
 	var err error
+	if d.lease != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = d.lease.Close(ctx)
+		cancel()
+	}
 	if d.stmts != nil {
-		err = d.stmts.close()
+		err = errors.Join(err, d.stmts.close())
 	}
 	err = errors.Join(err, d.write.Close())
 	if d.read != d.write {
@@ -195,6 +212,9 @@ func (d *DB) Close() error {
 	}
 	return err
 }
+
+// SetLogger sets where the database layer logs (slog's default until then).
+func (d *DB) SetLogger(l *slog.Logger) { d.log.Store(l) }
 
 // Engine reports the engine, so code given a Querier can pick dialect.
 func (d *DB) Engine() Engine { return d.engine }
@@ -205,17 +225,27 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// Exec runs a statement on the writer.
+// Exec runs a statement on the writer. It is never retried: a statement
+// whose connection was lost may have been carried out.
 func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return d.write.ExecContext(ctx, rebind(d.engine, q), args...)
+	res, err := d.write.ExecContext(ctx, rebind(d.engine, q), args...)
+	d.writeLost(ctx, err)
+	return res, err
 }
 
-// Query runs a query on the reader pool.
+// Query runs a read-only query on the reader pool. On PostgreSQL a query
+// whose connection turns out to be lost is run once more on another
+// (lostconn.go): a read changes nothing, so running it again is safe.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if d.stmts != nil {
 		return d.stmts.query(ctx, rebind(d.engine, q), args...)
 	}
-	return d.read.QueryContext(ctx, rebind(d.engine, q), args...)
+	q = rebind(d.engine, q)
+	rows, err := d.read.QueryContext(ctx, q, args...)
+	if d.retryRead(ctx, err) {
+		rows, err = d.read.QueryContext(ctx, q, args...)
+	}
+	return rows, err
 }
 
 // QueryPlanned runs a query on the reader pool, planned for these
@@ -228,17 +258,29 @@ func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 // is Query there.
 func (d *DB) QueryPlanned(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if d.engine == Postgres {
-		return d.read.QueryContext(ctx, rebind(d.engine, q), append([]any{pgx.QueryExecModeExec}, args...)...)
+		q = rebind(d.engine, q)
+		args = append([]any{pgx.QueryExecModeExec}, args...)
+		rows, err := d.read.QueryContext(ctx, q, args...)
+		if d.retryRead(ctx, err) {
+			rows, err = d.read.QueryContext(ctx, q, args...)
+		}
+		return rows, err
 	}
 	return d.Query(ctx, q, args...)
 }
 
-// QueryRow runs a one-row query on the reader pool.
+// QueryRow runs a read-only one-row query on the reader pool, run once
+// more like Query's when its connection was lost.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if d.stmts != nil {
 		return d.stmts.queryRow(ctx, rebind(d.engine, q), args...)
 	}
-	return d.read.QueryRowContext(ctx, rebind(d.engine, q), args...)
+	q = rebind(d.engine, q)
+	row := d.read.QueryRowContext(ctx, q, args...)
+	if d.retryRead(ctx, row.Err()) {
+		row = d.read.QueryRowContext(ctx, q, args...)
+	}
+	return row
 }
 
 // Tx is a write transaction.
@@ -270,6 +312,9 @@ func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // fn returns nil and rolling back otherwise.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	stx, err := d.write.BeginTx(ctx, nil)
+	if d.retryBegin(ctx, err) {
+		stx, err = d.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
@@ -278,6 +323,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	if err := stx.Commit(); err != nil {
+		d.writeLost(ctx, err)
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	return nil
@@ -324,31 +370,6 @@ func Time(ms int64) time.Time {
 	}
 	return time.UnixMilli(ms).UTC()
 }
-
-// NewID returns a new row id: milliseconds since 2025-01-01 in the high
-// bits and a 22-bit sequence below, started at a random point in each
-// process. Ids are made by the application, not the database, because the
-// vault binds each ciphertext to its row id and so needs the id before the
-// row is written. Within a process the sequence makes ids unique (up to
-// four million in one millisecond); across processes the random start
-// makes a clash unlikely, and the primary key refuses one that happens.
-// Time-ordered high bits keep indexes compact; the ids say nothing useful
-// about how many users the site has.
-func NewID() int64 {
-	const epoch = 1735689600000 // 2025-01-01T00:00:00Z
-	seq := idSeq.Add(1) & (1<<22 - 1)
-	return (time.Now().UnixMilli()-epoch)<<22 | int64(seq)
-}
-
-var idSeq = func() *atomic.Uint64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	var s atomic.Uint64
-	s.Store(binary.BigEndian.Uint64(b[:]))
-	return &s
-}()
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on
 // either engine.

@@ -43,24 +43,27 @@ func Migrations(e Engine) ([]Migration, error) {
 }
 
 // Migrate applies every migration not yet applied, each in its own
-// transaction, and returns the names it applied. It is safe to run from
-// several nodes at once on PostgreSQL (an advisory lock serialises them).
+// transaction, and returns the names it applied; then it leases the node
+// number of this process's ids (nodes.go), given back by Close. It is safe to run from
+// several nodes at once on PostgreSQL: every step, creating
+// schema_migrations included, runs under one advisory lock taken first
+// (two nodes creating the table at once would otherwise collide on
+// PostgreSQL's catalog); SQLite's single writer already serialises them.
 func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	ms, err := Migrations(d.engine)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+	err = d.migrationTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("db: migrate: %w", err)
 	}
 	var applied []string
 	for _, m := range ms {
-		err := d.InTx(ctx, func(tx *Tx) error {
-			if d.engine == Postgres {
-				if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7011)`); err != nil {
-					return err
-				}
-			}
+		err := d.migrationTx(ctx, func(tx *Tx) error {
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, m.Name).Scan(&n); err != nil {
 				return err
@@ -81,5 +84,33 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 			return applied, fmt.Errorf("db: migrate: %w", err)
 		}
 	}
+	// The database is ready: lease the node number this process's ids
+	// carry (ids.go), once per handle.
+	if d.lease == nil {
+		l, err := d.LeaseNode(ctx, DefaultLease)
+		if err != nil {
+			return applied, fmt.Errorf("db: migrate: %w", err)
+		}
+		d.lease = l
+		register(l)
+	}
 	return applied, nil
+}
+
+// migrationLock is the advisory lock key that serialises migrations on
+// PostgreSQL.
+const migrationLock = 7011
+
+// migrationTx runs fn in a write transaction that, on PostgreSQL, first
+// takes the migration lock (released when the transaction ends, so a
+// node that dies cannot leave it held).
+func (d *DB) migrationTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return d.InTx(ctx, func(tx *Tx) error {
+		if d.engine == Postgres {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLock); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
 }

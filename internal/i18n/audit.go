@@ -52,6 +52,11 @@ func init() {
 			RU: "Смена ключа шифрования",
 			EN: "Rotated the encryption key",
 		},
+		"audit.action.audit_reanchor": {
+			KK: "Аудит журналының бақылау нүктесін ауыстыру",
+			RU: "Замена контрольной точки журнала аудита",
+			EN: "Replaced the audit log's checkpoint",
+		},
 		"audit.verify.ok": {
 			KK: "Журнал тұтас: ешбір жазба өзгертілмеген, жойылмаған және орны ауыстырылмаған.",
 			RU: "Журнал цел: ни одна запись не изменена, не удалена и не переставлена.",
@@ -76,6 +81,21 @@ func init() {
 			KK: "Журналдың соңы сәйкес келмейді: №%d жазбадан бастап жазбалар жойылған болуы мүмкін.",
 			RU: "Конец журнала не сходится: записи начиная с № %d могли быть удалены.",
 			EN: "The end of the log does not match: entries from %d on may have been removed.",
+		},
+		"audit.verify.behind_checkpoint": {
+			KK: "Журнал дерекқордан тыс сақталған бақылау нүктесіне жетпейді: №%d жазбадан бастап жазбалар жоқ. Оларды біреу жойған немесе дерекқор ескі сақтық көшірмеден қалпына келтірілген.",
+			RU: "Журнал не доходит до контрольной точки, хранящейся вне базы данных: записей начиная с № %d нет. Их удалили, или база данных восстановлена из более старой резервной копии.",
+			EN: "The log does not reach its checkpoint kept outside the database: entries from %d on are missing. They were removed, or the database was restored from an older backup.",
+		},
+		"audit.verify.checkpoint_mismatch": {
+			KK: "№%d жазба дерекқордан тыс сақталған бақылау нүктесі қол қойған жазбаға сәйкес келмейді: журнал осы жерден бастап қайта жазылған.",
+			RU: "Запись № %d не совпадает с той, что подписана контрольной точкой вне базы данных: журнал переписан начиная с неё.",
+			EN: "Entry %d is not the one signed by the checkpoint kept outside the database: the log was rewritten from there.",
+		},
+		"audit.verify.checkpoint_invalid": {
+			KK: "Дерекқордан тыс сақталған бақылау нүктесінің қолтаңбасы жарамсыз: оны біреу өзгерткен немесе ол бүлінген.",
+			RU: "Подпись контрольной точки вне базы данных недействительна: её изменили или она повреждена.",
+			EN: "The checkpoint kept outside the database is not validly signed: it was altered or damaged.",
 		},
 	})
 }

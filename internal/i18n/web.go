@@ -42,6 +42,9 @@ func init() {
 		"web.form.save":       {KK: "Сақтау", RU: "Сохранить", EN: "Save"},
 		"web.pager.next":      {KK: "Келесі бет", RU: "Следующая страница", EN: "Next page"},
 
+		// The database failed while the session was looked up (503).
+		"web.error.unavailable": {KK: "Сайт уақытша қолжетімсіз. Біраздан кейін қайталап көріңіз.", RU: "Сайт временно недоступен. Попробуйте ещё раз чуть позже.", EN: "The site is temporarily unavailable. Please try again shortly."},
+
 		"web.field.email":             {KK: "Электрондық пошта", RU: "Электронная почта", EN: "Email"},
 		"web.field.new_email":         {KK: "Жаңа электрондық пошта", RU: "Новая электронная почта", EN: "New email"},
 		"web.field.password":          {KK: "Құпиясөз", RU: "Пароль", EN: "Password"},

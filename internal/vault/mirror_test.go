@@ -52,10 +52,10 @@ func TestTombstonesInBucket(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	for o := range s3.Client.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "tombstones/", Recursive: true}) {
+	for o := range s3.Client.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "named/tombstones/", Recursive: true}) {
 		names = append(names, o.Key)
 	}
-	if len(names) != 1 || !strings.HasPrefix(names[0], "tombstones/"+strconv.FormatInt(u, 10)+".") {
+	if len(names) != 1 || !strings.HasPrefix(names[0], "named/tombstones/"+strconv.FormatInt(u, 10)+".") {
 		t.Fatalf("bucket holds %v, want one tombstone for the user", names)
 	}
 
@@ -83,7 +83,7 @@ func TestTombstonesInBucket(t *testing.T) {
 	}
 
 	// A name in the bucket that no keyring holder wrote.
-	forged := "tombstones/777." + strings.Repeat("0", 64)
+	forged := "named/tombstones/777." + strings.Repeat("0", 64)
 	if _, err := s3.Client.PutObject(ctx, bucket, forged, strings.NewReader(""), 0, minio.PutObjectOptions{}); err != nil {
 		t.Fatal(err)
 	}

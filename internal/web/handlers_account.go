@@ -151,17 +151,14 @@ func (s *Server) emailConfirmForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) emailConfirm(w http.ResponseWriter, r *http.Request) {
-	var old string
-	if u := info(r).User; u != nil {
-		old = u.Email.Reveal()
-	}
-	u, err := s.Accounts.ConfirmEmailChange(r.Context(), r.PostFormValue("token"), s.meta(r))
+	u, old, err := s.Accounts.ConfirmEmailChange(r.Context(), r.PostFormValue("token"), s.meta(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if old != "" && old != u.Email.Reveal() {
-		s.send(r, mail.EmailChanged(langOf(u), old))
+	// The owner's old address is told, whoever's browser opened the link.
+	if o := old.Reveal(); o != "" && o != u.Email.Reveal() {
+		s.send(r, mail.EmailChanged(langOf(u), o))
 	}
 	pg := s.newPage(r, "web.email.title")
 	pg.Notice = i18n.T(pg.Lang, "web.email.done")

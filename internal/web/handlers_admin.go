@@ -133,8 +133,8 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminReveal shows the confidential data decrypted to an administrator
-// who states the purpose; the view is written to the audit log first, so
-// no view goes unrecorded (clause 1.3).
+// who states the purpose; account.Reveal writes the view to the audit log
+// before it returns a value, so no view goes unrecorded (clause 1.3).
 func (s *Server) adminReveal(w http.ResponseWriter, r *http.Request) {
 	d, err := s.loadAdminUser(r)
 	if err != nil {
@@ -150,9 +150,7 @@ func (s *Server) adminReveal(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_user", pg)
 		return
 	}
-	m := s.meta(r)
-	if _, err := s.Audit.Append(r.Context(), audit.Entry{ActorID: m.ActorID, ActorSessionID: m.SessionID,
-		Action: "reveal", TargetUserID: d.Target.ID, Purpose: purpose}); err != nil {
+	if d.Target, err = s.Accounts.Reveal(r.Context(), d.Target.ID, purpose, s.meta(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -186,11 +184,6 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.Audit.Append(r.Context(), audit.Entry{ActorID: m.ActorID, ActorSessionID: m.SessionID,
-		Action: "role_change", TargetUserID: id, Detail: "role=" + string(role)}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d", id), http.StatusSeeOther)
 }
 
@@ -206,6 +199,15 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 		next = entries[len(entries)-1].Seq
 	}
 	pg := s.newPage(r, "web.admin.audit.title")
+	// Say it when the chain no longer reaches its checkpoint outside the
+	// database (entries removed, or an older backup restored).
+	if key, seq, err := s.Audit.AnchorProblem(r.Context()); err != nil {
+		s.Log.Warn("audit checkpoint not read", "err", err)
+	} else if key != "" && seq > 0 {
+		pg.Error = i18n.T(pg.Lang, key, seq)
+	} else if key != "" {
+		pg.Error = i18n.T(pg.Lang, key)
+	}
 	pg.Data = struct {
 		Entries []audit.Entry
 		Next    int64
@@ -263,14 +265,9 @@ func (s *Server) adminAgreementPublish(w http.ResponseWriter, r *http.Request) {
 		body[l] = r.PostForm.Get("body_" + string(l))
 	}
 	m := s.meta(r)
-	doc, err := s.Consent.Publish(r.Context(), kind, title, body, m.ActorID)
+	doc, err := s.Consent.Publish(r.Context(), kind, title, body, m.ActorID, m.SessionID)
 	if err != nil {
 		s.formError(w, r, "admin_agreement", pg, err)
-		return
-	}
-	if _, err := s.Audit.Append(r.Context(), audit.Entry{ActorID: m.ActorID, ActorSessionID: m.SessionID,
-		Action: "publish_document", Detail: fmt.Sprintf("%s v%d %s", doc.Kind, doc.Version, doc.Hash)}); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	s.announce(doc)
@@ -281,21 +278,32 @@ func (s *Server) adminAgreementPublish(w http.ResponseWriter, r *http.Request) {
 }
 
 // announce emails every active user about a new document version, in
-// their language, after the response (batches of 200 by id).
+// their language, after the response (batches of 200 by id). Shutdown
+// may cancel it: the log then says how far it got.
 func (s *Server) announce(doc *consent.Document) {
-	s.jobs.Add(1)
-	go func() {
-		defer s.jobs.Done()
-		ctx := context.Background()
+	s.jobs.start(fmt.Sprintf("announce %s v%d", doc.Kind, doc.Version), func(ctx context.Context) {
 		var after int64
 		sent := 0
+		stopped := func() bool {
+			if ctx.Err() == nil {
+				return false
+			}
+			s.Log.Warn("announce: stopped by shutdown before every user was emailed", "kind", doc.Kind, "version", doc.Version, "emails", sent, "after_user_id", after)
+			return true
+		}
 		for {
+			if stopped() {
+				return
+			}
 			list, err := s.Accounts.List(ctx, after, 200)
 			if err != nil {
 				s.Log.Error("announce: list users", "err", err)
 				return
 			}
 			for _, sum := range list {
+				if stopped() {
+					return
+				}
 				after = sum.ID
 				if sum.Status != "active" {
 					continue
@@ -317,5 +325,5 @@ func (s *Server) announce(doc *consent.Document) {
 			}
 		}
 		s.Log.Info("announced new document version", "kind", doc.Kind, "version", doc.Version, "emails", sent)
-	}()
+	})
 }

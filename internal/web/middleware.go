@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -186,9 +187,17 @@ func (s *Server) session(h http.Handler) http.Handler {
 				// the user's data: "try again later", still signed in.
 				s.masterKeyMissing(w, r, err)
 				return
-			default:
+			case isCode(err, apperr.Unauthorized):
 				// Expired or ended elsewhere: forget the cookie.
 				s.clearSessionCookie(w, r)
+			default:
+				// The session could not be looked up (the database failed):
+				// the cookie may well be good, so it is kept, and the request
+				// is refused rather than served as if signed out.
+				s.Log.Error("session lookup failed", "request_id", ri.ID, "path", r.URL.Path, "err", err)
+				w.Header().Set("Retry-After", "5")
+				s.renderError(w, r, http.StatusServiceUnavailable, "web.error.unavailable")
+				return
 			}
 		}
 		h.ServeHTTP(w, r)
@@ -252,3 +261,9 @@ func safeNext(p string) string {
 }
 
 var errNotSignedIn = errors.New("web: not signed in")
+
+// isCode reports whether err is an apperr of code c.
+func isCode(err error, c apperr.Code) bool {
+	e, ok := apperr.As(err)
+	return ok && e.Code == c
+}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,17 +65,15 @@ type Server struct {
 	handler http.Handler
 	pages   *pageCache // nil: off
 	// jobs tracks work started by a request that outlives it (announcing
-	// a new agreement version by email), so shutdown can wait for it.
-	jobs sync.WaitGroup
+	// a new agreement version by email), so shutdown can wait for it;
+	// their context ends when shutdown's deadline does (jobs.go).
+	jobs jobs
 	// keyLog limits the log of requests that need a missing master key.
 	keyLog onceAMinute
 }
 
 // ServeHTTP serves the site.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// Wait blocks until background work started by requests has finished.
-func (s *Server) Wait() { s.jobs.Wait() }
 
 // Metrics serves the Prometheus metrics (for a separate listen address).
 func (s *Server) Metrics() http.Handler { return s.metrics.handler }
@@ -90,6 +87,7 @@ func NewServer(d Deps) (*Server, error) {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s.jobs.init()
 	var err error
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
