@@ -188,4 +188,7 @@ func TestE2ETwoNodesKeyRotation(t *testing.T) {
 	waitNodeHolds(t, a, c, "1,2")
 	wantText(t, "a session on the node that got the current key file", signedA.c.on(c).get("/account"), signedA.p.FullName)
 	signup(t, c, newPerson("fixed"))
+	if out, err := a.runCmd(t, "", "audit", "verify"); err != nil || !strings.Contains(out, "intact") {
+		t.Errorf("audit verify after keys add and keys rotate: %v\n%s", err, out)
+	}
 }

@@ -29,9 +29,10 @@ func cmdKeysAdd(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	file := a.vault.KeyFile()
 	if added {
-		if _, err := a.audit.Append(ctx, audit.Entry{Action: "keys_add", Detail: fmt.Sprintf("master key %s added, not active", id)}); err != nil {
+		if _, err := a.audit.Append(ctx, audit.Entry{Action: audit.ActionKeyAdd, Detail: fmt.Sprintf("master key %s added, not active", id)}); err != nil {
 			return err
 		}
+		a.checkpoint(ctx, stderr)
 		fmt.Fprintf(stdout, "smartustaz: master key %s added to %s (not active yet)\n", id, file)
 	} else {
 		fmt.Fprintf(stdout, "smartustaz: master key %s was already added to %s and is not active yet; no other key added\n", id, file)
