@@ -62,10 +62,7 @@ func (kr *keyring) heldKey(id, fp string) ([]byte, error) {
 		return k, ok, ok && (fp == "" || fingerprint(k) == fp)
 	}
 	k, held, same := match()
-	if !same && kr.path != "" {
-		if err := kr.reload(); err != nil {
-			return nil, err
-		}
+	if !same && kr.path != "" && kr.reload() == nil {
 		k, held, same = match()
 	}
 	if !same {

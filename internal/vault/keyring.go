@@ -225,10 +225,9 @@ func (kr *keyring) masterKey(id string) ([]byte, error) {
 	if k, ok := kr.key(id); ok {
 		return k, nil
 	}
-	if kr.path != "" {
-		if err := kr.reload(); err != nil {
-			return nil, err
-		}
+	// A file that does not read (caught half-copied) counts as not
+	// holding the key: the serving loop logs why and retries.
+	if kr.path != "" && kr.reload() == nil {
 		if k, ok := kr.key(id); ok {
 			return k, nil
 		}
