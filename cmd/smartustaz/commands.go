@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/i18n"
 
 	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 // openCommand parses a subcommand that has only the common flags and opens
@@ -99,13 +101,28 @@ func (a *app) checkpoint(ctx context.Context, stderr io.Writer) {
 }
 
 func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	a, err := openCommand(ctx, "keys rotate", args, getenv, stderr)
+	var wait time.Duration
+	c, _, err := parse("keys rotate", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.DurationVar(&wait, "wait", rotateWait, "how long to wait for every live node to hold the new master key before refusing")
+	})
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, c, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	res, err := a.vault.Rotate(ctx, func(done int) {
-		fmt.Fprintf(stderr, "\rre-wrapped %d data keys", done)
+	waited := false
+	res, err := a.vault.Rotate(ctx, vault.RotateOptions{
+		Wait: wait,
+		Waiting: func(id string, lacking []vault.Node) {
+			if !waited {
+				fmt.Fprintf(stderr, "waiting up to %v for %d node(s) to hold master key %s\n", wait, len(lacking), id)
+				waited = true
+			}
+		},
+		Progress: func(done int) { fmt.Fprintf(stderr, "\rre-wrapped %d data keys", done) },
 	})
 	fmt.Fprintln(stderr)
 	if err != nil {
@@ -117,8 +134,8 @@ func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	a.checkpoint(ctx, stderr)
-	fmt.Fprintf(stdout, "smartustaz: master key %s is active; %d data keys re-wrapped; retired keys: %v\nBack up %s again now.\n",
-		res.NewKeyID, res.Rewrapped, res.Retired, a.vault.KeyFile())
+	fmt.Fprintf(stdout, "smartustaz: master key %s is active (%s); %d data keys re-wrapped; retired keys: %v\nBack up %s again now, and copy it to every node again (nodes given %s: update the secret and restart them), so that they drop the retired keys.\n",
+		res.NewKeyID, liveNodesHolding(res.Nodes), res.Rewrapped, res.Retired, a.vault.KeyFile(), vault.KeyringEnv)
 	return nil
 }
 
@@ -128,12 +145,7 @@ func cmdKeysStatus(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer a.Close()
-	file := a.vault.KeyFile()
-	if file == "" {
-		file = "(from the SMARTUSTAZ_KEYRING environment variable)"
-	}
-	fmt.Fprintf(stdout, "key file: %s\nmaster keys: %s\nactive: %s\n", file, a.vault.MasterKeyIDs(), a.vault.ActiveKeyID())
-	return nil
+	return printKeysStatus(ctx, a, stdout)
 }
 
 func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

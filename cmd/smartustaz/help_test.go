@@ -19,6 +19,7 @@ func TestCommandHelpSucceeds(t *testing.T) {
 		{"demo", "--help"},
 		{"reindex", "--help"},
 		{"keys", "status", "--help"},
+		{"keys", "add", "--help"},
 		{"keys", "rotate", "--help"},
 		{"audit", "verify", "--help"},
 		{"admin", "create", "--help"},

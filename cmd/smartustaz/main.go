@@ -3,7 +3,7 @@
 //	smartustaz serve    [--addr HOST:PORT] [--data DIR] [--db DSN] [--smtp URL]
 //	smartustaz migrate  [--data DIR] [--db DSN]
 //	smartustaz admin create --email ADDRESS [--name NAME]
-//	smartustaz keys rotate | keys status
+//	smartustaz keys add | keys rotate | keys status
 //	smartustaz audit verify | audit reanchor --reason TEXT
 //	smartustaz demo --users N
 //
@@ -37,8 +37,9 @@ Commands:
   serve          run the site
   migrate        apply database migrations and exit
   admin create   create an administrator (--email; password from the terminal or stdin)
-  keys rotate    make a new master key and re-wrap every data key (the site may keep serving)
-  keys status    show the key file and master keys in use
+  keys add       add a master key to the key file, not active yet (first step on several nodes)
+  keys rotate    make the added (or a new) master key active and re-wrap every data key (the site may keep serving)
+  keys status    show the key file, the master keys in use and which keys each live node holds
   audit verify   check the audit log's hash chain and its checkpoints; exit 1 on the first problem
   audit reanchor after restoring an older database backup: record it and start new checkpoints (--reason)
   demo           fill the database with synthetic teachers and materials (--users N --materials M)
@@ -75,15 +76,17 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 		return cmdAdminCreate(ctx, rest[1:], getenv, stdin, stdout, stderr)
 	case "keys":
 		if len(rest) == 0 {
-			return fmt.Errorf(`usage: smartustaz keys rotate|status`)
+			return fmt.Errorf(`usage: smartustaz keys add|rotate|status`)
 		}
 		switch rest[0] {
+		case "add":
+			return cmdKeysAdd(ctx, rest[1:], getenv, stdout, stderr)
 		case "rotate":
 			return cmdKeysRotate(ctx, rest[1:], getenv, stdout, stderr)
 		case "status":
 			return cmdKeysStatus(ctx, rest[1:], getenv, stdout, stderr)
 		}
-		return fmt.Errorf(`usage: smartustaz keys rotate|status`)
+		return fmt.Errorf(`usage: smartustaz keys add|rotate|status`)
 	case "audit":
 		if len(rest) > 0 && rest[0] == "verify" {
 			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)

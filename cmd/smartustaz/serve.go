@@ -136,6 +136,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Warn("cluster: a deletion from another node was refused", "err", err)
 		}
 	})
+	// This node reports the master keys it holds, so `keys rotate` can
+	// refuse a key that a live node lacks; it re-reads its key file when
+	// the file changes (internal/vault nodes.go).
+	stopNode, err := a.vault.StartNode(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer stopNode()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{

@@ -38,13 +38,14 @@ const (
 	ActionDataExport      = "data_export"      // a user's data was exported for them
 	ActionImport          = "import"           // users were imported from another database
 	ActionKeyRotation     = "keys_rotate"      // the master key was rotated
+	ActionKeyAdd          = "keys_add"         // a master key was added, not active yet
 	ActionReanchor        = "audit_reanchor"   // the checkpoints were replaced after a restore (Reanchor)
 )
 
 // Actions lists every action above, for filters and for the test that
 // each one has a translated name.
 var Actions = []string{ActionReveal, ActionRoleChange, ActionPublishDocument, ActionUserDelete,
-	ActionAdminCreate, ActionUserBlock, ActionUserUnblock, ActionDataExport, ActionImport, ActionKeyRotation, ActionReanchor}
+	ActionAdminCreate, ActionUserBlock, ActionUserUnblock, ActionDataExport, ActionImport, ActionKeyRotation, ActionKeyAdd, ActionReanchor}
 
 // ActionKey is the i18n message key naming action.
 func ActionKey(action string) string { return "audit.action." + action }

@@ -52,6 +52,11 @@ func init() {
 			RU: "Смена ключа шифрования",
 			EN: "Rotated the encryption key",
 		},
+		"audit.action.keys_add": {
+			KK: "Жаңа шифрлау кілтін қосу (әлі белсенді емес)",
+			RU: "Добавление нового ключа шифрования (ещё не активен)",
+			EN: "Added an encryption key (not active yet)",
+		},
 		"audit.action.audit_reanchor": {
 			KK: "Аудит журналының бақылау нүктесін ауыстыру",
 			RU: "Замена контрольной точки журнала аудита",

@@ -3,7 +3,9 @@ package vault
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,9 +57,10 @@ type keyring struct {
 	// path is where the keyring was read from; empty when it came from
 	// the environment (then it cannot be rotated in place).
 	path string
-	// modTime is the key file's modification time when last read, so a
-	// rotation by another process is noticed before a new key is wrapped.
+	// modTime and size are the key file's when last read, so a change
+	// (a rotation here, a copy from another node) is noticed.
 	modTime time.Time
+	size    int64
 }
 
 func random(n int) []byte {
@@ -106,7 +109,7 @@ func loadKeyring(dataDir string, getenv func(string) string) (kr *keyring, creat
 		if kr != nil {
 			kr.path = path
 			if fi, err := os.Stat(path); err == nil {
-				kr.modTime = fi.ModTime()
+				kr.modTime, kr.size = fi.ModTime(), fi.Size()
 			}
 		}
 		return kr, true, err
@@ -125,7 +128,7 @@ func loadKeyring(dataDir string, getenv func(string) string) (kr *keyring, creat
 	if kr != nil {
 		kr.path = path
 		if fi, err := os.Stat(path); err == nil {
-			kr.modTime = fi.ModTime()
+			kr.modTime, kr.size = fi.ModTime(), fi.Size()
 		}
 	}
 	return kr, false, err
@@ -215,47 +218,58 @@ func writeKeyringFile(path string, j keyringJSON, exclusive bool) error {
 }
 
 // masterKey returns the master key with id, re-reading the key file once
-// when the id is unknown: another process (`smartustaz keys rotate`) may
-// have added it while this one was serving.
+// when the id is unknown: the operator may have copied a newer key file
+// here while this process was serving. A key this node still lacks is a
+// *MissingKeyError (ErrUnknownMasterKey).
 func (kr *keyring) masterKey(id string) ([]byte, error) {
-	kr.mu.RLock()
-	k, ok := kr.master[id]
-	kr.mu.RUnlock()
-	if ok {
+	if k, ok := kr.key(id); ok {
 		return k, nil
 	}
-	if kr.path != "" {
-		if err := kr.reload(); err != nil {
-			return nil, err
-		}
-		kr.mu.RLock()
-		k, ok = kr.master[id]
-		kr.mu.RUnlock()
-		if ok {
+	// A file that does not read (caught half-copied) counts as not
+	// holding the key: the serving loop logs why and retries.
+	if kr.path != "" && kr.reload() == nil {
+		if k, ok := kr.key(id); ok {
 			return k, nil
 		}
 	}
-	return nil, fmt.Errorf("vault: master key %q is not in the keyring", id)
+	return nil, fmt.Errorf("vault: %w", &MissingKeyError{ID: id, Env: kr.path == ""})
 }
 
-// activeKey returns the master key that wraps new data keys. It first
-// re-reads the key file if another process (`keys rotate`) changed it,
-// so a serving process never wraps a new user's key with a master key
-// that rotation has already replaced.
+// key looks id up in memory only.
+func (kr *keyring) key(id string) ([]byte, bool) {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	k, ok := kr.master[id]
+	return k, ok
+}
+
+// activeKey returns the key file's active master key. It first re-reads
+// the key file if it changed (`keys rotate` here, or a copy from another
+// node), so a process never wraps with a key the file has replaced.
 func (kr *keyring) activeKey() (string, []byte) {
-	if kr.path != "" {
-		if fi, err := os.Stat(kr.path); err == nil {
-			kr.mu.RLock()
-			changed := !fi.ModTime().Equal(kr.modTime)
-			kr.mu.RUnlock()
-			if changed {
-				kr.reload() // on error the keys in memory stay valid
-			}
-		}
-	}
+	kr.refresh() // on error the keys in memory stay valid
 	kr.mu.RLock()
 	defer kr.mu.RUnlock()
 	return kr.active, kr.master[kr.active]
+}
+
+// refresh re-reads the key file when its modification time or size
+// changed since it was last read, and reports whether it did.
+func (kr *keyring) refresh() (bool, error) {
+	if kr.path == "" {
+		return false, nil
+	}
+	fi, err := os.Stat(kr.path)
+	if err != nil {
+		return false, fmt.Errorf("vault: key file: %w", err)
+	}
+	kr.mu.RLock()
+	changed := !fi.ModTime().Equal(kr.modTime) || fi.Size() != kr.size
+	kr.mu.RUnlock()
+	if !changed {
+		return false, nil
+	}
+	return true, kr.reload()
 }
 
 func (kr *keyring) reload() error {
@@ -276,15 +290,28 @@ func (kr *keyring) reload() error {
 		return err
 	}
 	kr.mu.Lock()
-	kr.master, kr.active, kr.modTime = fresh.master, fresh.active, fi.ModTime()
+	kr.master, kr.active, kr.modTime, kr.size = fresh.master, fresh.active, fi.ModTime(), fi.Size()
 	kr.mu.Unlock()
 	return nil
 }
 
-// addMasterKey makes a new master key the active one and saves the file.
+// save writes the keyring to its file; the caller holds kr.mu.
+func (kr *keyring) save() error {
+	if err := writeKeyringFile(kr.path, kr.toJSON(), false); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(kr.path); err == nil {
+		kr.modTime, kr.size = fi.ModTime(), fi.Size()
+	}
+	return nil
+}
+
+// addMasterKey adds a new master key to the key file under the next id,
+// not active: `keys add` (and `keys rotate` on a single node) makes it,
+// every node must hold it before rotation makes it active.
 func (kr *keyring) addMasterKey() (string, error) {
 	if kr.path == "" {
-		return "", fmt.Errorf("vault: the keyring comes from %s and cannot be rotated in place; rotate with a key file, then copy it into the variable", KeyringEnv)
+		return "", fmt.Errorf("vault: the keyring comes from %s: add and rotate keys with a key file (docs/operations.md, \"Rotating the master key\")", KeyringEnv)
 	}
 	if err := kr.reload(); err != nil {
 		return "", err
@@ -299,15 +326,72 @@ func (kr *keyring) addMasterKey() (string, error) {
 	}
 	id := strconv.Itoa(next)
 	kr.master[id] = random(32)
-	kr.active = id
-	if err := writeKeyringFile(kr.path, kr.toJSON(), false); err != nil {
+	if err := kr.save(); err != nil {
 		delete(kr.master, id)
 		return "", err
 	}
-	if fi, err := os.Stat(kr.path); err == nil {
-		kr.modTime = fi.ModTime()
-	}
 	return id, nil
+}
+
+// pendingAfter returns the newest master key of the file whose id is
+// above current (the active one): a key added and not yet made active.
+func (kr *keyring) pendingAfter(current string) (string, bool) {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	cur, _ := strconv.Atoi(current)
+	best := 0
+	for id := range kr.master {
+		if n, err := strconv.Atoi(id); err == nil && n > cur && n > best {
+			best = n
+		}
+	}
+	if best == 0 {
+		return "", false
+	}
+	return strconv.Itoa(best), true
+}
+
+// activate makes id the key file's active master key.
+func (kr *keyring) activate(id string) error {
+	kr.mu.Lock()
+	defer kr.mu.Unlock()
+	if _, ok := kr.master[id]; !ok {
+		return fmt.Errorf("vault: activate: %w", &MissingKeyError{ID: id})
+	}
+	before := kr.active
+	kr.active = id
+	if err := kr.save(); err != nil {
+		kr.active = before
+		return err
+	}
+	return nil
+}
+
+// holdings lists the master keys held, id → fingerprint.
+func (kr *keyring) holdings() map[string]string {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	out := make(map[string]string, len(kr.master))
+	for id, k := range kr.master {
+		out[id] = fingerprint(k)
+	}
+	return out
+}
+
+// source says where the keyring comes from, for the operator.
+func (kr *keyring) source() string {
+	if kr.path == "" {
+		return KeyringEnv
+	}
+	return kr.path
+}
+
+// fingerprint names a master key without revealing it (a truncated
+// SHA-256 under a label of its own): two key files that each made a key
+// with the same id are told apart.
+func fingerprint(k []byte) string {
+	h := sha256.Sum256(append([]byte("smartustaz/master-key-fingerprint/v1|"), k...))
+	return hex.EncodeToString(h[:8])
 }
 
 // retireMasterKeys removes from the file every master key that is neither
@@ -334,14 +418,11 @@ func (kr *keyring) retireMasterKeys(keep map[string]bool) ([]string, error) {
 		saved[id] = kr.master[id]
 		delete(kr.master, id)
 	}
-	if err := writeKeyringFile(kr.path, kr.toJSON(), false); err != nil {
+	if err := kr.save(); err != nil {
 		for id, k := range saved {
 			kr.master[id] = k
 		}
 		return nil, err
-	}
-	if fi, err := os.Stat(kr.path); err == nil {
-		kr.modTime = fi.ModTime()
 	}
 	sort.Strings(gone)
 	return gone, nil

@@ -156,7 +156,7 @@ func TestShredMakesDataUnreadable(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < 2; i++ {
-			if _, err := v.Rotate(ctx, nil); err != nil {
+			if _, err := v.Rotate(ctx, vault.RotateOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}

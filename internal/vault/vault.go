@@ -34,6 +34,42 @@ var ErrNoKey = errors.New("vault: no data key for this user")
 // moved from the table, column or row it was sealed for.
 var ErrDecrypt = errors.New("vault: ciphertext does not open (altered or moved)")
 
+// ErrUnknownMasterKey means this node's keyring lacks a master key that
+// the database needs: a data key wrapped by it, or the key the database
+// makes active for new data keys. The node must get the current key file;
+// the error is a *MissingKeyError saying which key and what to do.
+var ErrUnknownMasterKey = errors.New("vault: master key not held by this node")
+
+// MissingKeyError names the master key a node lacks and tells the
+// operator what to do; it matches ErrUnknownMasterKey.
+type MissingKeyError struct {
+	ID string
+	// Env: the keyring came from SMARTUSTAZ_KEYRING (a restart is needed).
+	Env bool
+	// Active: the database makes this key active for new data keys.
+	Active bool
+	// Differs: this node holds a key with that id, but not the same key.
+	Differs bool
+}
+
+func (e *MissingKeyError) Error() string {
+	what := fmt.Sprintf("master key %q is not in this node's keyring", e.ID)
+	switch {
+	case e.Differs:
+		what = fmt.Sprintf("this node's master key %q is not the one the database makes active (a key file that made its own key %s)", e.ID, e.ID)
+	case e.Active:
+		what = fmt.Sprintf("the database makes master key %q active for new data keys and this node's keyring does not hold it", e.ID)
+	}
+	todo := "copy the current key file to this node"
+	if e.Env {
+		todo = "put the current key file into " + KeyringEnv + " on this node and restart it"
+	}
+	return what + ": " + todo + ` (docs/operations.md, "Rotating the master key")`
+}
+
+// Is makes errors.Is(err, ErrUnknownMasterKey) true.
+func (e *MissingKeyError) Is(target error) bool { return target == ErrUnknownMasterKey }
+
 const (
 	formatV1   = 0x01
 	nonceSize  = 12
@@ -59,6 +95,9 @@ type Vault struct {
 	tsize  int64  // bytes of it read so far
 	tkey   []byte // MAC key of its entries
 	mirror Mirror
+
+	// node is this process's row in vault_nodes (nodes.go).
+	node nodeSelf
 }
 
 // Open loads (or on first start creates) the keyring and returns a vault
@@ -177,14 +216,19 @@ func unwrap(kek []byte, kekID string, owner int64, wrapped []byte) ([]byte, erro
 }
 
 // NewUserKey makes a data key for a new user, stores it wrapped by the
-// active master key inside tx, and returns it ready to use.
+// active master key inside tx, and returns it ready to use. The active
+// key is the database's (activeForNew), so every node wraps under the
+// same one; a node that lacks it refuses (ErrUnknownMasterKey).
 func (v *Vault) NewUserKey(ctx context.Context, tx db.Querier, owner int64) (*UserKey, error) {
 	if v.Tombstoned(owner) {
 		return nil, fmt.Errorf("vault: user %d was deleted: no new data key", owner)
 	}
+	kekID, kek, err := v.activeForNew(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("vault: new data key: %w", err)
+	}
 	dek := random(32)
-	kekID, kek := v.kr.activeKey()
-	_, err := tx.Exec(ctx, `INSERT INTO user_keys (user_id, kek_id, wrapped_key, created_at) VALUES (?, ?, ?, ?)`,
+	_, err = tx.Exec(ctx, `INSERT INTO user_keys (user_id, kek_id, wrapped_key, created_at) VALUES (?, ?, ?, ?)`,
 		owner, kekID, wrap(kek, kekID, owner, dek), db.Now())
 	if err != nil {
 		return nil, fmt.Errorf("vault: store data key: %w", err)

@@ -139,7 +139,7 @@ func TestRotateWhileServing(t *testing.T) {
 		}
 		before := serving.ActiveKeyID()
 		rotator := open(t, d, dir)
-		res, err := rotator.Rotate(ctx, nil)
+		res, err := rotator.Rotate(ctx, vault.RotateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func TestRotateWhileServing(t *testing.T) {
 		}
 		// A second rotation retires the first key, which nothing uses now,
 		// and every key still opens in a process started afterwards.
-		res2, err := rotator.Rotate(ctx, nil)
+		res2, err := rotator.Rotate(ctx, vault.RotateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

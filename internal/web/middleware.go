@@ -17,6 +17,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 // maxBody bounds every request body but the upload forms'; forms here
@@ -199,6 +200,11 @@ func (s *Server) session(h http.Handler) http.Handler {
 						ri.Lang = l
 					}
 				}
+			case errors.Is(err, vault.ErrUnknownMasterKey):
+				// The session is fine; this node lacks the key that opens
+				// the user's data: "try again later", still signed in.
+				s.masterKeyMissing(w, r, err)
+				return
 			case isCode(err, apperr.Unauthorized):
 				// Expired or ended elsewhere: forget the cookie.
 				s.clearSessionCookie(w, r)

@@ -18,6 +18,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
+	"github.com/smartustaz/smartustaz/internal/vault"
 	"github.com/smartustaz/smartustaz/ui"
 )
 
@@ -232,6 +233,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if e, ok := apperr.As(err); ok {
 		s.renderError(w, r, statusOf(e.Code), e.Key, e.Args...)
+		return
+	}
+	if errors.Is(err, vault.ErrUnknownMasterKey) {
+		s.masterKeyMissing(w, r, err)
 		return
 	}
 	s.Log.Error("request failed", "request_id", info(r).ID, "path", r.URL.Path, "err", err)

@@ -68,6 +68,8 @@ type Server struct {
 	// a new agreement version by email), so shutdown can wait for it;
 	// their context ends when shutdown's deadline does (jobs.go).
 	jobs jobs
+	// keyLog limits the log of requests that need a missing master key.
+	keyLog onceAMinute
 }
 
 // ServeHTTP serves the site.
