@@ -67,10 +67,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			s.MaterialChanged(id)
 		}
 	})
+	// Background work is in one durable queue in the database, shared by
+	// every node (internal/jobs); started below, stopped before the
+	// database closes.
+	queue, err := newQueue(a.db, log, pv, c.PageImages)
+	if err != nil {
+		return err
+	}
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
-		Searcher: index.New(a.db), Published: pv.Enqueue,
+		Searcher: index.New(a.db), Published: pv.EnqueueTx,
 	})
 	if err := lib.SeedTaxonomy(ctx); err != nil {
 		return err
@@ -83,16 +90,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The demo fill comes after the check above has recorded an empty
 	// library's analysis as current (the demo's terms are this version's);
 	// before the page-image worker starts, because the bulk fill announces
-	// no material and only the worker's catch-up pass at start finds the
-	// demo files; and before listening, so the first visitor sees the
+	// no material and only the catch-up the worker asks for at start finds
+	// the demo files; and before listening, so the first visitor sees the
 	// whole catalog.
 	if demo {
 		if err := fillEmptyDemo(ctx, a, lib, stdout, stderr); err != nil {
 			return err
 		}
 	}
-	// Turned off, the worker does not run at all: no conversions, and no
-	// catch-up walking every file of a big library.
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	defer queue.Stop(c.ShutdownTimeout)
+	// Turned off, this node draws nothing and asks for no catch-up (other
+	// nodes may draw).
 	if c.PageImages {
 		pv.Start(ctx, lib)
 		defer pv.Stop()
@@ -104,7 +115,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Library: lib, Previews: pv, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL,
 	})

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -14,9 +17,32 @@ import (
 
 // Args are a job's arguments: a struct stored as JSON, whose Kind names
 // what to do with it ("preview.draw"; the package that owns the work is
-// the prefix).
+// the prefix). An int64 field (a row id) must be written as a string,
+// `json:"file_id,string"`: pgx hands database/sql a jsonb value decoded as
+// float64, which rounds ids beyond 2^53 (Register refuses such a field).
 type Args interface {
 	Kind() string
+}
+
+// checkArgs panics on an integer field of t that JSON would carry as a
+// number: read back from PostgreSQL it would come back rounded.
+func checkArgs(t reflect.Type) {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for f := range t.Fields() {
+		switch f.Type.Kind() {
+		case reflect.Int64, reflect.Uint64, reflect.Int, reflect.Uint:
+			if !slices.Contains(strings.Split(f.Tag.Get("json"), ",")[1:], "string") {
+				panic(fmt.Sprintf("jobs: %s.%s is an integer without the json \",string\" option: ids beyond 2^53 would come back rounded", t.Name(), f.Name))
+			}
+		case reflect.Struct, reflect.Pointer:
+			checkArgs(f.Type)
+		}
+	}
 }
 
 // Kind says how jobs of one kind are run; zero values take the queue's.
@@ -46,6 +72,7 @@ var inFlight = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobSt
 // node that rescues a lost job must know its kind. Call it before Start.
 func Register[A Args](q *Queue, k Kind, work func(ctx context.Context, a A) error) {
 	var a A
+	checkArgs(reflect.TypeOf(a))
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if _, ok := q.kinds[a.Kind()]; ok {

@@ -72,7 +72,9 @@ func states(t *testing.T, d *db.DB) map[string]int {
 	return out
 }
 
-type countArgs struct{ N int }
+type countArgs struct {
+	N int `json:"n,string"`
+}
 
 func (countArgs) Kind() string { return "test.count" }
 
@@ -154,7 +156,9 @@ func TestTwoNodesDoEachJobOnce(t *testing.T) {
 	})
 }
 
-type stuckArgs struct{ ID int }
+type stuckArgs struct {
+	ID int `json:"id,string"`
+}
 
 func (stuckArgs) Kind() string { return "test.stuck" }
 
@@ -389,7 +393,9 @@ func TestScheduleRunsOncePerPeriod(t *testing.T) {
 	})
 }
 
-type uniqueArgs struct{ FileID int64 }
+type uniqueArgs struct {
+	FileID int64 `json:"file_id,string"`
+}
 
 func (uniqueArgs) Kind() string { return "test.unique" }
 
@@ -443,5 +449,47 @@ func TestEnqueueCommitsWithTheTransaction(t *testing.T) {
 			t.Fatal(err)
 		}
 		eventually(t, "the second run done", func() bool { return states(t, d)["completed"] == 3 })
+	})
+}
+
+type idArgs struct {
+	ID int64 `json:"id,string"`
+}
+
+func (idArgs) Kind() string { return "test.id" }
+
+type rawIDArgs struct{ ID int64 }
+
+func (rawIDArgs) Kind() string { return "test.rawid" }
+
+// TestRowIDsComeBackWhole, on both engines: a row id (beyond 2^53, as
+// db.NewID makes them) reaches the worker exactly; an argument that would
+// carry one as a JSON number is refused when its kind is registered,
+// since PostgreSQL's driver reads it back as a float.
+func TestRowIDsComeBackWhole(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		got := make(chan int64, 1)
+		q := node(t, d, quick(), func(q *jobs.Queue) {
+			jobs.Register(q, jobs.Kind{}, func(_ context.Context, a idArgs) error { got <- a.ID; return nil })
+		})
+		id := db.NewID()
+		if err := q.Enqueue(ctx, idArgs{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case g := <-got:
+			if g != id {
+				t.Fatalf("the worker got id %d, enqueued %d", g, id)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("the job never ran")
+		}
+		defer func() {
+			if recover() == nil {
+				t.Error("a kind whose id is a JSON number was registered")
+			}
+		}()
+		jobs.Register(q, jobs.Kind{}, func(context.Context, rawIDArgs) error { return nil })
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/preview"
@@ -34,8 +35,11 @@ type Deps struct {
 	// Previews makes and serves page images of material files; nil shows
 	// text previews only.
 	Previews *preview.Service
-	Mail     mail.Sender
-	Log      *slog.Logger
+	// Queue is the durable job queue (internal/jobs); nil shows no
+	// background jobs on the status page.
+	Queue *jobs.Queue
+	Mail  mail.Sender
+	Log   *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.
