@@ -158,14 +158,16 @@ func New(d *db.DB, o Options) (*Queue, error) {
 		// polls a table every 50 ms on the one writer connection: poll
 		// for jobs instead. A job enqueued by this node is looked for at
 		// once.
-		PollOnly:               true,
-		FetchPollInterval:      o.Poll,
-		FetchCooldown:          min(o.Poll/2, river.FetchCooldownDefault),
-		JobTimeout:             o.Timeout,
-		RescueStuckJobsAfter:   max(o.Lease, o.Timeout),
-		MaxAttempts:            o.MaxAttempts,
-		RetryPolicy:            retryPolicy{o.Backoff},
-		Logger:                 o.Log,
+		PollOnly:             true,
+		FetchPollInterval:    o.Poll,
+		FetchCooldown:        min(o.Poll/2, river.FetchCooldownDefault),
+		JobTimeout:           o.Timeout,
+		RescueStuckJobsAfter: max(o.Lease, o.Timeout),
+		MaxAttempts:          o.MaxAttempts,
+		RetryPolicy:          retryPolicy{o.Backoff},
+		// River's own chatter (job counts every few seconds) stays out
+		// of the site's log; its warnings and errors go in.
+		Logger:                 slog.New(atLeast{o.Log.Handler(), slog.LevelWarn}),
 		LeaderElectionDisabled: o.follower,
 		TestOnly:               o.quick,
 	})
@@ -253,4 +255,22 @@ type retryPolicy struct{ backoff func(int) time.Duration }
 
 func (p retryPolicy) NextRetry(j *rivertype.JobRow) time.Time {
 	return time.Now().Add(p.backoff(max(1, j.Attempt)))
+}
+
+// atLeast passes on the records of h at level min or above.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (a atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= a.min && a.Handler.Enabled(ctx, l)
+}
+
+func (a atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{a.Handler.WithAttrs(attrs), a.min}
+}
+
+func (a atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{a.Handler.WithGroup(name), a.min}
 }
