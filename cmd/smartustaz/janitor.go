@@ -6,16 +6,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 )
 
 // The janitor deletes what the site no longer needs (LAW.md L8: personal
-// data is kept no longer than its purpose): account.Purge removes expired
+// data is kept no longer than its purpose). What is shared by every node
+// is done once an hour across all of them, as scheduled jobs of the
+// durable queue (registerJanitor): account.Purge removes expired
 // single-use links, sessions ended or expired more than
-// account.SessionRetention ago, and throttle counters idle for a day. A
-// second janitor collects stored files (blobJanitor). Every serving node
-// runs them; the deletes are idempotent, so two nodes purging at once
-// only find less to delete.
+// account.SessionRetention ago, and throttle counters idle for a day;
+// library.CollectBlobs collects stored files (blobJanitor). What is each
+// node's own runs on every node (nodeJanitor): its deletion list and
+// SQLite checkpoint, and its temporary files of dead uploads.
 const (
 	// janitorFirst is the wait before the first purge: long enough that a
 	// start or a restart is not slowed by it, short enough that a node
@@ -90,6 +94,58 @@ func (j janitor) once(ctx context.Context) {
 		j.log.Debug("janitor: nothing to purge")
 	}
 }
+
+// purgeArgs and collectArgs are the janitor's hourly jobs, run once an
+// hour across every node (jobs.Every: one leader enqueues, one node runs).
+type purgeArgs struct{}
+
+func (purgeArgs) Kind() string { return "janitor.purge" }
+
+type collectArgs struct{}
+
+func (collectArgs) Kind() string { return "janitor.files" }
+
+// registerJanitor schedules the shared half of the janitor on q. A failed
+// run is retried by the queue; the log says what went, never whose.
+func registerJanitor(q *jobs.Queue, p purger, files purger, log *slog.Logger) error {
+	run := func(what string, p purger) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			n, err := p.Purge(ctx)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				log.Info("janitor: purged "+what, "rows", n)
+			}
+			return nil
+		}
+	}
+	purge, collect := run("expired tokens, old sessions and idle throttle counters", p), run(blobJanitorWhat, files)
+	jobs.Register(q, jobs.Kind{Unique: true}, func(ctx context.Context, _ purgeArgs) error { return purge(ctx) })
+	jobs.Register(q, jobs.Kind{Unique: true, Timeout: 30 * time.Minute}, func(ctx context.Context, _ collectArgs) error { return collect(ctx) })
+	if err := q.Every(janitorEvery, purgeArgs{}); err != nil {
+		return err
+	}
+	return q.Every(janitorEvery, collectArgs{})
+}
+
+// nodeJanitor is the half of the janitor each node runs for itself.
+type nodeJanitor struct {
+	accounts *account.Service
+	lib      *library.Service
+}
+
+func (n nodeJanitor) Purge(ctx context.Context) (int64, error) {
+	erased, err := n.accounts.KeepDeletions(ctx)
+	if err != nil {
+		return erased, err
+	}
+	swept, err := n.lib.SweepTemp(ctx)
+	return erased + int64(swept), err
+}
+
+// nodeJanitorWhat is what the log says a nodeJanitor purged.
+const nodeJanitorWhat = "accounts a restored backup brought back, and this node's dead uploads' temporary files"
 
 // blobJanitor is the janitor's work on stored files
 // (library.CollectBlobs): expired holds of uploads whose node died, the

@@ -7,8 +7,29 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/preview"
 )
+
+// newQueue opens the durable job queue of serve (internal/jobs) with every
+// kind of job registered — a node rescues lost jobs of any kind, so it
+// must know them all — and makes this node draw page images unless they
+// are turned off here.
+func newQueue(d *db.DB, log *slog.Logger, pv *preview.Service, pageImages bool) (*jobs.Queue, error) {
+	q, err := jobs.New(d, jobs.Options{Log: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := pv.Register(q); err != nil {
+		return nil, err
+	}
+	if pageImages {
+		if err := q.Work(preview.Queue, pv.Workers()); err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
 
 // newPreviews makes the page image service of serve (internal/preview)
 // and says on start which optional tools it found, so an operator sees

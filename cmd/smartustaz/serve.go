@@ -59,9 +59,6 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer cancel()
 		bg.stop(sctx)
 	}()
-	// Expired links, old sessions and idle throttle counters are purged
-	// in the background (janitor.go).
-	bg.add("the janitor", janitor{p: a.accounts, log: log, first: janitorFirst, every: janitorEvery}.start(ctx))
 
 	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
 	if err != nil {
@@ -83,18 +80,31 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			s.MaterialChanged(ctx, id)
 		}
 	})
+	// Background work is in one durable queue in the database, shared by
+	// every node (internal/jobs); started below, stopped before the
+	// database closes.
+	queue, err := newQueue(a.db, log, pv, c.PageImages)
+	if err != nil {
+		return err
+	}
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
-		Searcher: index.New(a.db), Published: pv.Enqueue,
+		Searcher: index.New(a.db), Published: pv.EnqueueTx,
 	})
 	if err := lib.SeedTaxonomy(ctx); err != nil {
 		return err
 	}
-	// Dead uploads' leftovers and unreferenced files are collected in the
-	// background (janitor.go); storage itself swept dead uploads at open.
-	stopBlobJanitor := janitor{p: blobJanitor{lib}, log: log, first: janitorFirst, every: janitorEvery, what: blobJanitorWhat}.start(ctx)
-	defer stopBlobJanitor()
+	// The janitor (janitor.go): what every node shares is purged once an
+	// hour across all of them, by the queue; what is this node's own, here.
+	if err := registerJanitor(queue, a.accounts, blobJanitor{lib}, log); err != nil {
+		return err
+	}
+	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
+	// A new version of a document is announced to every user by the queue
+	// (announce.go), enqueued in the publication's transaction.
+	an := &announcer{q: queue, accounts: a.accounts, mail: sender, log: log}
+	an.register(a.consent)
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {
@@ -103,16 +113,22 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The demo fill comes after the check above has recorded an empty
 	// library's analysis as current (the demo's terms are this version's);
 	// before the page-image worker starts, because the bulk fill announces
-	// no material and only the worker's catch-up pass at start finds the
-	// demo files; and before listening, so the first visitor sees the
+	// no material and only the catch-up the worker asks for at start finds
+	// the demo files; and before listening, so the first visitor sees the
 	// whole catalog.
 	if demo {
 		if err := fillEmptyDemo(ctx, a, lib, stdout, stderr); err != nil {
 			return err
 		}
 	}
-	// Turned off, the worker does not run at all: no conversions, and no
-	// catch-up walking every file of a big library.
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	// Jobs still running at shutdown are cancelled, and any node takes
+	// them again (their lease): nothing is lost, within the same deadline.
+	bg.add("the job queue", func() { queue.Stop(c.ShutdownTimeout) })
+	// Turned off, this node draws nothing and asks for no catch-up (other
+	// nodes may draw).
 	if c.PageImages {
 		pv.Start(ctx, lib)
 		bg.add("the page image worker", pv.Stop)
@@ -148,7 +164,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Library: lib, Previews: pv, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 	})
@@ -172,6 +188,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		srv.BaseURL = base
 		lib.SetBaseURL(base)
 	}
+	an.base.Store(&base)
 	fmt.Fprintf(stdout, "smartustaz: listening on %s (data in %s, database %s)\n", base, c.DataDir, a.db.Engine())
 	if c.SMTP == "" {
 		fmt.Fprintf(stdout, "smartustaz: no --smtp given: email is written as .eml files into %s/outbox\n", c.DataDir)
@@ -226,18 +243,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 	}
 	// Graceful shutdown: stop accepting, let in-flight requests finish,
-	// then wait for background work (announcement emails, the workers
-	// above), all within one deadline: what is still running then is
-	// cancelled and named in the log.
+	// then stop background work (the queue's jobs, the workers above),
+	// all within one deadline: what is still running then is cancelled
+	// and named in the log.
 	fmt.Fprintln(stdout, "smartustaz: shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	err = hs.Shutdown(sctx)
 	if ms != nil {
 		ms.Shutdown(sctx)
-	}
-	if left := srv.Wait(sctx); len(left) > 0 {
-		log.Warn("shutdown: deadline reached; background jobs cancelled unfinished", "left", left, "timeout", c.ShutdownTimeout.String())
 	}
 	bg.stop(sctx)
 	if err != nil {

@@ -246,18 +246,27 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 	if err != nil {
 		return total, err
 	}
-	// Deletions made by another node, or a checkpoint a reader delayed.
+	n, err = s.KeepDeletions(ctx)
+	return total + n, err
+}
+
+// KeepDeletions is each node's own periodic pass over deletions: the
+// deletion list read again (deletions by another node this one missed;
+// its file in this node's data folder) and applied to the database, and
+// a WAL checkpoint a reader delayed. It returns how many accounts it
+// erased again. Unlike Purge, every node runs it, since the list and the
+// SQLite file are its own.
+func (s *Service) KeepDeletions(ctx context.Context) (int64, error) {
 	erased, err := s.ApplyTombstones(ctx)
-	total += int64(erased)
 	if err != nil {
-		return total, err
+		return int64(erased), err
 	}
 	if s.checkpointDue.Load() {
 		if err := s.db.Checkpoint(ctx); err != nil && !errors.Is(err, db.ErrCheckpointBusy) {
-			return total, fmt.Errorf("account: purge: %w", err)
+			return int64(erased), fmt.Errorf("account: purge: %w", err)
 		} else if err == nil {
 			s.checkpointDue.Store(false)
 		}
 	}
-	return total, nil
+	return int64(erased), nil
 }

@@ -84,6 +84,11 @@ type Service struct {
 	db    *db.DB
 	v     *vault.Vault
 	audit *audit.Log // publications are audited in their transaction
+	// OnPublished, when set, runs inside the transaction that publishes a
+	// new version: serve enqueues the announcement to every user there,
+	// so it exists exactly when the version does and no crash loses it.
+	// Set it before serving.
+	OnPublished func(ctx context.Context, tx *db.Tx, doc *Document) error
 }
 
 // New returns a Service over d; v seals the address and browser of each
@@ -255,9 +260,14 @@ func (s *Service) Publish(ctx context.Context, kind Kind, title, body map[i18n.L
 		if err := insertDocument(ctx, tx, doc); err != nil {
 			return err
 		}
-		_, err = s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: session, Action: audit.ActionPublishDocument,
-			Detail: fmt.Sprintf("%s v%d %s", doc.Kind, doc.Version, doc.Hash)})
-		return err
+		if _, err := s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: session, Action: audit.ActionPublishDocument,
+			Detail: fmt.Sprintf("%s v%d %s", doc.Kind, doc.Version, doc.Hash)}); err != nil {
+			return err
+		}
+		if s.OnPublished != nil {
+			return s.OnPublished(ctx, tx, doc)
+		}
+		return nil
 	})
 	if db.IsUniqueViolation(err) {
 		// Another administrator published the same kind at the same moment.

@@ -283,6 +283,10 @@ func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return row
 }
 
+// WriterPool is the pool writes go to (on SQLite its one connection), for
+// a library that needs a *sql.DB of its own: internal/jobs' River driver.
+func (d *DB) WriterPool() *sql.DB { return d.write }
+
 // Tx is a write transaction.
 type Tx struct {
 	tx     *sql.Tx
@@ -291,6 +295,10 @@ type Tx struct {
 
 // Engine reports the engine.
 func (t *Tx) Engine() Engine { return t.engine }
+
+// SQLTx is the transaction itself, for a library that writes in it
+// (internal/jobs enqueues with River inside a domain's transaction).
+func (t *Tx) SQLTx() *sql.Tx { return t.tx }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

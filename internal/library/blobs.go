@@ -248,6 +248,16 @@ type BlobsCollected struct {
 	Orphans int
 }
 
+// SweepTemp removes this node's temporary files of dead uploads (each node
+// spools its own uploads, so each node sweeps; CollectBlobs also does).
+func (s *Service) SweepTemp(ctx context.Context) (int, error) {
+	n, err := s.store.SweepTemp(ctx)
+	if err != nil {
+		return n, fmt.Errorf("library: sweep temporary files: %w", err)
+	}
+	return n, nil
+}
+
 // CollectBlobs is the janitor's pass over stored files: it drops expired
 // holds and deletion marks, sweeps dead uploads' temporary files, and
 // deletes every stored file older than OrphanAge that no row and no live

@@ -26,6 +26,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/preview"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -124,11 +125,12 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock; tests move it instead of sleeping.
 	Now func() time.Time
-	// Published is told, after the commit, that a material entered the
-	// catalog (published at once, approved, or edited while the site
-	// publishes immediately), so its page images get made
-	// (internal/preview). It must not block.
-	Published func(materialID int64)
+	// Published is told, inside the transaction, the files of a material
+	// that enters the catalog (published at once, approved, or edited
+	// while the site publishes immediately), so that the jobs drawing
+	// their page images (internal/preview) commit with it; an error rolls
+	// the change back.
+	Published func(ctx context.Context, tx *db.Tx, files []preview.File) error
 }
 
 // Service is the library.

@@ -152,11 +152,12 @@ func (s *Service) decide(ctx context.Context, moderatorID, id int64, from []Stat
 
 // Approve publishes a pending material and tells its author.
 func (s *Service) Approve(ctx context.Context, moderatorID, id int64) error {
-	m, err := s.decide(ctx, moderatorID, id, []Status{StatusPending}, StatusPublished, ActionApprove, "", "", nil)
+	m, err := s.decide(ctx, moderatorID, id, []Status{StatusPending}, StatusPublished, ActionApprove, "", "", func(tx *db.Tx, _ int64) error {
+		return s.publishedTx(ctx, tx, id)
+	})
 	if err != nil {
 		return err
 	}
-	s.published(id)
 	s.notify(ctx, m, "approved", "", "")
 	return nil
 }

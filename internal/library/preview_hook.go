@@ -1,7 +1,8 @@
 package library
 
-// What internal/preview needs from the library: to be told when a
-// material enters the catalog (Options.Published), and answers about
+// What internal/preview needs from the library: to be told, inside the
+// transaction, when a material enters the catalog (Options.Published),
+// and answers about
 // material files (preview.Catalog). The page images' own table is
 // internal/preview's.
 
@@ -9,14 +10,34 @@ import (
 	"context"
 	"strings"
 
+	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/preview"
 )
 
-// published tells Options.Published that material id is in the catalog.
-func (s *Service) published(id int64) {
-	if s.o.Published != nil {
-		s.o.Published(id)
+// publishedTx tells Options.Published, inside tx, the files of material
+// id, which is entering the catalog.
+func (s *Service) publishedTx(ctx context.Context, tx *db.Tx, id int64) error {
+	if s.o.Published == nil {
+		return nil
 	}
+	rows, err := tx.Query(ctx, `SELECT id, material_id, sha256, kind, size FROM material_files WHERE material_id = ? ORDER BY position`, id)
+	if err != nil {
+		return err
+	}
+	var files []preview.File
+	for rows.Next() {
+		var f preview.File
+		if err := rows.Scan(&f.ID, &f.MaterialID, &f.SHA256, &f.Kind, &f.Size); err != nil {
+			rows.Close()
+			return err
+		}
+		files = append(files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return s.o.Published(ctx, tx, files)
 }
 
 var _ preview.Catalog = (*Service)(nil)

@@ -176,15 +176,18 @@ func (s *Service) Publish(ctx context.Context, authorID int64, in Input, up *Upl
 			string(status), slug(c.title), dup, now, now, published); err != nil {
 			return err
 		}
-		return s.writeFiles(ctx, tx, id, authorID, c, up, m)
+		if err := s.writeFiles(ctx, tx, id, authorID, c, up, m); err != nil {
+			return err
+		}
+		if status == StatusPublished {
+			return s.publishedTx(ctx, tx, id)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, wrap("publish", err)
 	}
 	up.commit()
-	if status == StatusPublished {
-		s.published(id)
-	}
 	return s.get(ctx, id)
 }
 
@@ -320,23 +323,29 @@ func (s *Service) Edit(ctx context.Context, authorID, id int64, in Input, up *Up
 			return err
 		}
 		if up.Len() == 0 {
-			return s.index(ctx, tx, id, c, keptTexts)
+			if err := s.index(ctx, tx, id, c, keptTexts); err != nil {
+				return err
+			}
+		} else {
+			for _, f := range cur.Files {
+				old = append(old, f.SHA256)
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM material_files WHERE material_id = ?`, id); err != nil {
+				return err
+			}
+			if err := s.writeFiles(ctx, tx, id, authorID, c, up, m); err != nil {
+				return err
+			}
 		}
-		for _, f := range cur.Files {
-			old = append(old, f.SHA256)
+		if status == StatusPublished {
+			return s.publishedTx(ctx, tx, id)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM material_files WHERE material_id = ?`, id); err != nil {
-			return err
-		}
-		return s.writeFiles(ctx, tx, id, authorID, c, up, m)
+		return nil
 	})
 	if err != nil {
 		return nil, wrap("edit", err)
 	}
 	up.commit()
-	if status == StatusPublished {
-		s.published(id)
-	}
 	// The replaced files go unless another material, a page image or an
 	// upload in progress still refers to them.
 	s.release(ctx, old...)

@@ -9,6 +9,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/preview"
 	"github.com/smartustaz/smartustaz/internal/vault"
@@ -48,14 +49,35 @@ func (s *site) start(o preview.Options) {
 	}
 	o.TempDir = s.t.TempDir()
 	s.svc = preview.New(s.d, s.store, o)
-	s.lib = library.New(s.d, s.v, s.store, library.Options{PublishImmediately: true, Published: s.svc.Enqueue})
+	q := queue(s.t, s.d, s.svc)
+	s.lib = library.New(s.d, s.v, s.store, library.Options{PublishImmediately: true, Published: s.svc.EnqueueTx})
 	if err := s.lib.SeedTaxonomy(context.Background()); err != nil {
 		s.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	if err := q.Start(ctx); err != nil {
+		s.t.Fatal(err)
+	}
 	s.svc.Start(ctx, s.lib)
-	s.stop = func() { cancel(); s.svc.Stop() }
+	s.stop = func() { s.svc.Stop(); q.Stop(10 * time.Second); cancel() }
 	s.t.Cleanup(s.stop)
+}
+
+// queue is a node's job queue with svc's work on it, polled often so
+// tests wait little.
+func queue(t *testing.T, d *db.DB, svc *preview.Service) *jobs.Queue {
+	t.Helper()
+	q, err := jobs.New(d, jobs.Options{Poll: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Register(q); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Work(preview.Queue, svc.Workers()); err != nil {
+		t.Fatal(err)
+	}
+	return q
 }
 
 // teacher inserts an active user with a confirmed address and a data key,
@@ -113,10 +135,10 @@ func (s *site) waitPages(f library.File) []preview.Page {
 }
 
 // TestPublishedMaterialsGetPages, on both engines: a material published
-// while the worker runs gets its images from the library's hook; one
-// published while no worker ran gets them from the catch-up at start; an
-// edit's new file gets them too, and after a restart the old file's rows
-// are pruned. Images need no external tool, so this runs everywhere.
+// while the worker runs gets its images from the job the library's hook
+// enqueued; one published by a library without the hook (a bulk load)
+// gets them from the catch-up at start; an edit's new file gets them too,
+// and after a restart the old file's rows are pruned. Images need no external tool, so this runs everywhere.
 func TestPublishedMaterialsGetPages(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d, preview.Options{LookPath: noTools})
@@ -131,8 +153,8 @@ func TestPublishedMaterialsGetPages(t *testing.T) {
 			t.Fatalf("pages of the published png: %+v", p)
 		}
 
-		// Published by a library nobody listens to (as if the site was
-		// down): the next start catches up.
+		// Published by a library without the hook (a bulk load): the
+		// next start catches up.
 		deaf := library.New(d, s.v, s.store, library.Options{PublishImmediately: true})
 		up := deaf.NewUpload()
 		if err := up.Add(ctx, "кесте.png", bytes.NewReader(pngOf(t, 300, 200))); err != nil {

@@ -2,87 +2,171 @@ package preview
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 )
 
-// catchUps runs a catch-up pass at start and whenever one is asked for
-// (a full queue dropped a material, or failed files are to be retried),
-// one pass at a time.
-func (s *Service) catchUps(ctx context.Context) {
-	select {
-	case <-s.ready:
-	case <-ctx.Done():
-		return
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.kick:
-		}
-		s.catchingUp.Store(true)
-		s.catchUp(ctx)
-		s.catchingUp.Store(false)
-	}
+// The page images' work in the job queue (internal/jobs): drawing a file,
+// a page of the catch-up, a page of the pruning.
+
+// drawArgs asks for the images of one file (ids as strings: see
+// jobs.Args). The job is unique while it waits or runs, so a file asked
+// for by its publication and by a catch-up is drawn by one job; Retry
+// (an id of each time an administrator asks to retry failed files) makes a retry a
+// new request, not a duplicate of a job that may be past reading the
+// outcome the retry cleared.
+type drawArgs struct {
+	FileID     int64  `json:"file_id,string"`
+	MaterialID int64  `json:"material_id,string"`
+	SHA256     string `json:"sha256"`
+	FileKind   string `json:"kind"`
+	Size       int64  `json:"size,string"`
+	Retry      int64  `json:"retry,string"`
 }
 
-// catchUp walks every published file, newest first, a keyset page at a
-// time, and hands those without an outcome to the workers — materials
-// published while the site was down, before the tools were installed,
-// dropped from a full queue, or whose failure was cleared for a retry.
-// It waits for the workers rather than skipping files, so a library
-// installed with the tools long after its files were published is drawn
-// in full, with one page of files in memory.
-func (s *Service) catchUp(ctx context.Context) {
-	var before int64
-	for {
-		files, err := s.catalog.RecentFiles(ctx, before, catchUpBatch)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.o.Log.Warn("preview: catch-up", "err", err)
-			}
-			return
+func newDraw(f File, retry int64) drawArgs {
+	return drawArgs{FileID: f.ID, MaterialID: f.MaterialID, SHA256: f.SHA256, FileKind: f.Kind, Size: f.Size, Retry: retry}
+}
+
+func (a drawArgs) file() File {
+	return File{ID: a.FileID, MaterialID: a.MaterialID, SHA256: a.SHA256, Kind: a.FileKind, Size: a.Size}
+}
+
+func (drawArgs) Kind() string { return "preview.draw" }
+
+// catchUpArgs asks for a page of the catch-up: published files with ids
+// below Before (0: from the newest); Retry is passed on to the drawings.
+type catchUpArgs struct {
+	Before int64 `json:"before,string"`
+	Retry  int64 `json:"retry,string"`
+}
+
+func (catchUpArgs) Kind() string { return "preview.catchup" }
+
+// pruneArgs asks for a page of the pruning: outcome rows of files with
+// ids above After.
+type pruneArgs struct {
+	After int64 `json:"after,string"`
+}
+
+func (pruneArgs) Kind() string { return "preview.prune" }
+
+// Register puts the page images' work on q: every node registers it (the
+// leader that rescues a lost job must know its kind), and the nodes that
+// draw work Queue and call Start. The pruning runs every six hours, once
+// across the nodes.
+func (s *Service) Register(q *jobs.Queue) error {
+	s.mu.Lock()
+	s.q = q
+	s.mu.Unlock()
+	// An attempt may run LibreOffice and then poppler, each up to Timeout.
+	draw := jobs.Kind{Queue: Queue, Unique: true, MaxAttempts: 5, Timeout: 2*s.o.Timeout + time.Minute}
+	jobs.Register(q, draw, func(ctx context.Context, a drawArgs) error {
+		select {
+		case <-s.ready:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		if len(files) == 0 {
-			return
+		return s.Make(ctx, a.file())
+	})
+	walk := jobs.Kind{Queue: Queue, Unique: true, MaxAttempts: 5}
+	jobs.Register(q, walk, s.catchUpPage)
+	jobs.Register(q, walk, s.prunePage)
+	return q.Every(pruneEvery, pruneArgs{})
+}
+
+func (s *Service) queue() *jobs.Queue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.q
+}
+
+// EnqueueTx asks, inside the transaction that publishes a material, for
+// the images of its files: a job per file that can ever have images,
+// enqueued only if the transaction commits, and not twice while one
+// waits. The library calls it (library.Options.Published).
+func (s *Service) EnqueueTx(ctx context.Context, tx *db.Tx, files []File) error {
+	q := s.queue()
+	if q == nil {
+		return nil
+	}
+	for _, f := range files {
+		if !Previewable(f.Kind) || !blob.ValidSHA(f.SHA256) {
+			continue
 		}
-		before = files[len(files)-1].ID
-		byID := map[int64]File{}
-		var ids []int64
-		for _, f := range files {
-			if s.Can(f.Kind) {
-				byID[f.ID] = f
-				ids = append(ids, f.ID)
-			}
-		}
-		missing, err := s.withoutOutcome(ctx, ids)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.o.Log.Warn("preview: catch-up", "err", err)
-			}
-			return
-		}
-		for _, id := range missing {
-			f := byID[id]
-			select {
-			case s.backlog <- job{file: &f}:
-			case <-ctx.Done():
-				return
-			}
+		if err := q.EnqueueTx(ctx, tx, newDraw(f, 0)); err != nil {
+			return fmt.Errorf("preview: enqueue: %w", err)
 		}
 	}
+	return nil
+}
+
+// CatchUp asks for a catch-up: a walk over every published file, newest
+// first, a keyset page per job, that enqueues those without an outcome —
+// files published before the tools were installed, by a bulk load, or
+// whose failure was cleared for a retry. Their drawings wait behind newly
+// published files.
+func (s *Service) CatchUp(ctx context.Context) error { return s.catchUp(ctx, 0) }
+
+func (s *Service) catchUp(ctx context.Context, retry int64) error {
+	q := s.queue()
+	if q == nil {
+		return nil
+	}
+	if err := q.Enqueue(ctx, catchUpArgs{Retry: retry}); err != nil {
+		return fmt.Errorf("preview: catch-up: %w", err)
+	}
+	return nil
+}
+
+// catchUpPage is one page of the catch-up: it enqueues the page's files
+// without an outcome and the next page, in one transaction.
+func (s *Service) catchUpPage(ctx context.Context, a catchUpArgs) error {
+	c := s.cat()
+	if c == nil {
+		return errors.New("preview: catch-up before Start")
+	}
+	files, err := c.RecentFiles(ctx, a.Before, catchUpBatch)
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	byID := map[int64]File{}
+	var ids []int64
+	for _, f := range files {
+		if s.Can(f.Kind) && blob.ValidSHA(f.SHA256) {
+			byID[f.ID] = f
+			ids = append(ids, f.ID)
+		}
+	}
+	missing, err := s.withoutOutcome(ctx, ids)
+	if err != nil {
+		return err
+	}
+	q := s.queue()
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		for _, id := range missing {
+			if err := q.EnqueueTx(ctx, tx, newDraw(byID[id], a.Retry), jobs.Later()); err != nil {
+				return err
+			}
+		}
+		if len(files) < catchUpBatch {
+			return nil
+		}
+		return q.EnqueueTx(ctx, tx, catchUpArgs{Before: files[len(files)-1].ID, Retry: a.Retry}, jobs.Later())
+	})
 }
 
 // RetryFailed clears the outcome of every file that could not be
 // converted (a tool failed, ran out of time, or drew blank pages), so
-// the worker draws them again: it starts a catch-up pass, which hands
-// those still published to the workers. A fixed tool or a fixed
-// generator of files then gets its chance. It returns how many outcomes
-// were cleared.
+// the worker draws them again: it asks for a catch-up, which enqueues
+// those still published. A fixed tool or a fixed generator of files then
+// gets its chance. It returns how many outcomes were cleared.
 func (s *Service) RetryFailed(ctx context.Context) (int, error) {
 	// A failure is one outcome row (page 0) and no page rows.
 	res, err := s.db.Exec(ctx, `DELETE FROM material_previews WHERE status = ?`, statusFailed)
@@ -93,64 +177,56 @@ func (s *Service) RetryFailed(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("preview: retry failed: %w", err)
 	}
-	s.wake()
-	return int(n), nil
+	return int(n), s.catchUp(ctx, db.NewID())
 }
 
-// prune looks at up to limit files that have images, from where the last
-// pass stopped, and removes the rows of files that no longer exist (an
-// edit replaced them) and the images nobody refers to any more.
-func (s *Service) prune(ctx context.Context, limit int) {
-	for looked := 0; looked < limit; {
-		rows, err := s.db.Query(ctx, `SELECT file_id FROM material_previews WHERE page = 0 AND file_id > ? ORDER BY file_id LIMIT ?`,
-			s.pruneAfter, min(500, limit-looked))
-		if err != nil {
-			s.pruneFailed(ctx, err)
-			return
+// prunePage looks at a page of files that have images, from a.After,
+// removes the rows of files that no longer exist (an edit replaced them)
+// and the images nobody refers to any more, and enqueues the next page.
+func (s *Service) prunePage(ctx context.Context, a pruneArgs) error {
+	c := s.cat()
+	if c == nil {
+		return errors.New("preview: prune before Start")
+	}
+	rows, err := s.db.Query(ctx, `SELECT file_id FROM material_previews WHERE page = 0 AND file_id > ? ORDER BY file_id LIMIT ?`,
+		a.After, pruneBatch)
+	if err != nil {
+		return fmt.Errorf("preview: prune: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("preview: prune: %w", err)
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				s.pruneFailed(ctx, err)
-				return
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if len(ids) == 0 {
-			s.pruneAfter = 0 // the end: the next pass starts over
-			return
-		}
-		looked += len(ids)
-		s.pruneAfter = ids[len(ids)-1]
-		exist, err := s.catalog.ExistingFiles(ctx, ids)
-		if err != nil {
-			s.pruneFailed(ctx, err)
-			return
-		}
-		for _, id := range ids {
-			if !exist[id] {
-				if err := s.forget(ctx, id); err != nil {
-					s.pruneFailed(ctx, err)
-					return
-				}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	exist, err := c.ExistingFiles(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("preview: prune: %w", err)
+	}
+	for _, id := range ids {
+		if !exist[id] {
+			if err := s.forget(ctx, c, id); err != nil {
+				return fmt.Errorf("preview: prune: %w", err)
 			}
 		}
 	}
-}
-
-func (s *Service) pruneFailed(ctx context.Context, err error) {
-	if ctx.Err() == nil {
-		s.o.Log.Warn("preview: prune", "err", err)
+	if len(ids) < pruneBatch {
+		return nil
 	}
+	return s.queue().Enqueue(ctx, pruneArgs{After: ids[len(ids)-1]})
 }
 
 // forget deletes a gone file's rows, then each of its images that no
 // other row shows, no material file is (a jpg's page is the file itself)
 // and no upload in progress holds: the library decides (ReleaseBlob).
-func (s *Service) forget(ctx context.Context, fileID int64) error {
+func (s *Service) forget(ctx context.Context, c Catalog, fileID int64) error {
 	var shas []string
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT sha256 FROM material_previews WHERE file_id = ? AND page > 0`, fileID)
@@ -176,7 +252,7 @@ func (s *Service) forget(ctx context.Context, fileID int64) error {
 		return fmt.Errorf("forget %d: %w", fileID, err)
 	}
 	for _, sha := range shas {
-		if err := s.catalog.ReleaseBlob(ctx, sha); err != nil {
+		if err := c.ReleaseBlob(ctx, sha); err != nil {
 			return fmt.Errorf("forget %d: %w", fileID, err)
 		}
 	}
@@ -186,9 +262,10 @@ func (s *Service) forget(ctx context.Context, fileID int64) error {
 // Status is what the administrator's status page shows about previews.
 type Status struct {
 	Tools Tools
-	// Queued files (or materials) wait; Converting are being drawn now.
+	// Queued files wait to be drawn (on any node); Converting are being
+	// drawn now.
 	Queued, Converting int
-	// CatchingUp: the worker is looking through the published files for
+	// CatchingUp: a catch-up is looking through the published files for
 	// ones without images.
 	CatchingUp bool
 	// Done files have images; Failed could not be converted.
@@ -204,8 +281,16 @@ type Status struct {
 
 // Status reports the tools, the queue and the outcomes so far.
 func (s *Service) Status(ctx context.Context) (Status, error) {
-	st := Status{Tools: s.Tools(), Queued: len(s.queue) + len(s.backlog), Converting: int(s.running.Load()), CatchingUp: s.catchingUp.Load(),
-		Workers: s.o.Workers, Timeout: s.o.Timeout, Width: s.o.Width, Pages: s.o.Pages, Storage: storageKind(s.store)}
+	st := Status{Tools: s.Tools(), Workers: s.o.Workers, Timeout: s.o.Timeout, Width: s.o.Width, Pages: s.o.Pages, Storage: storageKind(s.store)}
+	if q := s.queue(); q != nil {
+		c, err := q.Counts(ctx)
+		if err != nil {
+			return st, err
+		}
+		d, walk := c[drawArgs{}.Kind()], c[catchUpArgs{}.Kind()]
+		st.Queued, st.Converting = d.Waiting+d.Retrying, d.Running
+		st.CatchingUp = walk.Waiting+walk.Retrying+walk.Running > 0
+	}
 	var err error
 	st.Done, st.Failed, err = s.counts(ctx)
 	return st, err

@@ -17,11 +17,14 @@
 // the background: a request never waits for one.
 //
 // The images are stored in the blob store under their SHA-256 and recorded
-// in material_previews, whose SQL lives here. The library tells the
-// worker when a material is published (Enqueue) and answers the questions
-// in Catalog; at start the worker pages through every published file
-// for those without images yet (and again when an administrator asks to
-// retry failed files), and prunes images of files that no longer exist.
+// in material_previews, whose SQL lives here. The drawing is work in the
+// durable job queue (internal/jobs): the library enqueues a job per file
+// in the transaction that publishes a material (EnqueueTx), any node that
+// draws takes it, and a node killed mid-job leaves it to another after
+// the lease. A catch-up (at each drawing node's start, and when an
+// administrator retries failed files) walks the published files a page
+// per job for those without images; a pruning pass every six hours, once
+// across the nodes, removes images of files that no longer exist.
 package preview
 
 import (
@@ -32,11 +35,11 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 )
 
 // File is a material file as the library stores it: its id, the SHA-256
@@ -77,13 +80,10 @@ type Options struct {
 	// tool is looked for, so the service behaves as without them, and
 	// Tools says why.
 	Off bool
-	// Workers is how many files are converted at once (default: half the
-	// processors, at least one — one on a two-core machine, so the site
-	// keeps a core for its visitors).
+	// Workers is how many files this node converts at once (default:
+	// half the processors, at least one — one on a two-core machine, so
+	// the site keeps a core for its visitors).
 	Workers int
-	// Queue bounds the materials waiting (default 1000); when it is full
-	// a newly published material waits for the next catch-up pass.
-	Queue int
 	// Timeout bounds each tool run (default 2 minutes).
 	Timeout time.Duration
 	// Width is the width of a page image in pixels (default 800).
@@ -105,7 +105,6 @@ type Options struct {
 
 // Defaults.
 const (
-	DefaultQueue   = 1000
 	DefaultTimeout = 2 * time.Minute
 	DefaultWidth   = 800
 	DefaultPages   = 3
@@ -118,50 +117,32 @@ const (
 	maxPNG       = 16 << 20  // bytes of one page image
 	heightFactor = 3         // a page image is at most 3 × Width tall
 	pruneEvery   = 6 * time.Hour
-	pruneBatch   = 5000
-	catchUpBatch = 500 // files looked at per keyset page of the catch-up
+	pruneBatch   = 500 // outcome rows looked at per pruning job
+	catchUpBatch = 500 // files looked at per catch-up job (a keyset page)
 )
+
+// Queue is the job queue (internal/jobs) of page images: a node draws
+// only if it works this queue (serve does unless --page-images=false).
+const Queue = "previews"
 
 // Service makes and serves page images.
 type Service struct {
 	db    *db.DB
 	store blob.Store
 	o     Options
+	// q is the job queue the drawing is done through (Register); nil
+	// draws nothing in the background.
+	q *jobs.Queue
 
-	mu    sync.Mutex
-	tools Tools
-	// making holds the files being drawn in this process now: a file
-	// queued twice (at publication and by the catch-up) is drawn by one
-	// worker while the other moves on. Across nodes, record keeps the
-	// first outcome; only the work is done twice there.
-	making map[int64]bool
-
-	queue chan job
-	// backlog holds files the catch-up found without an outcome. Workers
-	// take newly published materials (queue) first; the catch-up waits
-	// for room here, so walking a large library holds one page of files
-	// in memory and never crowds out new work.
-	backlog chan job
-	// kick asks for a catch-up pass (buffered: a request made during a
-	// pass runs one more pass after it).
-	kick       chan struct{}
-	catchingUp atomic.Bool
-	running    atomic.Int32
-	catalog    Catalog
-	started    atomic.Bool
-	cancel     context.CancelFunc
-	wg         sync.WaitGroup
+	mu      sync.Mutex
+	tools   Tools
+	catalog Catalog
+	started bool
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 	// ready is closed once the tools' versions and isolation are known;
 	// no conversion starts before.
 	ready chan struct{}
-	// pruneAfter is where the next pruning pass resumes (a file id).
-	pruneAfter int64
-}
-
-// job is one material to look at, or one file (from the catch-up).
-type job struct {
-	material int64
-	file     *File
 }
 
 // New returns the service over d and store and finds the tools (a PATH
@@ -172,9 +153,6 @@ func New(d *db.DB, store blob.Store, o Options) *Service {
 	}
 	if o.Workers <= 0 {
 		o.Workers = max(1, runtime.NumCPU()/2)
-	}
-	if o.Queue <= 0 {
-		o.Queue = DefaultQueue
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
@@ -191,9 +169,7 @@ func New(d *db.DB, store blob.Store, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Service{db: d, store: store, o: o, queue: make(chan job, o.Queue), backlog: make(chan job, o.Workers),
-		kick: make(chan struct{}, 1), ready: make(chan struct{})}
-	s.kick <- struct{}{} // the first pass, once Start runs
+	s := &Service{db: d, store: store, o: o, ready: make(chan struct{})}
 	if o.Off {
 		s.tools = Tools{LibreOffice: Tool{Name: "soffice"}, Poppler: Tool{Name: "pdftoppm"}, Off: true, Checked: true}
 	} else {
@@ -202,111 +178,57 @@ func New(d *db.DB, store blob.Store, o Options) *Service {
 	return s
 }
 
-// Start runs the workers until ctx ends or Stop is called: first it reads
-// the tools' versions, then catches up on published files without images
-// and prunes images of files that are gone (and again every few hours).
-// Call it once.
+// Workers is how many files this node converts at once: serve works
+// Queue with this many.
+func (s *Service) Workers() int { return s.o.Workers }
+
+// Start readies this node to draw until ctx ends or Stop is called: it
+// removes what killed conversions left behind, reads the tools' versions,
+// then asks for a catch-up over c's published files (files published
+// before the tools were installed, or by a bulk load) and a pruning pass.
+// Both only read where there is nothing to do, and a file is drawn once
+// however many nodes start. Call it once, on nodes that draw.
 func (s *Service) Start(ctx context.Context, c Catalog) {
-	if !s.started.CompareAndSwap(false, true) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
 		return
 	}
+	s.started = true
 	s.catalog = c
 	ctx, s.cancel = context.WithCancel(ctx)
-	for range s.o.Workers {
-		s.wg.Go(func() { s.work(ctx) })
-	}
-	s.wg.Go(func() { s.catchUps(ctx) })
 	s.wg.Go(func() {
 		s.removeStale()
 		s.detectVersions(ctx)
 		close(s.ready)
-		t := time.NewTicker(pruneEvery)
-		defer t.Stop()
-		for {
-			s.prune(ctx, pruneBatch)
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
+		if err := s.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			s.o.Log.Warn("preview: catch-up", "err", err)
+		}
+		if q := s.queue(); q != nil {
+			if err := q.Enqueue(ctx, pruneArgs{}); err != nil && ctx.Err() == nil {
+				s.o.Log.Warn("preview: prune", "err", err)
 			}
 		}
 	})
 }
 
-// Stop ends the workers (a running conversion is killed; its file is
-// tried again at a later start) and waits for them.
+// Stop waits for Start's work (a running conversion is the job queue's:
+// stopping the queue cancels it, and the file is drawn again by any node).
 func (s *Service) Stop() {
-	if s.cancel != nil {
-		s.cancel()
+	s.mu.Lock()
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
 	}
 	s.wg.Wait()
 }
 
-// Enqueue asks for the images of a material's files; it never blocks.
-// The library calls it when a material enters the catalog.
-func (s *Service) Enqueue(materialID int64) {
-	if !s.started.Load() {
-		return // no worker (page images turned off): nothing would take it
-	}
-	select {
-	case s.queue <- job{material: materialID}:
-	default:
-		s.o.Log.Warn("preview: queue full; the material waits for the next catch-up", "material", materialID)
-		s.wake()
-	}
-}
-
-// wake asks for a catch-up pass without waiting for it.
-func (s *Service) wake() {
-	select {
-	case s.kick <- struct{}{}:
-	default: // one is already asked for
-	}
-}
-
-func (s *Service) work(ctx context.Context) {
-	select {
-	case <-s.ready:
-	case <-ctx.Done():
-		return
-	}
-	for {
-		var j job
-		// Newly published materials first, then the catch-up's files.
-		select {
-		case j = <-s.queue:
-		default:
-			select {
-			case <-ctx.Done():
-				return
-			case j = <-s.queue:
-			case j = <-s.backlog:
-			}
-		}
-		s.running.Add(1)
-		s.do(ctx, j)
-		s.running.Add(-1)
-	}
-}
-
-func (s *Service) do(ctx context.Context, j job) {
-	files := []File{}
-	if j.file != nil {
-		files = append(files, *j.file)
-	} else {
-		var err error
-		if files, err = s.catalog.PublishedFiles(ctx, j.material); err != nil {
-			if ctx.Err() == nil {
-				s.o.Log.Warn("preview: list files", "material", j.material, "err", err)
-			}
-			return
-		}
-	}
-	for _, f := range files {
-		if err := s.Make(ctx, f); err != nil && ctx.Err() == nil {
-			s.o.Log.Warn("preview: make", "file", f.ID, "kind", f.Kind, "err", err)
-		}
-	}
+// cat is the catalog Start was given (nil before).
+func (s *Service) cat() Catalog {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.catalog
 }
 
 // Can reports whether images of a file of this kind can be made with the
@@ -345,10 +267,9 @@ func (s *Service) Make(ctx context.Context, f File) error {
 	if !s.Can(f.Kind) || !blob.ValidSHA(f.SHA256) {
 		return nil
 	}
-	if !s.claim(f.ID) {
-		return nil // another worker is drawing it now
-	}
-	defer s.unclaim(f.ID)
+	// The queue runs one job per file at a time; a second Make of the
+	// same file (another job, another node) finds the outcome, or
+	// records nothing over the first one's.
 	if done, err := s.tried(ctx, f.ID); err != nil || done {
 		return err
 	}
@@ -369,36 +290,19 @@ func (s *Service) Make(ctx context.Context, f File) error {
 		return ctx.Err()
 	case errors.As(err, &fail):
 		s.o.Log.Info("preview: file not converted", "file", f.ID, "kind", f.Kind, "why", fail.note, "err", fail.err)
-		return s.record(ctx, f, nil, fail.note)
+		_, err := s.record(ctx, f, nil, fail.note)
+		return err
 	case err != nil:
 		return fmt.Errorf("preview: %w", err)
 	}
-	if err := s.record(ctx, f, pages, ""); err != nil {
+	first, err := s.record(ctx, f, pages, "")
+	if err != nil {
 		return err
 	}
-	s.drawn(f)
+	if first {
+		s.drawn(f)
+	}
 	return nil
-}
-
-// claim marks a file as being drawn by the caller, unless another
-// caller is drawing it.
-func (s *Service) claim(id int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.making[id] {
-		return false
-	}
-	if s.making == nil {
-		s.making = map[int64]bool{}
-	}
-	s.making[id] = true
-	return true
-}
-
-func (s *Service) unclaim(id int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.making, id)
 }
 
 func (s *Service) drawn(f File) {

@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +24,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
 	"github.com/smartustaz/smartustaz/internal/extract"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/preview"
 	"github.com/smartustaz/smartustaz/internal/preview/previewtest"
 )
@@ -596,34 +596,52 @@ func TestStaleFoldersRemoved(t *testing.T) {
 	}
 }
 
-// A file asked for twice at once (queued at publication and found by the
-// catch-up, with two workers) is drawn once: the second Make returns at
-// once, and the material's pages are forgotten by the page cache once.
-func TestConcurrentMakeDrawsOnce(t *testing.T) {
-	needTools(t)
-	var drawn atomic.Int32
-	e := newEnv(t, dbtest.Open(t, db.SQLite), preview.Options{Drawn: func(int64) { drawn.Add(1) }})
-	f := e.put("docx", testdata(t, "extract/testdata/sample.docx"))
-	f.MaterialID = db.NewID()
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = e.svc.Make(context.Background(), f)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+// TestFileAskedTwiceDrawnOnce, on both engines: a file asked for twice
+// at once — by its publication and by a catch-up, on two nodes that both
+// draw — is one job, drawn once: the page cache hears of it once, and a
+// node that starts later draws nothing again.
+func TestFileAskedTwiceDrawnOnce(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var drawn atomic.Int32
+		o := preview.Options{LookPath: noTools, Drawn: func(int64) { drawn.Add(1) }}
+		a := newEnv(t, d, o)
+		f := a.put("png", pngOf(t, 320, 200))
+		f.MaterialID = db.NewID()
+		b := &env{t: t, d: d, store: a.store, tmp: t.TempDir(), clock: a.clock}
+		o.TempDir = b.tmp
+		b.svc = preview.New(d, a.store, o)
+		// Both nodes have the queue before either works it, so the two
+		// requests are made while the first waits.
+		qa, qb := queue(t, d, a.svc), queue(t, d, b.svc)
+		for range 2 {
+			if err := d.InTx(ctx, func(tx *db.Tx) error { return a.svc.EnqueueTx(ctx, tx, []preview.File{f}) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cat := newListCatalog(f)
+		for _, n := range []struct {
+			e *env
+			q *jobs.Queue
+		}{{a, qa}, {b, qb}} {
+			ctx, cancel := context.WithCancel(context.Background())
+			if err := n.q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			n.e.svc.Start(ctx, cat) // each start asks for a catch-up
+			t.Cleanup(func() { n.e.svc.Stop(); n.q.Stop(10 * time.Second); cancel() })
+		}
+		eventually(t, "the file drawn", func() bool { return len(a.pages(f)) == 1 })
+		eventually(t, "the catch-ups done", func() bool { st := a.status(); return !st.CatchingUp && st.Queued == 0 && st.Converting == 0 })
+		var jobsOfFile int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'preview.draw'`).Scan(&jobsOfFile); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if n := drawn.Load(); n != 1 {
-		t.Errorf("drawn %d times, want once", n)
-	}
-	if pages := e.pages(f); len(pages) == 0 {
-		t.Error("no page images after the two Makes")
-	}
+		if jobsOfFile != 1 {
+			t.Errorf("%d drawing jobs for one file, want 1", jobsOfFile)
+		}
+		if n := drawn.Load(); n != 1 {
+			t.Errorf("drawn %d times, want once", n)
+		}
+	})
 }

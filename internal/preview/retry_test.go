@@ -61,11 +61,15 @@ func (c *listCatalog) paging() (calls, maxLimit int) {
 	return c.calls, c.maxLimit
 }
 
-// start runs the worker over c until the test ends.
+// start runs the worker, with a job queue, over c until the test ends.
 func (e *env) start(c preview.Catalog) {
+	q := queue(e.t, e.d, e.svc)
 	ctx, cancel := context.WithCancel(context.Background())
+	if err := q.Start(ctx); err != nil {
+		e.t.Fatal(err)
+	}
 	e.svc.Start(ctx, c)
-	e.t.Cleanup(func() { cancel(); e.svc.Stop() })
+	e.t.Cleanup(func() { e.svc.Stop(); q.Stop(10 * time.Second); cancel() })
 }
 
 // outcome is a file's recorded outcome ("" when it has none).

@@ -68,15 +68,16 @@ func (s *Service) reuse(ctx context.Context, f File) (bool, error) {
 }
 
 // record writes a file's outcome: its pages, or a failure with its note.
-func (s *Service) record(ctx context.Context, f File, pages []page, note string) error {
+// It reports whether this was the file's first outcome: another node (or
+// a duplicate job) may have recorded one meanwhile, and the first stays.
+func (s *Service) record(ctx context.Context, f File, pages []page, note string) (bool, error) {
 	now := s.o.Now().UnixMilli()
 	status := statusDone
 	if note != "" {
 		status = statusFailed
 	}
+	first := false
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		// Another node (or a duplicate job) may have recorded it meanwhile:
-		// the first outcome stays.
 		res, err := tx.Exec(ctx, `INSERT INTO material_previews (file_id, page, source_sha256, status, note, created_at)
 			VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT (file_id, page) DO NOTHING`, f.ID, f.SHA256, status, note, now)
 		if err != nil {
@@ -85,6 +86,7 @@ func (s *Service) record(ctx context.Context, f File, pages []page, note string)
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
+		first = true
 		for i, p := range pages {
 			if _, err := tx.Exec(ctx, `INSERT INTO material_previews (file_id, page, source_sha256, sha256, width, height, status, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, i+1, f.SHA256, p.sha, p.width, p.height, statusDone, now); err != nil {
@@ -94,9 +96,9 @@ func (s *Service) record(ctx context.Context, f File, pages []page, note string)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("preview: record: %w", err)
+		return false, fmt.Errorf("preview: record: %w", err)
 	}
-	return nil
+	return first, nil
 }
 
 // Pages returns the page images of the given files, by file, in page

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
-	"github.com/smartustaz/smartustaz/internal/mail"
 )
 
 type rolePred func(account.Role) bool
@@ -257,7 +255,7 @@ func docForm(kind consent.Kind, d *consent.Document) map[string][]string {
 
 // adminAgreementPublish publishes a new version (clause 3.4): every
 // signed-in user is asked to accept it before going on, and every user is
-// told by email, in the background.
+// told by email by the job queue (consent.Service.OnPublished).
 func (s *Server) adminAgreementPublish(w http.ResponseWriter, r *http.Request) {
 	pg := s.newPage(r, "web.admin.agreement.title")
 	if err := r.ParseForm(); err != nil {
@@ -281,60 +279,8 @@ func (s *Server) adminAgreementPublish(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "admin_agreement", pg, err)
 		return
 	}
-	s.announce(doc)
 	pg.Notice = i18n.T(pg.Lang, "web.admin.agreement.done", doc.Version)
 	pg.Form = docForm(kind, doc)
 	pg.Data = doc
 	s.render(w, r, http.StatusOK, "admin_agreement", pg)
-}
-
-// announce emails every active user about a new document version, in
-// their language, after the response (batches of 200 by id). Shutdown
-// may cancel it: the log then says how far it got.
-func (s *Server) announce(doc *consent.Document) {
-	s.jobs.start(fmt.Sprintf("announce %s v%d", doc.Kind, doc.Version), func(ctx context.Context) {
-		var after int64
-		sent := 0
-		stopped := func() bool {
-			if ctx.Err() == nil {
-				return false
-			}
-			s.Log.Warn("announce: stopped by shutdown before every user was emailed", "kind", doc.Kind, "version", doc.Version, "emails", sent, "after_user_id", after)
-			return true
-		}
-		for {
-			if stopped() {
-				return
-			}
-			list, err := s.Accounts.List(ctx, after, 200)
-			if err != nil {
-				s.Log.Error("announce: list users", "err", err)
-				return
-			}
-			for _, sum := range list {
-				if stopped() {
-					return
-				}
-				after = sum.ID
-				if sum.Status != "active" {
-					continue
-				}
-				u, err := s.Accounts.Get(ctx, sum.ID)
-				if err != nil {
-					continue
-				}
-				l := langOf(u)
-				m := mail.AgreementChanged(l, u.Email.Reveal(), s.link(fmt.Sprintf("/agreement/%s/%d", doc.Kind, doc.Version)))
-				if err := s.Mail.Send(ctx, m); err != nil {
-					s.Log.Error("announce: mail not sent", "user_id", sum.ID, "err", err)
-					continue
-				}
-				sent++
-			}
-			if len(list) < 200 {
-				break
-			}
-		}
-		s.Log.Info("announced new document version", "kind", doc.Kind, "version", doc.Version, "emails", sent)
-	})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/preview"
 )
@@ -154,8 +155,14 @@ type statusData struct {
 	TimeoutSeconds     int
 	PublishImmediately bool
 	// CanRetry: the viewer is an administrator and may clear failed
-	// page images for another try.
+	// page images (and failed jobs) for another try.
 	CanRetry bool
+	// Admin: the viewer may run failed jobs again.
+	Admin bool
+	// Jobs are the background jobs not done, by kind; JobFailures the
+	// latest that failed for good (handlers_jobs.go).
+	Jobs        []jobCount
+	JobFailures []jobs.Failure
 }
 
 // adminStatus shows operators what is installed and how the previews
@@ -175,10 +182,18 @@ func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
 		d.Preview = st
 		d.TimeoutSeconds = int(st.Timeout / time.Second)
 	}
-	d.CanRetry = s.Previews != nil && adminOnly(info(r).User.Role)
+	if err := s.jobStatus(r.Context(), &d); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Admin = adminOnly(info(r).User.Role)
+	d.CanRetry = s.Previews != nil && d.Admin
 	pg := s.newPage(r, "preview.status.title")
 	if n, err := strconv.Atoi(r.URL.Query().Get("retried")); err == nil && n >= 0 {
 		pg.Notice = i18n.T(pg.Lang, "preview.status.retried", n)
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("jobs_retried")); err == nil && n >= 0 {
+		pg.Notice = i18n.T(pg.Lang, "jobs.status.retried", n)
 	}
 	pg.Data = d
 	s.render(w, r, http.StatusOK, "admin_status", pg)

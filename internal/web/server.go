@@ -18,6 +18,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/preview"
@@ -35,8 +36,11 @@ type Deps struct {
 	// Previews makes and serves page images of material files; nil shows
 	// text previews only.
 	Previews *preview.Service
-	Mail     mail.Sender
-	Log      *slog.Logger
+	// Queue is the durable job queue (internal/jobs); nil shows no
+	// background jobs on the status page.
+	Queue *jobs.Queue
+	Mail  mail.Sender
+	Log   *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.
@@ -64,10 +68,6 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	pages   *pageCache // nil: off
-	// jobs tracks work started by a request that outlives it (announcing
-	// a new agreement version by email), so shutdown can wait for it;
-	// their context ends when shutdown's deadline does (jobs.go).
-	jobs jobs
 	// keyLog limits the log of requests that need a missing master key.
 	keyLog onceAMinute
 }
@@ -87,7 +87,6 @@ func NewServer(d Deps) (*Server, error) {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
-	s.jobs.init()
 	var err error
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err

@@ -1,0 +1,36 @@
+package i18n
+
+// Messages of the background jobs on the administrator's status page
+// (internal/jobs, internal/web/handlers_jobs.go). jobs.status.retried
+// takes the number of jobs.
+func init() {
+	add(map[string]Message{
+		"jobs.status.title": {KK: "Фондық жұмыстар", RU: "Фоновые задачи", EN: "Background jobs"},
+		"jobs.status.p": {
+			KK: "Барлық түйіндерге ортақ кезек дерекқорда сақталады: әр жұмысты бір түйін орындайды, түйін тоқтап қалса, жұмысты басқасы алады.",
+			RU: "Общая для всех узлов очередь хранится в базе данных: каждую задачу выполняет один узел, а если узел остановился, задачу берёт другой.",
+			EN: "The queue is kept in the database and shared by every node: each job is run by one node, and if a node stops, another takes its job.",
+		},
+		"jobs.status.none":     {KK: "Күтіп тұрған жұмыс жоқ.", RU: "Задач в очереди нет.", EN: "No jobs waiting."},
+		"jobs.status.kind":     {KK: "Түрі", RU: "Вид", EN: "Kind"},
+		"jobs.status.waiting":  {KK: "Күтуде", RU: "Ждут", EN: "Waiting"},
+		"jobs.status.retrying": {KK: "Қайталанады", RU: "Будут повторены", EN: "To be retried"},
+		"jobs.status.running":  {KK: "Орындалуда", RU: "Выполняются", EN: "Running"},
+		"jobs.status.failed":   {KK: "Сәтсіз аяқталған", RU: "Завершились неудачей", EN: "Failed"},
+		"jobs.status.failures": {KK: "Соңғы сәтсіз жұмыстар", RU: "Последние неудачные задачи", EN: "Latest failed jobs"},
+		"jobs.status.attempts": {KK: "Әрекет саны", RU: "Попыток", EN: "Attempts"},
+		"jobs.status.error":    {KK: "Соңғы қате", RU: "Последняя ошибка", EN: "Last error"},
+		"jobs.status.at":       {KK: "Уақыты", RU: "Когда", EN: "When"},
+		"jobs.status.retry":    {KK: "Сәтсіз жұмыстарды қайта орындау", RU: "Повторить неудачные задачи", EN: "Retry failed jobs"},
+		"jobs.status.retry.p": {
+			KK: "Себебін жойғаннан кейін (пошта сервері қайта қосылды, құрал орнатылды) басыңыз: сәтсіз жұмыстар қайтадан кезекке қойылады.",
+			RU: "Нажмите, когда причина устранена (почтовый сервер снова доступен, программа установлена): неудачные задачи снова встанут в очередь.",
+			EN: "Press once the cause is mended (the mail server is back, a tool is installed): the failed jobs are queued again.",
+		},
+		"jobs.status.retried": {
+			KK: "Қайта орындауға жіберілген жұмыстар: %d.",
+			RU: "Задач отправлено на повторное выполнение: %d.",
+			EN: "Jobs sent to run again: %d.",
+		},
+	})
+}
