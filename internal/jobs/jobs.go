@@ -8,7 +8,7 @@
 // riversqlite driver over the SQLite writer connection, riverdatabasesql
 // over the PostgreSQL pool — behind a small API, so domain packages never
 // import River. River's tables come from internal/db's numbered migrations
-// (0009_jobs, 0010_jobs: River's own SQL, checked against River by
+// (0012_jobs, 0013_jobs_2: River's own SQL, checked against River by
 // TestMigrationsAreRivers).
 //
 // A domain package registers each kind of job it owns, then enqueues:
