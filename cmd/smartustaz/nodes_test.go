@@ -196,6 +196,20 @@ func TestMultiNode(t *testing.T) {
 	if n := count(t, d, `SELECT COUNT(*) FROM material_previews WHERE page = 0 AND status <> 'done'`); n != 0 {
 		t.Errorf("%d files' page images failed", n)
 	}
+	// The queue: every drawing asked for was done, none dropped or failed
+	// with the killed node, and no file's drawing was taken twice.
+	if n := count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'preview.draw' AND state IN ('discarded', 'cancelled')`); n != 0 {
+		t.Errorf("%d drawing jobs were dropped", n)
+	}
+	if n := count(t, d, `SELECT COUNT(*) FROM (SELECT args->>'file_id' FROM river_job WHERE kind = 'preview.draw' AND state = 'completed'
+		GROUP BY args->>'file_id' HAVING COUNT(*) > 1) x`); n != 0 {
+		t.Errorf("%d files were drawn by more than one job", n)
+	}
+	if n := count(t, d, `SELECT COUNT(DISTINCT f.id) FROM material_files f JOIN materials m ON m.id = f.material_id WHERE m.status = 'published'
+		AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'preview.draw' AND j.state = 'completed' AND j.args->>'file_id' = f.id::text)
+		AND NOT EXISTS (SELECT 1 FROM material_previews p JOIN material_files g ON g.id = p.file_id WHERE g.sha256 = f.sha256 AND p.page = 0 AND g.id <> f.id)`); n != 0 {
+		t.Errorf("%d published files never had a completed drawing job", n)
+	}
 
 	// The audit chain, checked as an operator would.
 	out, err := exec.Command(bin, "audit", "verify", "--data", nodes[0].dataDir, "--db", dsn).CombinedOutput()

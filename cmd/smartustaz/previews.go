@@ -1,9 +1,12 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -15,8 +18,8 @@ import (
 // kind of job registered — a node rescues lost jobs of any kind, so it
 // must know them all — and makes this node draw page images unless they
 // are turned off here.
-func newQueue(d *db.DB, log *slog.Logger, pv *preview.Service, pageImages bool) (*jobs.Queue, error) {
-	q, err := jobs.New(d, jobs.Options{Log: log})
+func newQueue(d *db.DB, log *slog.Logger, pv *preview.Service, pageImages bool, dataDir string) (*jobs.Queue, error) {
+	q, err := jobs.New(d, jobs.Options{Log: log, Node: nodeName(dataDir)})
 	if err != nil {
 		return nil, err
 	}
@@ -29,6 +32,20 @@ func newQueue(d *db.DB, log *slog.Logger, pv *preview.Service, pageImages bool) 
 		}
 	}
 	return q, nil
+}
+
+// nodeName is this node's name in the jobs it takes: the same at every
+// start (the host and the data folder, which no two running nodes share),
+// so that after a crash the restarted node takes back at once the jobs it
+// was running (jobs.Queue.Start) instead of waiting for their lease.
+func nodeName(dataDir string) string {
+	host, _ := os.Hostname()
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return fmt.Sprintf("%s-%x", host, sum[:4])
 }
 
 // newPreviews makes the page image service of serve (internal/preview)

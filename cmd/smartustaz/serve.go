@@ -83,7 +83,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Background work is in one durable queue in the database, shared by
 	// every node (internal/jobs); started below, stopped before the
 	// database closes.
-	queue, err := newQueue(a.db, log, pv, c.PageImages)
+	queue, err := newQueue(a.db, log, pv, c.PageImages, c.DataDir)
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,10 @@ type Options struct {
 	// once (default 2).
 	Workers int
 	// Node names this node in the jobs it takes (default host name and
-	// process id).
+	// process id). Give a node the same name at every start (serve derives
+	// it from the host and the data folder): Start then takes back at once
+	// the jobs its previous run left running when it was killed, instead
+	// of leaving them to the lease.
 	Node string
 	// Log receives the queue's own failures; nil discards them.
 	Log *slog.Logger
@@ -210,8 +213,33 @@ func (q *Queue) Start(ctx context.Context) error {
 		return errors.New("jobs: started twice")
 	}
 	q.started = true
+	if err := q.reclaim(ctx); err != nil {
+		return err
+	}
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// reclaim makes available again the jobs still running under this node's
+// name: this process has not taken any yet, so they were left by an
+// earlier run of the same node that died (kill -9, a crash, power), and
+// waiting for their lease (15 minutes) would only delay them. Their
+// attempt counts as made.
+func (q *Queue) reclaim(ctx context.Context) error {
+	last := `attempted_by[array_length(attempted_by, 1)] = ?`
+	if q.d.Engine() == db.SQLite {
+		last = `json_extract(attempted_by, '$[#-1]') = ?`
+	}
+	// scheduled_at stays: it is in the past, so the job is due at once.
+	res, err := q.d.Exec(ctx, `UPDATE river_job SET state = 'available'
+		WHERE state = 'running' AND `+last, q.o.Node)
+	if err != nil {
+		return fmt.Errorf("jobs: take back this node's jobs: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		q.o.Log.Warn("jobs: taken back the jobs this node was running when it stopped without shutting down", "jobs", n, "node", q.o.Node)
 	}
 	return nil
 }

@@ -493,3 +493,75 @@ func TestRowIDsComeBackWhole(t *testing.T) {
 		jobs.Register(q, jobs.Kind{}, func(context.Context, rawIDArgs) error { return nil })
 	})
 }
+
+// TestRestartedNodeTakesBackItsJobs, on both engines: a node killed in
+// the middle of a job and started again under the same name (serve names
+// a node after its host and data folder) takes the job back at start,
+// without waiting for the lease; another node leaves it to the lease.
+func TestRestartedNodeTakesBackItsJobs(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		taken := make(chan struct{}, 1)
+		hang := make(chan struct{})
+		t.Cleanup(func() { close(hang) })
+		var doneBy sync.Map
+		kind := jobs.Kind{Queue: "slow"}
+		long := quick()
+		long.Lease, long.Timeout = time.Hour, time.Hour
+
+		oa := jobs.Follower(long)
+		oa.Node = "a"
+		a, err := jobs.New(d, oa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs.Register(a, kind, func(ctx context.Context, s stuckArgs) error {
+			taken <- struct{}{}
+			<-hang
+			return nil
+		})
+		if err := a.Work("slow", 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Enqueue(ctx, stuckArgs{ID: 9}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-taken:
+		case <-time.After(time.Minute):
+			t.Fatal("node a never took the job")
+		}
+		a.Stop(50 * time.Millisecond) // gives up waiting: the job stays running, as after kill -9
+
+		register := func(name string) func(q *jobs.Queue) {
+			return func(q *jobs.Queue) {
+				jobs.Register(q, kind, func(ctx context.Context, s stuckArgs) error {
+					doneBy.Store(s.ID, name)
+					return nil
+				})
+				if err := q.Work("slow", 1); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Another node does not take it before the lease (an hour here).
+		ob := jobs.Follower(long)
+		ob.Node = "b"
+		node(t, d, ob, register("b"))
+		time.Sleep(time.Second) // fifty of its polls
+		if st := states(t, d); st["running"] != 1 {
+			t.Fatalf("another node took a job whose lease is not over: %v", st)
+		}
+		// Node a again, same name: the job is taken back at its start.
+		oa2 := jobs.Follower(long)
+		oa2.Node = "a"
+		node(t, d, oa2, register("a again"))
+		eventually(t, "the job done by node a after its restart", func() bool {
+			by, ok := doneBy.Load(9)
+			return ok && states(t, d)["completed"] == 1 && by != nil
+		})
+	})
+}
