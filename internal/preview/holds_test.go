@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
@@ -59,8 +60,13 @@ func TestPageImagesHeldUntilRecorded(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s.svc = preview.New(s.d, s.store, preview.Options{TempDir: t.TempDir()})
-	s.lib = library.New(s.d, s.v, s.store, library.Options{PublishImmediately: true, Published: s.svc.Enqueue})
+	q := queue(t, s.d, s.svc)
+	s.lib = library.New(s.d, s.v, s.store, library.Options{PublishImmediately: true, Published: s.svc.EnqueueTx})
 	spy := &holdSpy{Catalog: s.lib, t: t, d: s.d, store: s.store}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(10 * time.Second)
 	s.svc.Start(ctx, spy)
 	defer s.svc.Stop()
 	m, err := s.lib.Publish(ctx, s.teacher(), input(), s.upload("жұмыс-парағы.pdf", testdata(t, "library/demodata/worksheet-kk.pdf")), library.Meta{})
