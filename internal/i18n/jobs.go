@@ -27,6 +27,13 @@ func init() {
 			RU: "Нажмите, когда причина устранена (почтовый сервер снова доступен, программа установлена): неудачные задачи снова встанут в очередь.",
 			EN: "Press once the cause is mended (the mail server is back, a tool is installed): the failed jobs are queued again.",
 		},
+		// The kinds of jobs, by their names in the queue.
+		"jobs.kind.preview.draw":     {KK: "Файл беттерінің суреттері", RU: "Изображения страниц файла", EN: "Page images of a file"},
+		"jobs.kind.preview.catchup":  {KK: "Суреті жоқ файлдарды іздеу", RU: "Поиск файлов без изображений", EN: "Looking for files without page images"},
+		"jobs.kind.preview.prune":    {KK: "Ескі бет суреттерін жою", RU: "Удаление старых изображений страниц", EN: "Deleting page images no longer shown"},
+		"jobs.kind.consent.announce": {KK: "Келісімнің жаңа нұсқасы туралы хат", RU: "Письма о новой редакции соглашения", EN: "Mail about a new version of the agreement"},
+		"jobs.kind.janitor.purge":    {KK: "Ескірген сілтемелер мен сеанстарды жою", RU: "Удаление истёкших ссылок и сеансов", EN: "Deleting expired links and sessions"},
+		"jobs.kind.janitor.files":    {KK: "Ешкім сілтемейтін файлдарды жинау", RU: "Сбор файлов, на которые нет ссылок", EN: "Collecting files nothing refers to"},
 		"jobs.status.retried": {
 			KK: "Қайта орындауға жіберілген жұмыстар: %d.",
 			RU: "Задач отправлено на повторное выполнение: %d.",

@@ -77,7 +77,15 @@ func (p *page) IsStaff() bool {
 
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"t":    func(l i18n.Lang, key string, args ...any) string { return i18n.T(l, key, args...) },
+		"t": func(l i18n.Lang, key string, args ...any) string { return i18n.T(l, key, args...) },
+		// jobName is a kind of background job by its name in l, or "" for
+		// a kind without one (a newer node's, during a rolling upgrade).
+		"jobName": func(l i18n.Lang, kind string) string {
+			if !i18n.Has("jobs.kind." + kind) {
+				return ""
+			}
+			return i18n.T(l, "jobs.kind."+kind)
+		},
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"langName": func(l i18n.Lang) string {
