@@ -162,50 +162,56 @@ type stuckArgs struct {
 
 func (stuckArgs) Kind() string { return "test.stuck" }
 
+// dyingNode starts a node (o) that works the "slow" queue, takes the job
+// stuckArgs{id} of kind and hangs in it, ignoring its context as a process
+// stopped by kill -9 would; then it stops the node without waiting, so
+// the job stays running under o.Node.
+func dyingNode(t *testing.T, d *db.DB, o jobs.Options, kind jobs.Kind, id int) {
+	t.Helper()
+	ctx := context.Background()
+	taken := make(chan struct{}, 1)
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+	q, err := jobs.New(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs.Register(q, kind, func(ctx context.Context, s stuckArgs) error {
+		taken <- struct{}{}
+		<-hang
+		return nil
+	})
+	if err := q.Work("slow", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Enqueue(ctx, stuckArgs{ID: id}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-taken:
+	case <-time.After(time.Minute):
+		t.Fatalf("node %s never took the job", o.Node)
+	}
+	q.Stop(50 * time.Millisecond) // gives up waiting: the job stays running
+	if st := states(t, d); st["running"] != 1 {
+		t.Fatalf("after node %s died: %v, want the job running", o.Node, st)
+	}
+}
+
 // TestKilledNodesJobIsTakenAgain, on both engines: a node that dies in
 // the middle of a job (its worker never returns, its process is gone)
 // leaves the job running; once the lease is over the leader gives it to
 // another node, which does it.
 func TestKilledNodesJobIsTakenAgain(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		taken := make(chan struct{}, 1)
-		hang := make(chan struct{})
-		t.Cleanup(func() { close(hang) })
 		var doneBy sync.Map
 		kind := jobs.Kind{Queue: "slow", Timeout: 300 * time.Millisecond}
-
-		// Node A works the queue but never leads; its worker hangs and
-		// ignores its context, as a process stopped by kill -9 would.
 		oa := jobs.Follower(quick())
 		oa.Node = "a"
-		a, err := jobs.New(d, oa)
-		if err != nil {
-			t.Fatal(err)
-		}
-		jobs.Register(a, kind, func(ctx context.Context, s stuckArgs) error {
-			taken <- struct{}{}
-			<-hang
-			return nil
-		})
-		if err := a.Work("slow", 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Enqueue(ctx, stuckArgs{ID: 7}); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case <-taken:
-		case <-time.After(time.Minute):
-			t.Fatal("node a never took the job")
-		}
-		a.Stop(50 * time.Millisecond) // gives up waiting: the job stays running
-		if st := states(t, d); st["running"] != 1 {
-			t.Fatalf("after node a died: %v, want the job running", st)
-		}
+		dyingNode(t, d, oa, kind, 7)
 		// The lease runs out before node B starts (its leader looks for
 		// lost jobs as it starts, then every 30 seconds).
 		time.Sleep(oa.Lease)
@@ -500,41 +506,13 @@ func TestRowIDsComeBackWhole(t *testing.T) {
 // without waiting for the lease; another node leaves it to the lease.
 func TestRestartedNodeTakesBackItsJobs(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		taken := make(chan struct{}, 1)
-		hang := make(chan struct{})
-		t.Cleanup(func() { close(hang) })
 		var doneBy sync.Map
 		kind := jobs.Kind{Queue: "slow"}
 		long := quick()
 		long.Lease, long.Timeout = time.Hour, time.Hour
-
 		oa := jobs.Follower(long)
 		oa.Node = "a"
-		a, err := jobs.New(d, oa)
-		if err != nil {
-			t.Fatal(err)
-		}
-		jobs.Register(a, kind, func(ctx context.Context, s stuckArgs) error {
-			taken <- struct{}{}
-			<-hang
-			return nil
-		})
-		if err := a.Work("slow", 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Enqueue(ctx, stuckArgs{ID: 9}); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case <-taken:
-		case <-time.After(time.Minute):
-			t.Fatal("node a never took the job")
-		}
-		a.Stop(50 * time.Millisecond) // gives up waiting: the job stays running, as after kill -9
+		dyingNode(t, d, oa, kind, 9)
 
 		register := func(name string) func(q *jobs.Queue) {
 			return func(q *jobs.Queue) {
