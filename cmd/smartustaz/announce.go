@@ -23,7 +23,10 @@ const announcePage = 200
 // page enqueues the next when it is done, so the announcement survives a
 // crash, a restart or a node killed with SIGKILL: an interrupted page is
 // taken again by any node (those of its users already written to may get
-// the notice twice; issue 10's outbox makes each message once).
+// the notice twice; issue 10's outbox makes each message once). A page of
+// which no mail went out (the mail server down) is retried with backoff;
+// an address refused alone is logged and skipped, as one bad address must
+// not send the notice again to the rest of its page.
 type announceArgs struct {
 	DocKind string `json:"kind"`
 	Version int    `json:"version,string"`
@@ -62,7 +65,8 @@ func (an *announcer) page(ctx context.Context, a announceArgs) error {
 		base = *b
 	}
 	link := fmt.Sprintf("%s/agreement/%s/%d", base, a.DocKind, a.Version)
-	sent := 0
+	sent, failed := 0, 0
+	var lastErr error
 	for _, sum := range list {
 		if sum.Status != account.StatusActive {
 			continue
@@ -76,10 +80,21 @@ func (an *announcer) page(ctx context.Context, a announceArgs) error {
 			l = i18n.Default
 		}
 		if err := an.mail.Send(ctx, mail.AgreementChanged(l, u.Email.Reveal(), link)); err != nil {
-			// The page is tried again (with backoff) from its start.
-			return fmt.Errorf("announce: mail to user %d: %w", sum.ID, err)
+			if ctx.Err() != nil {
+				return ctx.Err() // shutting down: the page is taken again
+			}
+			// One address refused is that user's; the page goes on.
+			an.log.Error("announce: mail not sent", "user_id", sum.ID, "err", err)
+			failed, lastErr = failed+1, err
+			continue
 		}
 		sent++
+	}
+	if sent == 0 && failed > 0 {
+		// Nothing went out: the mail server is down, not an address. The
+		// page is tried again later (with backoff), and nobody gets the
+		// notice twice.
+		return fmt.Errorf("announce: no mail of the page sent (%d failed): %w", failed, lastErr)
 	}
 	if len(list) == announcePage {
 		next := a
