@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -35,10 +36,11 @@ type SMTP struct {
 }
 
 // NewSMTP configures delivery through the server named by u:
-// smtp://[user:pass@]host[:port] (default port 587, STARTTLS when the server
-// offers it) or smtps://… (implicit TLS, default port 465). The query
+// smtp://[user:pass@]host[:port] (default port 587; STARTTLS required, or
+// when the server offers it for a relay on this machine) or smtps://…
+// (implicit TLS, default port 465). The query
 // "starttls=required|opportunistic|none" sets the STARTTLS policy of
-// smtp://. With a user, the client authenticates with the strongest
+// smtp://; the last two only for a loopback host. With a user, the client authenticates with the strongest
 // mechanism both sides know; go-mail refuses to send a PLAIN or LOGIN
 // password over an unencrypted connection except to localhost. An empty
 // from means DefaultFrom.
@@ -77,6 +79,14 @@ func NewSMTP(u *url.URL, from string) (*SMTP, error) {
 			return nil, fmt.Errorf("mail: smtp: unknown parameter %q", k)
 		}
 	}
+	// Mail carries addresses and links that sign people in: it crosses a
+	// network only encrypted. A server elsewhere must offer STARTTLS (an
+	// opportunistic client would fall back to plain text for whoever strips
+	// the offer); plain SMTP is for a relay on this machine.
+	local := isLoopback(s.host)
+	if !local {
+		s.policy = gomail.TLSMandatory
+	}
 	if v := q.Get("starttls"); v != "" {
 		if s.implicit {
 			return nil, errors.New("mail: smtp: starttls does not apply to smtps://, which is TLS from the start")
@@ -84,15 +94,30 @@ func NewSMTP(u *url.URL, from string) (*SMTP, error) {
 		switch v {
 		case "required":
 			s.policy = gomail.TLSMandatory
-		case "opportunistic":
+		case "opportunistic", "none":
+			if !local {
+				return nil, fmt.Errorf("mail: smtp: starttls=%s only for a relay on this machine (localhost, 127.0.0.1, ::1): mail to %s must be encrypted", v, s.host)
+			}
 			s.policy = gomail.TLSOpportunistic
-		case "none":
-			s.policy = gomail.NoTLS
+			if v == "none" {
+				s.policy = gomail.NoTLS
+			}
 		default:
 			return nil, fmt.Errorf("mail: smtp: starttls=%q is not required, opportunistic or none", v)
 		}
 	}
 	return s, nil
+}
+
+// isLoopback reports whether host names this machine: "localhost" or a
+// loopback address, written as such (a name is not resolved: what it
+// resolves to may change).
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // authMechanisms lists what we offer to authenticate with, best first.

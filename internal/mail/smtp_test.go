@@ -22,6 +22,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	gomail "github.com/wneessen/go-mail"
 
 	"github.com/smartustaz/smartustaz/internal/i18n"
 )
@@ -415,5 +416,47 @@ func TestSMTPRefusesBadRecipientBeforeConnecting(t *testing.T) {
 	defer srv.mu.Unlock()
 	if len(srv.mailFrom) != 0 {
 		t.Error("the sender talked to the server about a bad address")
+	}
+}
+
+// Mail crosses a network only encrypted (issue 10 §1): a server elsewhere
+// must offer STARTTLS, and plain or opportunistic SMTP is refused unless
+// the relay is on this machine.
+func TestSMTPPlainOnlyToLoopback(t *testing.T) {
+	for _, c := range []struct {
+		addr   string
+		policy gomail.TLSPolicy
+		err    bool
+	}{
+		{"smtp://mail.example.kz", gomail.TLSMandatory, false},
+		{"smtp://u:p@10.0.0.5:587", gomail.TLSMandatory, false},
+		{"smtp://mail.example.kz?starttls=required", gomail.TLSMandatory, false},
+		{"smtp://mail.example.kz?starttls=opportunistic", 0, true},
+		{"smtp://mail.example.kz?starttls=none", 0, true},
+		{"smtp://10.0.0.5:25?starttls=none", 0, true},
+		{"smtp://127.0.0.2:25?starttls=none", gomail.NoTLS, false},
+		{"smtp://localhost:25?starttls=none", gomail.NoTLS, false},
+		{"smtp://[::1]:25?starttls=none", gomail.NoTLS, false},
+		{"smtp://127.0.0.1:25", gomail.TLSOpportunistic, false},
+		{"smtp://LOCALHOST:2525?starttls=opportunistic", gomail.TLSOpportunistic, false},
+	} {
+		u, err := url.Parse(c.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewSMTP(u, "")
+		if c.err {
+			if err == nil || !strings.Contains(err.Error(), "must be encrypted") {
+				t.Errorf("%s: %v, want a refusal saying mail must be encrypted", c.addr, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.addr, err)
+			continue
+		}
+		if s.policy != c.policy {
+			t.Errorf("%s: TLS policy %v, want %v", c.addr, s.policy, c.policy)
+		}
 	}
 }
