@@ -57,7 +57,8 @@ type Sender interface {
 
 // Open returns the SMTP sender when smtpURL is set (smtp://user:pass@host:port,
 // smtps://… for implicit TLS; "?starttls=required|opportunistic|none",
-// default opportunistic on smtp://), else an outbox sender writing to
+// required unless the host is this machine: NewSMTP), else an outbox
+// sender writing to
 // dataDir/outbox. An empty from means DefaultFrom.
 func Open(smtpURL, dataDir, from string) (Sender, error) {
 	if _, err := parseFrom(from); err != nil {
