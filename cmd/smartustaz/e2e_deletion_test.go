@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -164,86 +162,6 @@ func erasedEverywhere(t *testing.T, where string, d *db.DB, uid int64, before ma
 	}
 }
 
-// stoppableServer runs `smartustaz serve` like startServerOn, but returns
-// a stop function, so that a test can stop the site, restore a backup
-// under it and start it again. wantSetup waits for the first-administrator
-// link (a database without an administrator).
-func stoppableServer(t *testing.T, e db.Engine, dataDir, dsn string, wantSetup bool, env ...string) (*testServer, func()) {
-	t.Helper()
-	s := &testServer{DataDir: dataDir, Engine: e, DSN: dsn}
-	s.env = map[string]string{"SMARTUSTAZ_DATA": dataDir, "SMARTUSTAZ_DB": dsn}
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		s.env[k] = v
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"smartustaz", "serve", "--addr", "127.0.0.1:0"}, s.getenv, strings.NewReader(""), pw, lockedWriter{s})
-		pw.Close()
-	}()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve returned: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("serve did not stop within 30s")
-		}
-	}
-	t.Cleanup(stop)
-	listening := regexp.MustCompile(`listening on (http://\S+)`)
-	setup := regexp.MustCompile(`(http://\S+/setup\?token=\S+)`)
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(pr)
-		closed := false
-		for sc.Scan() {
-			line := sc.Text()
-			lockedWriter{s}.Write([]byte(line + "\n"))
-			s.mu.Lock()
-			if m := listening.FindStringSubmatch(line); m != nil {
-				s.URL = m[1]
-			}
-			if m := setup.FindStringSubmatch(line); m != nil {
-				s.SetupURL = m[1]
-			}
-			if !closed && s.URL != "" && (!wantSetup || s.SetupURL != "") {
-				close(ready)
-				closed = true
-			}
-			s.mu.Unlock()
-		}
-	}()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped before it was ready: %v\n%s", err, s.Output())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve not ready after 60s:\n%s", s.Output())
-	}
-	for i := 0; i < 200; i++ {
-		resp, err := http.Get(s.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, stop
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("/healthz never answered 200:\n%s", s.Output())
-	return nil, nil
-}
-
 // backup takes a real backup of the site's database, as docs/operations.md
 // says to: SQLite's VACUUM INTO (a consistent copy of a live database,
 // like the sqlite3 .backup command), PostgreSQL's pg_dump --format=custom.
@@ -326,7 +244,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			ctx := context.Background()
 			dataDir, dsn := t.TempDir(), dbtest.DSN(t, e)
 			const noImages = "SMARTUSTAZ_PAGE_IMAGES=false"
-			srv, stop := stoppableServer(t, e, dataDir, dsn, true, noImages)
+			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages)
 			admin, _ := setupAdmin(t, srv)
 			other := newClientSignedIn(t, srv)
 			p := newPerson("deleted")
@@ -482,7 +400,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 
 			// 3. The site started on the backup restored again.
 			restored = restore(t, e, backupFile, dsn)
-			srv2, _ := stoppableServer(t, e, dataDir, restored, false, noImages)
+			srv2, _ := launchServer(t, e, dataDir, restored, nil, false, noImages)
 			if !strings.Contains(srv2.Output(), "1 deleted account(s) were back in the database") {
 				t.Errorf("serve on the restored backup does not say it erased the account again:\n%s", srv2.Output())
 			}

@@ -66,8 +66,20 @@ func startServer(t *testing.T, e db.Engine, env ...string) *testServer {
 // an earlier start left.
 func startServerOn(t *testing.T, e db.Engine, dataDir, dsn string, args []string, env ...string) *testServer {
 	t.Helper()
+	s, _ := launchServer(t, e, dataDir, dsn, args, true, env...)
+	return s
+}
+
+// launchServer runs `smartustaz serve` in-process on a given data folder
+// and database, with args added to serve's, and returns it once /healthz
+// answers, with a stop function (also run when the test ends), so that a
+// test can stop the site, restore a backup under it and start it again.
+// wantSetup also waits for the first-administrator link (a database
+// without an administrator).
+func launchServer(t *testing.T, e db.Engine, dataDir, dsn string, args []string, wantSetup bool, env ...string) (*testServer, func()) {
+	t.Helper()
 	s := &testServer{DataDir: dataDir, Engine: e, DSN: dsn}
-	s.env = map[string]string{"SMARTUSTAZ_DATA": s.DataDir, "SMARTUSTAZ_DB": s.DSN}
+	s.env = map[string]string{"SMARTUSTAZ_DATA": dataDir, "SMARTUSTAZ_DB": dsn}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		s.env[k] = v
@@ -79,7 +91,12 @@ func startServerOn(t *testing.T, e db.Engine, dataDir, dsn string, args []string
 		done <- run(ctx, append([]string{"smartustaz", "serve", "--addr", "127.0.0.1:0"}, args...), s.getenv, strings.NewReader(""), pw, lockedWriter{s})
 		pw.Close()
 	}()
-	t.Cleanup(func() {
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
 		cancel()
 		select {
 		case err := <-done:
@@ -89,26 +106,29 @@ func startServerOn(t *testing.T, e db.Engine, dataDir, dsn string, args []string
 		case <-time.After(30 * time.Second):
 			t.Errorf("serve did not stop within 30s")
 		}
-	})
+	}
+	t.Cleanup(stop)
 	listening := regexp.MustCompile(`listening on (http://\S+)`)
 	setup := regexp.MustCompile(`(http://\S+/setup\?token=\S+)`)
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(pr)
+		closed := false
 		for sc.Scan() {
 			line := sc.Text()
 			lockedWriter{s}.Write([]byte(line + "\n"))
+			s.mu.Lock()
 			if m := listening.FindStringSubmatch(line); m != nil {
-				s.mu.Lock()
 				s.URL = m[1]
-				s.mu.Unlock()
 			}
 			if m := setup.FindStringSubmatch(line); m != nil {
-				s.mu.Lock()
 				s.SetupURL = m[1]
-				s.mu.Unlock()
-				close(ready)
 			}
+			if !closed && s.URL != "" && (!wantSetup || s.SetupURL != "") {
+				close(ready)
+				closed = true
+			}
+			s.mu.Unlock()
 		}
 	}()
 	select {
@@ -118,18 +138,18 @@ func startServerOn(t *testing.T, e db.Engine, dataDir, dsn string, args []string
 	case <-time.After(60 * time.Second):
 		t.Fatalf("serve not ready after 60s:\n%s", s.Output())
 	}
-	for i := 0; i < 100; i++ {
+	for i := 0; i < 200; i++ {
 		resp, err := http.Get(s.URL + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s
+				return s, stop
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("/healthz never answered 200:\n%s", s.Output())
-	return nil
+	return nil, nil
 }
 
 // runCmd runs another subcommand against the server's data and database.
