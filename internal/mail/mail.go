@@ -39,6 +39,12 @@ type Message struct {
 	Subject    string
 	Text, HTML string
 	Lang       i18n.Lang
+	// ReplyTo, when set, is where the recipient's answer goes (a thread's
+	// reply+TOKEN address). Personal only in that it routes to a thread.
+	ReplyTo string
+	// ListUnsubscribe, when set, is the https link that stops this kind of
+	// bulk mail in one click (RFC 2369 and RFC 8058).
+	ListUnsubscribe string
 }
 
 // String hides the recipient so a Message that reaches a log by accident
@@ -117,6 +123,18 @@ func build(m Message, from *netmail.Address, now time.Time) (*gomail.Msg, error)
 	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
 	if l, ok := i18n.Parse(string(m.Lang)); ok {
 		msg.SetGenHeader(gomail.HeaderContentLang, string(l))
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, fmt.Errorf("mail: the reply address is not valid: %w", err)
+		}
+	}
+	if m.ListUnsubscribe != "" {
+		// One-click (RFC 8058) needs an https link; a site served over
+		// plain http (a test, a LAN) still advertises the link.
+		if err := msg.SetListUnsubscribeOneClick(m.ListUnsubscribe); err != nil {
+			msg.SetListUnsubscribe(m.ListUnsubscribe)
+		}
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, crlf(m.Text))
 	if m.HTML != "" {

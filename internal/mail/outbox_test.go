@@ -302,3 +302,42 @@ func TestOpen(t *testing.T) {
 		}
 	}
 }
+
+// A thread's reply address and a bulk mail's unsubscribe link reach the
+// message's headers; one-click (RFC 8058) only for an https link.
+func TestReplyToAndListUnsubscribeHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		link     string
+		oneClick bool
+	}{
+		{"https://smartustaz.kz/unsubscribe?t=abc", true},
+		{"http://127.0.0.1:8080/unsubscribe?t=abc", false},
+	} {
+		dir := t.TempDir()
+		o := NewOutbox(dir, "")
+		m := AgreementChanged(i18n.KK, recipient, testLink)
+		m.ReplyTo = "reply+T0KEN@smartustaz.kz"
+		m.ListUnsubscribe = tc.link
+		if err := o.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		files := emlFiles(t, dir)
+		if len(files) != 1 {
+			t.Fatalf("want one message, got %d", len(files))
+		}
+		b, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		eml := string(b)
+		if !strings.Contains(eml, "Reply-To: <reply+T0KEN@smartustaz.kz>") {
+			t.Errorf("no Reply-To header in:\n%s", eml)
+		}
+		if !strings.Contains(eml, "List-Unsubscribe: <"+tc.link+">") {
+			t.Errorf("no List-Unsubscribe header for %s in:\n%s", tc.link, eml)
+		}
+		if got := strings.Contains(eml, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"); got != tc.oneClick {
+			t.Errorf("one-click for %s = %v, want %v", tc.link, got, tc.oneClick)
+		}
+	}
+}
