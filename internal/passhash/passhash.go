@@ -10,10 +10,12 @@
 // The importer stores the hash exactly as the old system kept it, in
 // users.password_hash. Identify recognises:
 //
-//   - bcrypt: $2a$, $2b$, $2y$ (PHP password_hash, Laravel, Devise…), cost 4–15.
+//   - bcrypt: $2a$, $2b$, $2y$ (PHP password_hash, Laravel, Devise…), cost 4–14.
 //   - argon2id and argon2i PHC strings, version 19:
 //     $argon2i$v=19$m=65536,t=4,p=1$<salt>$<key> (unpadded base64),
-//     memory ≤ 1 GiB, passes ≤ 32, memory × passes ≤ 4 GiB.
+//     memory ≤ 256 MiB, passes ≤ 32, memory × passes ≤ 1 GiB (PHP's and
+//     Django's defaults and libsodium's "moderate" pass; its "sensitive",
+//     1 GiB, does not).
 //   - Django PBKDF2: pbkdf2_sha256$<iterations>$<salt>$<base64 key> and
 //     pbkdf2_sha1$…, iterations ≤ 3,000,000.
 //   - phpass portable hashes: $P$ (WordPress, Drupal 7's imported users)
@@ -51,10 +53,8 @@
 // the constants below, each well above what the systems above use by
 // default, so real hashes pass), and a hash over a cap is Unknown. At the
 // caps one verification takes at most a few seconds on the 2-core
-// reference machine (bcrypt cost 15 about 2 s, PBKDF2 3,000,000 about
-// 0.5–1 s, SHA-512-crypt 1,000,000 rounds about 0.3–0.5 s, phpass 2^20
-// about 0.15 s; TestCapsBoundTheWork), and the account package runs at
-// most a few verifications at once.
+// reference machine (BenchmarkVerify, docs/benchmarks.md), and the
+// account package runs at most a few verifications at once.
 //
 // All comparisons of computed and stored digests are in constant time.
 // The functions never panic, whatever the input (FuzzIdentify, FuzzVerify).
@@ -89,10 +89,10 @@ const (
 
 // Caps on the cost a stored hash may ask for (see "Limits" above).
 const (
-	MaxBcryptCost       = 15
-	MaxArgon2Memory     = 1 << 20 // KiB (1 GiB)
+	MaxBcryptCost       = 14
+	MaxArgon2Memory     = 256 << 10 // KiB (256 MiB)
 	MaxArgon2Time       = 32
-	MaxArgon2Work       = 4 << 20 // memory (KiB) × passes
+	MaxArgon2Work       = 1 << 20 // memory (KiB) × passes: 1 GiB·passes
 	MaxPBKDF2Iterations = 3_000_000
 	MaxPhpassLog2       = 20
 	MaxSHACryptRounds   = 1_000_000
