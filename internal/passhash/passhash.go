@@ -24,23 +24,28 @@
 //   - SHA-256-crypt and SHA-512-crypt $5$ and $6$, with or without
 //     rounds=N, N ≤ 1,000,000 (Ulrich Drepper's specification).
 //   - As a last resort, unsalted or salted hex digests of MD5, SHA-1 or
-//     SHA-256 (upper or lower case):
-//     <hex>                      the digest of the password alone
-//     (32 hex digits MD5, 40 SHA-1, 64 SHA-256);
-//     md5:<hex>, sha1:<hex>, sha256:<hex>
-//     the same, with the algorithm named;
-//     md5:sp:<salt>:<hex>        MD5(salt ‖ password) — "sp": salt first;
-//     md5:ps:<salt>:<hex>        MD5(password ‖ salt) — "ps": password first;
-//     (sha1:… and sha256:… alike; the salt is any text up to 255 bytes,
-//     colons included: the digest is after the last colon);
-//     <hex>:<salt>               the raw form many PHP portals keep
-//     (osCommerce: salt first, Joomla 1.x: password first); both
-//     orders are tried, so it is accepted as it comes.
-//     An importer that knows the order should write the explicit
-//     md5:sp:/md5:ps: form.
+//     SHA-256, upper or lower case, in the forms below ("Hex digests").
 //   - The empty string: a user imported without a password. It is
 //     "known" (Known is true, the importer keeps the row) but verifies no
 //     password; the user sets one through the reset link.
+//
+// # Hex digests
+//
+// The digest's length names the algorithm (32 hex digits MD5, 40 SHA-1, 64
+// SHA-256). Salted digests have no standard form, so this is the
+// convention an importer writes; the salt is any text up to 255 bytes,
+// colons included (the digest is after the last colon):
+//
+//	<hex>                    digest of the password alone
+//	md5:<hex>                the same, the algorithm named (sha1:, sha256: alike)
+//	md5:sp:<salt>:<hex>      MD5(salt ‖ password)   "sp": salt first
+//	md5:ps:<salt>:<hex>      MD5(password ‖ salt)   "ps": password first
+//	sha1:sp:…, sha256:ps:…   the same with SHA-1, SHA-256
+//	<hex>:<salt>             the raw form many PHP portals keep, accepted as
+//	                         it comes: osCommerce puts the salt first, Joomla
+//	                         1.x the password, so both orders are tried
+//
+// An importer that knows the order should write the explicit sp/ps form.
 //
 // Anything else — DES crypt, $2x$, argon2 version 16, costs above the
 // limits — is Unknown: Known is false and the importer rejects the row.
