@@ -678,3 +678,135 @@ func (s *Service) Downloads(ctx context.Context, userID int64, limit int) ([]Dow
 	}
 	return out, wrap("downloads", rows.Err())
 }
+
+// SocialExport is what the data export (/account/export.json) holds of
+// issue 13's features for userID: ratings, comments (with their status),
+// favourites, collections with their materials, the authors they follow,
+// the digest choice and the inbox.
+type SocialExport struct {
+	Ratings       []ExportRating       `json:"ratings"`
+	Comments      []ExportComment      `json:"comments"`
+	Favourites    []int64              `json:"favourites"`
+	Collections   []ExportCollection   `json:"collections"`
+	Follows       []int64              `json:"follows"`
+	Digest        string               `json:"digest"`
+	Notifications []ExportNotification `json:"notifications"`
+}
+
+// ExportRating is one rating in the export.
+type ExportRating struct {
+	MaterialID int64     `json:"material_id"`
+	Stars      int       `json:"stars"`
+	At         time.Time `json:"at"`
+}
+
+// ExportComment is one comment in the export.
+type ExportComment struct {
+	ID         int64     `json:"id"`
+	MaterialID int64     `json:"material_id"`
+	Body       string    `json:"body"`
+	Status     string    `json:"status"`
+	At         time.Time `json:"at"`
+}
+
+// ExportCollection is one collection in the export.
+type ExportCollection struct {
+	ID        int64     `json:"id"`
+	Title     string    `json:"title"`
+	Public    bool      `json:"public"`
+	CreatedAt time.Time `json:"created_at"`
+	Materials []int64   `json:"materials"`
+}
+
+// ExportNotification is one inbox entry in the export.
+type ExportNotification struct {
+	Kind       string    `json:"kind"`
+	MaterialID int64     `json:"material_id"`
+	Reason     string    `json:"reason,omitempty"`
+	Note       string    `json:"note,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// ExportSocial reads userID's SocialExport.
+func (s *Service) ExportSocial(ctx context.Context, userID int64) (*SocialExport, error) {
+	out := &SocialExport{Ratings: []ExportRating{}, Comments: []ExportComment{}, Favourites: []int64{}, Collections: []ExportCollection{},
+		Follows: []int64{}, Notifications: []ExportNotification{}}
+	each := func(q string, scan func(sc func(...any) error) error, args ...any) error {
+		rows, err := s.db.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows.Scan); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	err := each(`SELECT material_id, stars, updated_at FROM ratings WHERE user_id = ? ORDER BY updated_at`, func(sc func(...any) error) error {
+		var r ExportRating
+		var at int64
+		err := sc(&r.MaterialID, &r.Stars, &at)
+		r.At = db.Time(at)
+		out.Ratings = append(out.Ratings, r)
+		return err
+	}, userID)
+	if err == nil {
+		err = each(`SELECT id, material_id, body, status, created_at FROM comments WHERE user_id = ? ORDER BY created_at, id`, func(sc func(...any) error) error {
+			var c ExportComment
+			var at int64
+			err := sc(&c.ID, &c.MaterialID, &c.Body, &c.Status, &at)
+			c.At = db.Time(at)
+			out.Comments = append(out.Comments, c)
+			return err
+		}, userID)
+	}
+	if err == nil {
+		err = each(`SELECT material_id FROM favourites WHERE user_id = ? ORDER BY created_at`, func(sc func(...any) error) error {
+			var id int64
+			err := sc(&id)
+			out.Favourites = append(out.Favourites, id)
+			return err
+		}, userID)
+	}
+	if err == nil {
+		err = each(`SELECT author_id FROM follows WHERE follower_id = ? ORDER BY created_at`, func(sc func(...any) error) error {
+			var id int64
+			err := sc(&id)
+			out.Follows = append(out.Follows, id)
+			return err
+		}, userID)
+	}
+	if err == nil {
+		err = each(`SELECT kind, material_id, reason, note, created_at FROM notifications WHERE user_id = ? ORDER BY created_at, id`, func(sc func(...any) error) error {
+			var n ExportNotification
+			var at int64
+			err := sc(&n.Kind, &n.MaterialID, &n.Reason, &n.Note, &at)
+			n.At = db.Time(at)
+			out.Notifications = append(out.Notifications, n)
+			return err
+		}, userID)
+	}
+	if err != nil {
+		return nil, wrap("export", err)
+	}
+	cols, err := s.Collections(ctx, userID, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cols {
+		ids, err := s.ids(ctx, `SELECT material_id FROM collection_items WHERE collection_id = ? ORDER BY added_at`, c.ID)
+		if err != nil {
+			return nil, wrap("export", err)
+		}
+		if ids == nil {
+			ids = []int64{}
+		}
+		out.Collections = append(out.Collections, ExportCollection{ID: c.ID, Title: c.Title, Public: c.Public, CreatedAt: c.CreatedAt, Materials: ids})
+	}
+	if out.Digest, err = s.DigestFrequency(ctx, userID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
