@@ -36,15 +36,12 @@ const (
 // DigestFrequencies are the choices, in the order the form offers them.
 var DigestFrequencies = []string{DigestDaily, DigestWeekly, DigestOff}
 
-// Kazakhstan keeps one time zone, UTC+5, since 1 March 2024: days and
-// weeks of the digest begin at its midnight.
-var kzZone = time.FixedZone("UTC+5", 5*3600)
 
 // digestPeriod returns the start of the period of frequency freq that
 // holds t, and the start of the one before it.
 func digestPeriod(freq string, t time.Time) (start, prev time.Time) {
-	l := t.In(kzZone)
-	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, kzZone)
+	l := t.In(Kazakhstan)
+	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, Kazakhstan)
 	if freq == DigestWeekly {
 		back := (int(day.Weekday()) + 6) % 7 // Monday starts the week
 		start = day.AddDate(0, 0, -back)
