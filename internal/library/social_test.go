@@ -519,3 +519,45 @@ func TestSocialEraseAndExport(t *testing.T) {
 		}
 	})
 }
+
+// Two nodes running the digest at once (the hourly job's leader changing
+// at a boundary, or `smartustaz digest` beside the job): each reader's
+// period is claimed by one of them, so every reader gets one email.
+func TestDigestOnceAcrossRuns(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e, outbox := socialEnv(t, d, true)
+		author := e.user("user")
+		e.published(author, "Музыка: күй")
+		readers := make([]int64, 12)
+		for i := range readers {
+			readers[i] = e.user("user")
+			if _, err := e.lib.ToggleFollow(ctx, readers[i], author); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.published(author, "Музыка: домбыра")
+		tuesday := time.Date(2026, 3, 3, 1, 0, 0, 0, library.Kazakhstan)
+		sent := make(chan int, 4)
+		errs := make(chan error, 4)
+		for i := 0; i < 4; i++ {
+			go func() {
+				res, err := e.lib.SendDigests(ctx, tuesday)
+				sent <- res.Sent
+				errs <- err
+			}()
+		}
+		total := 0
+		for i := 0; i < 4; i++ {
+			total += <-sent
+			if err := <-errs; err != nil {
+				t.Errorf("a concurrent run failed: %v", err)
+			}
+		}
+		daily := i18n.T(i18n.KK, "social.digest.mail.subject.daily")
+		if n := subjectsWith(outboxMails(t, outbox), daily); total != len(readers) || n != len(readers) {
+			t.Errorf("four runs at once sent %d digests (%d in the outbox) to %d readers", total, n, len(readers))
+		}
+	})
+}
