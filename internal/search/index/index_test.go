@@ -24,6 +24,10 @@ type mat struct {
 	views, downloads, pub     int64
 }
 
+// score is the material's rating score (the "rating" sort, issue 13), made
+// from its other counters so that it has ties and differs from them.
+func (m mat) score() int64 { return (m.views*7 + m.downloads*3) % 11 * 400 }
+
 // library of the conformance suite: word forms in both languages, filters
 // that tell materials apart, ties in every sort column (the id decides),
 // and materials that are not published.
@@ -89,8 +93,8 @@ func put(t *testing.T, d *db.DB, ms ...mat) *world {
 		if st == "" {
 			st = string(library.StatusPublished)
 		}
-		if _, err := d.Exec(ctx, `INSERT INTO materials (id, author_id, title, subject, grade, type, language, status, views, downloads, published_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, author, m.text, m.subject, m.grade, m.typ, m.lang, st, m.views, m.downloads, m.pub, m.pub, m.pub); err != nil {
+		if _, err := d.Exec(ctx, `INSERT INTO materials (id, author_id, title, subject, grade, type, language, status, views, downloads, published_at, created_at, updated_at, rating_score)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, author, m.text, m.subject, m.grade, m.typ, m.lang, st, m.views, m.downloads, m.pub, m.pub, m.pub, m.score()); err != nil {
 			t.Fatal(err)
 		}
 		setTerms(t, d, id, strings.Join(search.Terms(m.text), " "))
@@ -161,6 +165,8 @@ func (w *world) cursor(s library.Sort, key string) library.Cursor {
 		v = m.views
 	case library.SortDownloads:
 		v = m.downloads
+	case library.SortRating:
+		v = m.score()
 	}
 	return library.Cursor{Value: v, ID: w.ids[key]}
 }
@@ -270,7 +276,7 @@ func TestKeysetPages(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		w := put(t, d, olympiad()...)
 		groups := search.QueryTerms("олимпиада тапсырмалары")
-		for _, sort := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads} {
+		for _, sort := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads, library.SortRating} {
 			// The order the catalog promises: the sort column descending,
 			// then the id descending, published mathematics only.
 			var want []string
