@@ -36,7 +36,6 @@ const (
 // DigestFrequencies are the choices, in the order the form offers them.
 var DigestFrequencies = []string{DigestDaily, DigestWeekly, DigestOff}
 
-
 // digestPeriod returns the start of the period of frequency freq that
 // holds t, and the start of the one before it.
 func digestPeriod(freq string, t time.Time) (start, prev time.Time) {

@@ -45,10 +45,10 @@ type ReportInput struct {
 
 // ReportEntry is one line of the report register (clause 3.2).
 type ReportEntry struct {
-	ID, MaterialID, ReporterID  int64
+	ID, MaterialID, ReporterID int64
 	// CommentID is the reported comment (0: the material), with its text.
-	CommentID   int64
-	CommentBody string
+	CommentID                   int64
+	CommentBody                 string
 	MaterialTitle, MaterialSlug string
 	MaterialStatus              Status
 	Reason                      string

@@ -25,7 +25,9 @@ func socialEnv(t *testing.T, d *db.DB, immediate bool) (*env, string) {
 	t.Helper()
 	outbox := t.TempDir()
 	e := newEnv(t, d, library.Options{Mail: mail.NewOutbox(outbox, ""), BaseURL: "https://smartustaz.test", PublishImmediately: immediate,
-		Contacts: func(ctx context.Context, id int64) (string, i18n.Lang, error) { return "reader@mektep.test", i18n.KK, nil }})
+		Contacts: func(ctx context.Context, id int64) (string, i18n.Lang, error) {
+			return "reader@mektep.test", i18n.KK, nil
+		}})
 	return e, outbox
 }
 

@@ -28,6 +28,18 @@ type mat struct {
 // from its other counters so that it has ties and differs from them.
 func (m mat) score() int64 { return (m.views*7 + m.downloads*3) % 11 * 400 }
 
+// scored stores every material's score (a column of migration 0020, so
+// not in put, which also fills databases migrated only part of the way).
+func (w *world) scored(t *testing.T) *world {
+	t.Helper()
+	for key, m := range w.mats {
+		if _, err := w.d.Exec(context.Background(), `UPDATE materials SET rating_score = ? WHERE id = ?`, m.score(), w.ids[key]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
 // library of the conformance suite: word forms in both languages, filters
 // that tell materials apart, ties in every sort column (the id decides),
 // and materials that are not published.
@@ -93,8 +105,8 @@ func put(t *testing.T, d *db.DB, ms ...mat) *world {
 		if st == "" {
 			st = string(library.StatusPublished)
 		}
-		if _, err := d.Exec(ctx, `INSERT INTO materials (id, author_id, title, subject, grade, type, language, status, views, downloads, published_at, created_at, updated_at, rating_score)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, author, m.text, m.subject, m.grade, m.typ, m.lang, st, m.views, m.downloads, m.pub, m.pub, m.pub, m.score()); err != nil {
+		if _, err := d.Exec(ctx, `INSERT INTO materials (id, author_id, title, subject, grade, type, language, status, views, downloads, published_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, author, m.text, m.subject, m.grade, m.typ, m.lang, st, m.views, m.downloads, m.pub, m.pub, m.pub); err != nil {
 			t.Fatal(err)
 		}
 		setTerms(t, d, id, strings.Join(search.Terms(m.text), " "))
@@ -274,7 +286,7 @@ func TestStopWords(t *testing.T) {
 // order, in every sort, with the ties broken by id, on both engines.
 func TestKeysetPages(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
-		w := put(t, d, olympiad()...)
+		w := put(t, d, olympiad()...).scored(t)
 		groups := search.QueryTerms("олимпиада тапсырмалары")
 		for _, sort := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads, library.SortRating} {
 			// The order the catalog promises: the sort column descending,
