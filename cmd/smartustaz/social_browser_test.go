@@ -109,11 +109,13 @@ func socialWalk(t *testing.T, chrome string, e db.Engine) {
 	if got := reader.text("main dd.mat-rating"); got != kkMsg("social.rating.short", "5.0", 1) {
 		t.Errorf("the rating shows as %q", got)
 	}
+	reader.glance(string(e) + "-social-material-390")
 	reader.submit(`#b-follow`)
 	if got := reader.text("main .notice"); got != kkMsg("social.done.followed") {
 		t.Errorf("after following the page says %q", got)
 	}
 	reader.open("/account/saved")
+	reader.glance(string(e) + "-social-saved-390")
 	if !strings.Contains(tabEval[string](reader, `document.querySelector('main').innerText`), title1) {
 		t.Errorf("the saved page does not list the material")
 	}
@@ -123,6 +125,7 @@ func socialWalk(t *testing.T, chrome string, e db.Engine) {
 		t.Errorf("the author got no email about the comment")
 	}
 	author.open("/account/notifications")
+	author.glance(string(e) + "-social-inbox-1280")
 	if !strings.Contains(tabEval[string](author, `document.querySelector('main').innerText`), kkMsg("social.inbox.kind.comment")) {
 		t.Errorf("the author's inbox does not have the comment")
 	}
