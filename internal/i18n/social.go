@@ -40,6 +40,7 @@ func init() {
 		"social.stars.5":                    {KK: "★★★★★ 5 — өте жақсы", RU: "★★★★★ 5 — отлично", EN: "★★★★★ 5 — excellent"},
 		"social.comment.label":              {KK: "Пікір (міндетті емес)", RU: "Комментарий (необязательно)", EN: "Comment (optional)"},
 		"social.comment.hint":               {KK: "Пікір модератор тексергеннен кейін жарияланады. Атыңыз тек өзіңіз жариялауды таңдасаңыз көрсетіледі.", RU: "Комментарий появится после проверки модератором. Ваше имя видно, только если вы решили его публиковать.", EN: "A comment appears once a moderator has checked it. Your name shows only if you chose to publish it."},
+		"social.comment.hint.public":        {KK: "Пікір бірден жарияланады. Атыңыз тек өзіңіз жариялауды таңдасаңыз көрсетіледі.", RU: "Комментарий появится сразу. Ваше имя видно, только если вы решили его публиковать.", EN: "A comment appears at once. Your name shows only if you chose to publish it."},
 		"social.rate.submit":                {KK: "Бағалау", RU: "Оценить", EN: "Rate"},
 		"social.signin":                     {KK: "Сақтау, бағалау және пікір жазу үшін кіріңіз.", RU: "Войдите, чтобы сохранять, оценивать и комментировать.", EN: "Sign in to save, rate and comment."},
 		"social.comments.title":             {KK: "Пікірлер", RU: "Комментарии", EN: "Comments"},

@@ -26,13 +26,15 @@ type socialData struct {
 	Following   bool
 	Collections []library.Collection
 	Stars       []int
+	// Moderated: comments wait for a moderator (the form says so).
+	Moderated bool
 }
 
 // materialSocial fills socialData for the material page; what belongs to
 // the reader only when one is signed in (the anonymous page is cached).
 func (s *Server) materialSocial(r *http.Request, l i18n.Lang, m *library.Material) (socialData, error) {
 	ctx := r.Context()
-	d := socialData{Stars: []int{5, 4, 3, 2, 1}}
+	d := socialData{Stars: []int{5, 4, 3, 2, 1}, Moderated: !s.Library.PublishesImmediately()}
 	var err error
 	if d.Rating, err = s.Library.MaterialRating(ctx, m.ID); err != nil {
 		return d, err
