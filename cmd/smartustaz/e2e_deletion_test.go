@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,14 @@ var userTables = map[string]struct{ owner, rule string }{
 	"reports":              {"reporter_id", "sealed"},
 	"materials":            {"author_id", "kept"},
 	"audit_log":            {"target_user_id", "kept"},
+	// Issue 13: what the user saved, rated, wrote, followed and was told.
+	"ratings":       {"user_id", "gone"},
+	"comments":      {"user_id", "gone"},
+	"favourites":    {"user_id", "gone"},
+	"collections":   {"owner_id", "gone"},
+	"follows":       {"follower_id", "gone"},
+	"digest_prefs":  {"user_id", "gone"},
+	"notifications": {"user_id", "gone"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -268,6 +277,12 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			wantStatus(t, "download", teacher.get(files[1]), http.StatusOK)
 			otherID := publishApproved(t, admin, other, "Басқа мұғалімнің материалы")
 			wantStatus(t, "report", teacher.post("/materials/"+otherID+"/report", url.Values{"reason": {"copyright"}, "text": {"Бұл менің " + p.Phone + " жұмысым"}}), http.StatusOK)
+			// Issue 13: a rating with a comment, a save, a collection, a
+			// follow (which turns the digest on).
+			wantStatus(t, "rate", teacher.post("/materials/"+otherID+"/rate", url.Values{"stars": {"4"}, "comment": {"Жақсы жоспар"}}), http.StatusSeeOther)
+			wantStatus(t, "save", teacher.post("/materials/"+otherID+"/save", url.Values{}), http.StatusSeeOther)
+			wantStatus(t, "collection", teacher.post("/collections", url.Values{"title": {"Жойылатын жинақ"}, "public": {"yes"}}), http.StatusSeeOther)
+			wantStatus(t, "follow", teacher.post("/authors/"+strconv.FormatInt(other.export().Profile.ID, 10)+"/follow", url.Values{}), http.StatusSeeOther)
 			wantStatus(t, "email change", teacher.post("/account/email", url.Values{"email": {"new-" + p.Email}, "password": {p.Password}}), http.StatusOK)
 			wantStatus(t, "verify page before", admin.get("/verify/"+number), http.StatusOK)
 			if !strings.Contains(admin.get("/verify/"+number).Text(), p.FullName) {

@@ -217,6 +217,32 @@ func routeTable() []routeRow {
 		// Public profiles.
 		{route: "GET /authors/{id}", path: "/authors/{author}", want: everyone("200")},
 
+		// The habits of the big portals (issue 13 §3). Saving and
+		// following toggle, so the answer names only where it leads; the
+		// author does not rate their own material nor follow themselves;
+		// {privcoll} and {pubcoll} are the author's collections.
+		{route: "POST /materials/{id}/save", path: "/materials/{mat}/save", want: forUsers("303 /materials/{mat}-*")},
+		{route: "POST /materials/{id}/rate", path: "/materials/{mat}/rate", form: url.Values{"stars": {"4"}},
+			want: want{toLogin, "403", "303 /materials/{mat}-*", "303 /materials/{mat}-*", "303 /materials/{mat}-*"}},
+		{route: "POST /materials/{id}/collect", path: "/materials/{mat}/collect", form: url.Values{"collection": {"{privcoll}"}},
+			want: want{toLogin, "303 /materials/{mat}-*", "404", "404", "404"}},
+		{route: "POST /collections", path: "/collections", form: url.Values{"title": {"Матрица жинағы {n}"}}, want: forUsers("303 /collections/*")},
+		{route: "GET /collections/{id}", path: "/collections/{pubcoll}", want: everyone("200")},
+		{route: "GET /collections/{id}", path: "/collections/{privcoll}", want: want{"404", "200", "404", "404", "404"}},
+		{route: "POST /authors/{id}/follow", path: "/authors/{author}/follow",
+			want: want{toLogin, "403", "303 /authors/{author}?done=*", "303 /authors/{author}?done=*", "303 /authors/{author}?done=*"}},
+		{route: "GET /account/saved", path: "/account/saved", want: forUsers("200")},
+		{route: "GET /account/notifications", path: "/account/notifications", want: forUsers("200")},
+		{route: "POST /account/digest", path: "/account/digest", form: url.Values{"frequency": {"weekly"}},
+			want: forUsers("303 /account/notifications?done=digest")},
+		{route: "GET /account/downloads", path: "/account/downloads", want: forUsers("200")},
+		// The unsubscribe link works without signing in; a forged token
+		// is refused for everyone.
+		{route: "GET /digest/unsubscribe", path: "/digest/unsubscribe?u={author}&t=x", want: everyone("200")},
+		{route: "POST /digest/unsubscribe", path: "/digest/unsubscribe", form: url.Values{"u": {"{author}"}, "t": {"forged"}}, want: everyone("410")},
+		{route: "POST /admin/comments/{id}/{action}", path: "/admin/comments/{comment}/approve", fresh: (*matrix).pendingComment,
+			want: staffOnly("303 /admin/moderation?done=comment_approve")},
+
 		// The first administrator's link is used up by the time anyone
 		// else exists.
 		{route: "GET /setup", path: "/setup?token=x", want: everyone("410")},
@@ -423,7 +449,9 @@ func newMatrix(t *testing.T, srv *testServer) *matrix {
 	if r := m.main[user].post("/materials/"+mat+"/certificate", url.Values{"name": {m.people[user].FullName}, "lang": {"kk"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("issue the certificate: status %d %s", r.Status, pageErrors(r))
 	}
+	pubcoll, privcoll := m.collection("Матрица: ашық жинақ", true), m.collection("Матрица: жабық жинақ", false)
 	m.base = vars{
+		"pubcoll": pubcoll, "privcoll": privcoll,
 		"css": css[1], "mat": mat, "matref": matref, "matfile": m.fileOf(matref),
 		"pend": pend, "pendref": pendref, "pendfile": m.fileOf(pendref),
 		"cert": certNumber(t, m.main[user], mat), "certname": m.people[user].FullName,
@@ -470,7 +498,47 @@ func (m *matrix) fileOf(ref string) string {
 	return f[1]
 }
 
+// collection has the author make a collection; it returns its id.
+func (m *matrix) collection(title string, public bool) string {
+	m.t.Helper()
+	f := url.Values{"title": {title}}
+	if public {
+		f.Set("public", "yes")
+	}
+	r := m.main[user].post("/collections", f)
+	c := matrixCollectionRe.FindStringSubmatch(r.Location())
+	if r.Status != http.StatusSeeOther || c == nil {
+		m.t.Fatalf("make a collection: status %d to %q", r.Status, r.Location())
+	}
+	return c[1]
+}
+
+var (
+	matrixCollectionRe = regexp.MustCompile(`^/collections/(\d+)\?done=created$`)
+	matrixCommentRe    = regexp.MustCompile(`/admin/comments/(\d+)/approve`)
+)
+
 // Fresh objects, one per request.
+
+// pendingComment: another teacher rates the published material with a
+// comment, which waits for a moderator.
+func (m *matrix) pendingComment(role) vars {
+	m.t.Helper()
+	before := map[string]bool{}
+	for _, x := range matrixCommentRe.FindAllStringSubmatch(m.main[admin].get("/admin/moderation").Body, -1) {
+		before[x[1]] = true
+	}
+	if r := m.main[other].post("/materials/"+m.base["mat"]+"/rate", url.Values{"stars": {"5"}, "comment": {"Матрица пікірі " + m.next()}}); r.Status != http.StatusSeeOther {
+		m.t.Fatalf("comment: status %d", r.Status)
+	}
+	for _, x := range matrixCommentRe.FindAllStringSubmatch(m.main[admin].get("/admin/moderation").Body, -1) {
+		if !before[x[1]] {
+			return vars{"comment": x[1]}
+		}
+	}
+	m.t.Fatalf("the new comment is not in the moderation queue")
+	return nil
+}
 
 func (m *matrix) publishedMaterial(role) vars {
 	id, _ := m.material("Матрица: жаңа "+m.next(), true)

@@ -18,6 +18,7 @@ func TestCommandHelpSucceeds(t *testing.T) {
 		{"migrate", "--help"},
 		{"demo", "--help"},
 		{"reindex", "--help"},
+		{"digest", "--help"},
 		{"keys", "status", "--help"},
 		{"keys", "add", "--help"},
 		{"keys", "rotate", "--help"},

@@ -44,6 +44,7 @@ Commands:
   audit reanchor after restoring an older database backup: record it and start new checkpoints (--reason)
   demo           fill the database with synthetic teachers and materials (--users N --materials M)
   reindex        recompute every material's search terms after an upgrade (--check: only say whether due)
+  digest         send the digests of followed authors due now (--at TIME: for that moment)
 
 Run "smartustaz COMMAND -h" for a command's flags.
 `
@@ -99,6 +100,8 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
 	case "reindex":
 		return cmdReindex(ctx, rest, getenv, stdout, stderr)
+	case "digest":
+		return cmdDigest(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -101,6 +101,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := registerJanitor(queue, a.accounts, blobJanitor{lib}, log); err != nil {
 		return err
 	}
+	// The digest of followed authors' new materials (digest.go).
+	if err := registerDigest(queue, lib, log); err != nil {
+		return err
+	}
 	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.

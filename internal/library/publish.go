@@ -180,6 +180,10 @@ func (s *Service) Publish(ctx context.Context, authorID int64, in Input, up *Upl
 			return err
 		}
 		if status == StatusPublished {
+			// The author's followers learn of it in their inbox (issue 13).
+			if err := s.followersInboxTx(ctx, tx, id); err != nil {
+				return err
+			}
 			return s.publishedTx(ctx, tx, id)
 		}
 		return nil

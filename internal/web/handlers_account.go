@@ -27,13 +27,22 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	}
 	// The author's certificates of publication (issue 3 §6).
 	var certs []library.Certificate
+	unread := 0
 	if s.Library != nil {
 		if certs, err = s.Library.Certificates(r.Context(), u.ID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		// The inbox's unread entries (issue 13).
+		if unread, err = s.Library.UnreadNotifications(r.Context(), u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
-	pg.Data = struct{ Certificates []library.Certificate }{certs}
+	pg.Data = struct {
+		Certificates []library.Certificate
+		Unread       int
+	}{certs, unread}
 	s.render(w, r, http.StatusOK, "account", pg)
 }
 
@@ -438,6 +447,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 			cs = append(cs, x)
 		}
 		out["certificates"] = cs
+		// Ratings, comments, favourites, collections, follows, the
+		// digest choice and the inbox (issue 13).
+		soc, err := s.Library.ExportSocial(ctx, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out["social"] = soc
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)

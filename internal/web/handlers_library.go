@@ -127,6 +127,8 @@ type cardView struct {
 	Views       string
 	Downloads   string
 	Day         string
+	// Rating is the average and count ("" when nobody rated).
+	Rating string
 }
 
 func termOptions(terms []library.Term, chosen string, label func(library.Term) string) []option {
@@ -148,7 +150,7 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 	for _, code := range library.Languages {
 		d.Languages = append(d.Languages, option{Value: code, Label: i18n.T(l, "library.lang."+code), Selected: code == f.Language})
 	}
-	for _, s := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads} {
+	for _, s := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads, library.SortRating} {
 		d.Sorts = append(d.Sorts, sortLink{URL: catalogURL(f, s, library.Cursor{}), Label: i18n.T(l, "library.sort."+string(s)), Current: s == f.Sort})
 	}
 	d.Cards = cardViews(l, tax, page.Items)
@@ -167,7 +169,7 @@ func cardViews(l i18n.Lang, tax *library.Taxonomy, cards []library.Card) []cardV
 			Meta: tax.Name(library.KindType, c.Type, l) + " · " + tax.Name(library.KindSubject, c.Subject, l) + " · " +
 				tax.Name(library.KindGrade, c.Grade, l) + " · " + i18n.T(l, "library.lang."+c.Language),
 			Views: i18n.T(l, "library.views", c.Views), Downloads: i18n.T(l, "library.downloads", c.Downloads),
-			Day: c.PublishedAt.UTC().Format("2006-01-02")}
+			Day: c.PublishedAt.UTC().Format("2006-01-02"), Rating: ratingText(l, c.Rating())}
 	}
 	return out
 }
@@ -230,6 +232,9 @@ type materialData struct {
 	AuthorName string
 	// Previews are the page images of its files (handlers_preview.go).
 	Previews previewData
+	// Social is the rating, comments and the reader's own choices
+	// (handlers_social.go).
+	Social socialData
 }
 
 func (s *Server) material(w http.ResponseWriter, r *http.Request) {
@@ -287,12 +292,18 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := s.newPage(r, "library.page.material")
 	d.Previews = s.materialPreviews(ctx, m, pg.Lang)
+	if d.Social, err = s.materialSocial(r, pg.Lang, m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pg.Title = m.Title
-	switch r.URL.Query().Get("done") {
+	switch done := r.URL.Query().Get("done"); done {
 	case "submitted":
 		pg.Notice = i18n.T(pg.Lang, "library.page.submitted")
 	case "published":
 		pg.Notice = i18n.T(pg.Lang, "library.page.published")
+	case "saved", "unsaved", "rated", "comment_pending", "comment_published", "collected", "followed", "unfollowed":
+		pg.Notice = i18n.T(pg.Lang, "social.done."+done)
 	}
 	pg.Data = d
 	s.render(w, r, http.StatusOK, "materials_show", pg)
@@ -306,6 +317,11 @@ type formData struct {
 	MaxMB    int64
 	MaxFiles int
 	Accept   string
+	// PublishName is the name the "publish under my name" box offers
+	// (issue 13 §2): the public name when one is shown, else the
+	// profile's; NameChecked is the box's state.
+	PublishName string
+	NameChecked bool
 }
 
 // acceptList is the file picker's hint; the server decides by content.
@@ -334,9 +350,41 @@ func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error
 		title = "library.page.edit"
 	}
 	pg := s.newPage(r, title)
-	pg.Data = formData{Tax: tax, Langs: library.Languages, Edit: edit, MaxMB: s.Library.MaxFileSize() >> 20,
+	fd := formData{Tax: tax, Langs: library.Languages, Edit: edit, MaxMB: s.Library.MaxFileSize() >> 20,
 		MaxFiles: s.Library.MaxFiles(), Accept: acceptList}
+	if u := info(r).User; u != nil {
+		p, err := s.Library.PublicProfile(r.Context(), u.ID)
+		if err != nil {
+			return nil, err
+		}
+		fd.PublishName, fd.NameChecked = p.DisplayName(), p.DisplayName() != ""
+		if fd.PublishName == "" {
+			fd.PublishName = u.FullName.Reveal()
+		}
+	}
+	pg.Data = fd
 	return pg, nil
+}
+
+// publishNameAfter records the "publish under my name" choice of a form
+// that was accepted (the publication consent of clause 1.4), and keeps
+// the box as the teacher left it when the form comes back with errors.
+func (s *Server) publishNameAfter(r *http.Request, pg *page, form url.Values, accepted bool) error {
+	fd, ok := pg.Data.(formData)
+	if !ok {
+		return nil
+	}
+	show := form.Get("publish_name") == "yes"
+	if !accepted {
+		fd.NameChecked = show
+		pg.Data = fd
+		return nil
+	}
+	var session int64
+	if ss := info(r).Session; ss != nil {
+		session = ss.ID
+	}
+	return s.Library.SetPublishName(r.Context(), info(r).User.ID, session, show, fd.PublishName)
 }
 
 func (s *Server) materialNewForm(w http.ResponseWriter, r *http.Request) {
@@ -518,6 +566,7 @@ func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := inputOf(form)
+	s.publishNameAfter(r, pg, form, false)
 	if fileErr != nil {
 		s.formError(w, r, "materials_new", pg, s.uploadErrors(r, in, up.Len(), fileErr))
 		return
@@ -525,6 +574,10 @@ func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
 	m, err := s.Library.Publish(ctx, u.ID, in, up, s.libMeta(r))
 	if err != nil {
 		s.formError(w, r, "materials_new", pg, err)
+		return
+	}
+	if err := s.publishNameAfter(r, pg, form, true); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	done := "submitted"
@@ -596,6 +649,7 @@ func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := inputOf(form)
+	s.publishNameAfter(r, pg, form, false)
 	if fileErr != nil {
 		s.formError(w, r, "materials_new", pg, s.uploadErrors(r, in, max(up.Len(), len(m.Files)), fileErr))
 		return
@@ -603,6 +657,10 @@ func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
 	m, err = s.Library.Edit(ctx, u.ID, m.ID, in, up, s.libMeta(r))
 	if err != nil {
 		s.formError(w, r, "materials_new", pg, err)
+		return
+	}
+	if err := s.publishNameAfter(r, pg, form, true); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	done := "submitted"
@@ -748,6 +806,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := library.ReportInput{Reason: r.PostForm.Get("reason"), Text: r.PostForm.Get("text")}
+	if c, err := strconv.ParseInt(r.PostForm.Get("comment"), 10, 64); err == nil && c > 0 {
+		in.CommentID = c // a report about one comment (issue 13)
+	}
 	if u := info(r).User; u != nil {
 		in.ReporterID = u.ID
 	}
@@ -794,17 +855,25 @@ func (s *Server) moderationQueue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	comments, err := s.Library.PendingComments(ctx, 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pg := s.newPage(r, "library.page.moderation")
-	switch r.URL.Query().Get("done") {
+	switch done := r.URL.Query().Get("done"); done {
 	case "approve", "reject", "takedown", "dismiss":
-		pg.Notice = i18n.T(pg.Lang, "library.page.done."+r.URL.Query().Get("done"))
+		pg.Notice = i18n.T(pg.Lang, "library.page.done."+done)
+	case "comment_approve", "comment_reject", "comment_takedown":
+		pg.Notice = i18n.T(pg.Lang, "social.done."+done)
 	}
 	pg.Data = struct {
-		Items   []library.QueueItem
-		Reports []library.ReportEntry
-		Tax     *library.Taxonomy
-		Reasons []string
-	}{items, reports, tax, library.RejectReasons}
+		Items    []library.QueueItem
+		Reports  []library.ReportEntry
+		Tax      *library.Taxonomy
+		Reasons  []string
+		Comments []library.Comment
+	}{items, reports, tax, library.RejectReasons, comments}
 	s.render(w, r, http.StatusOK, "admin_moderation", pg)
 }
 

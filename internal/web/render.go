@@ -92,6 +92,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return map[i18n.Lang]string{i18n.KK: "Қазақша", i18n.RU: "Русский", i18n.EN: "English"}[l]
 		},
 		"paragraphs": paragraphs,
+		// ratingOf is a card's rating in l ("" when nobody rated it).
+		"ratingOf": func(l i18n.Lang, c library.Card) string { return ratingText(l, c.Rating()) },
 		"field": func(p *page, name, label, typ, auto string, req bool, max int, hint string) fieldArgs {
 			return fieldArgs{P: p, Name: name, Label: label, Type: typ, Auto: auto, Req: req, Max: max, Hint: hint}
 		},

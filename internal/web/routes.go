@@ -112,6 +112,22 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/public", s.publicProfileSave)
 	m.HandleFunc("GET /authors/{id}", s.public(s.author))
 
+	// The habits of the big portals (issue 13 §3): save, collect, rate
+	// and comment, follow, the inbox, download history, the digest.
+	m.HandleFunc("POST /materials/{id}/save", s.favouriteToggle)
+	m.HandleFunc("POST /materials/{id}/rate", s.rate)
+	m.HandleFunc("POST /materials/{id}/collect", s.collect)
+	m.HandleFunc("POST /collections", s.collectionCreate)
+	m.HandleFunc("GET /collections/{id}", s.collection)
+	m.HandleFunc("POST /authors/{id}/follow", s.followToggle)
+	m.HandleFunc("GET /account/saved", s.saved)
+	m.HandleFunc("GET /account/notifications", s.notifications)
+	m.HandleFunc("POST /account/digest", s.digestSave)
+	m.HandleFunc("GET /account/downloads", s.downloads)
+	m.HandleFunc("GET /digest/unsubscribe", s.unsubscribeForm)
+	m.HandleFunc("POST /digest/unsubscribe", s.unsubscribe)
+	m.Handle("POST /admin/comments/{id}/{action}", s.requireRole(staff, s.moderateComment))
+
 	// Any other address: the site's own page in the reader's language,
 	// not Go's plain-text "404 page not found".
 	m.HandleFunc("/", s.notFound)
