@@ -41,11 +41,11 @@ import (
 
 // Who wrote a message.
 const (
-	AuthorUser    = "user"    // the thread's user (or visitor)
-	AuthorAdmin   = "admin"   // an administrator
-	ViaWeb        = "web"     // written on the site
-	ViaEmail      = "email"   // received by the SMTP listener
-	StatusOpen    = "open"    // waiting for the administration
+	AuthorUser    = "user"  // the thread's user (or visitor)
+	AuthorAdmin   = "admin" // an administrator
+	ViaWeb        = "web"   // written on the site
+	ViaEmail      = "email" // received by the SMTP listener
+	StatusOpen    = "open"  // waiting for the administration
 	StatusAnswerd = "answered"
 )
 
