@@ -92,15 +92,17 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 // readMessageForm parses a message form and checks its attachment by the
 // library's file rules.
 func (s *Server) readMessageForm(r *http.Request) (*correspondence.Attachment, error) {
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		if err := r.ParseMultipartForm(messageBodyLimit); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, apperr.Field("file", "library.files.too_large", "", int64(correspondence.MaxAttachment>>20))
-			}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if err := r.ParseForm(); err != nil {
 			return nil, apperr.New(apperr.Malformed, "web.error.badform")
 		}
-	} else if err := r.ParseForm(); err != nil {
+		return nil, nil // a form without a file field
+	}
+	if err := r.ParseMultipartForm(messageBodyLimit); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, apperr.Field("file", "library.files.too_large", "", int64(correspondence.MaxAttachment>>20))
+		}
 		return nil, apperr.New(apperr.Malformed, "web.error.badform")
 	}
 	f, h, err := r.FormFile("file")
