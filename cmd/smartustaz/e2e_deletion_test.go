@@ -44,6 +44,13 @@ var userTables = map[string]struct{ owner, rule string }{
 	"reports":              {"reporter_id", "sealed"},
 	"materials":            {"author_id", "kept"},
 	"audit_log":            {"target_user_id", "kept"},
+	// The teacher's correspondence goes with them (their threads, the
+	// administration's answers in them, their messages, a bounce of their
+	// address). An administrator's answers in other users' threads would
+	// stay, under those users' keys: they are those users' correspondence.
+	"corr_threads":       {"user_id", "gone"},
+	"corr_messages":      {"author_id", "gone"},
+	"mail_undeliverable": {"user_id", "gone"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -244,7 +251,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			ctx := context.Background()
 			dataDir, dsn := t.TempDir(), dbtest.DSN(t, e)
 			const noImages = "SMARTUSTAZ_PAGE_IMAGES=false"
-			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages)
+			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages, "SMARTUSTAZ_SMTP_LISTEN=127.0.0.1:0", "SMARTUSTAZ_REPLY_DOMAIN="+replyDomain)
 			admin, _ := setupAdmin(t, srv)
 			other := newClientSignedIn(t, srv)
 			p := newPerson("deleted")
@@ -268,6 +275,12 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			wantStatus(t, "download", teacher.get(files[1]), http.StatusOK)
 			otherID := publishApproved(t, admin, other, "Басқа мұғалімнің материалы")
 			wantStatus(t, "report", teacher.post("/materials/"+otherID+"/report", url.Values{"reason": {"copyright"}, "text": {"Бұл менің " + p.Phone + " жұмысым"}}), http.StatusOK)
+			// Correspondence: a thread with a file, an answer, a bounce.
+			thread := writeThread(t, teacher, "Жойылатын автордың сұрағы", "Менің телефоным "+p.Phone, "хат.pdf", sample(t, "sample.pdf"))
+			wantStatus(t, "answer", admin.post("/admin/messages/"+thread+"/answer", url.Values{"body": {"Әкімшілік жауабы"}}), http.StatusSeeOther)
+			if code := smtpSend(t, srv.smtpAddr(t), "", "no-reply@"+replyDomain, bounceEmail(p.Email)); code != 0 {
+				t.Fatalf("the bounce was refused with %d", code)
+			}
 			wantStatus(t, "email change", teacher.post("/account/email", url.Values{"email": {"new-" + p.Email}, "password": {p.Password}}), http.StatusOK)
 			wantStatus(t, "verify page before", admin.get("/verify/"+number), http.StatusOK)
 			if !strings.Contains(admin.get("/verify/"+number).Text(), p.FullName) {

@@ -75,6 +75,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// through its Suppress, so an address that bounced is not mailed
 	// until it is confirmed again.
 	corr := correspondence.New(a.db, a.vault, a.audit)
+	corr.OwnerOf = func(ctx context.Context, email string) int64 {
+		if u, err := a.accounts.FindByEmail(ctx, email); err == nil {
+			return u.ID
+		}
+		return 0
+	}
 	sender = corr.Suppress(sender)
 	if replyDomain == "" {
 		replyDomain = mailDomain(c.MailFrom)

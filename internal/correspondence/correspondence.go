@@ -64,6 +64,10 @@ type Service struct {
 	v     *vault.Vault
 	audit *audit.Log
 	now   func() time.Time
+	// OwnerOf, when set, names the account an address belongs to (0 for
+	// none), so that a bounce of a user's address is erased with the
+	// account. serve sets it from the account service, which owns users.
+	OwnerOf func(ctx context.Context, email string) int64
 }
 
 // New returns the service over d, sealing with v and recording reveals in a.
@@ -453,6 +457,9 @@ func EraseUser(ctx context.Context, tx *db.Tx, userID int64) error {
 		return fmt.Errorf("correspondence: erase: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM corr_tokens WHERE thread_id IN (SELECT id FROM corr_threads WHERE user_id = ? AND user_id <> 0)`, userID); err != nil {
+		return fmt.Errorf("correspondence: erase: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM mail_undeliverable WHERE user_id = ? AND user_id <> 0`, userID); err != nil {
 		return fmt.Errorf("correspondence: erase: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM corr_threads WHERE user_id = ? AND user_id <> 0`, userID); err != nil {

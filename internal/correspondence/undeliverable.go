@@ -27,15 +27,19 @@ func (s *Service) MarkUndeliverable(ctx context.Context, email, status string) e
 	}
 	bidx := s.emailIndex(email)
 	now := s.now().UnixMilli()
+	var owner int64
+	if s.OwnerOf != nil {
+		owner = s.OwnerOf(ctx, email)
+	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE mail_undeliverable SET status = ?, at = ? WHERE email_bidx = ?`, status, now, bidx)
+		res, err := tx.Exec(ctx, `UPDATE mail_undeliverable SET status = ?, at = ?, user_id = ? WHERE email_bidx = ?`, status, now, owner, bidx)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
 			return nil
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO mail_undeliverable (email_bidx, status, at) VALUES (?, ?, ?)`, bidx, status, now)
+		_, err = tx.Exec(ctx, `INSERT INTO mail_undeliverable (email_bidx, user_id, status, at) VALUES (?, ?, ?, ?)`, bidx, owner, status, now)
 		return err
 	})
 	if err != nil && !db.IsUniqueViolation(err) {

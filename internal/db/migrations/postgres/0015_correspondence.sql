@@ -4,7 +4,8 @@
 -- thread under the user's data key; a visitor's thread (contact form)
 -- under a data key of its own, kept in user_keys under the owner number
 -- -thread_id (key_owner). Tokens are stored as SHA-256; addresses only as
--- blind indexes. Owned by internal/correspondence.
+-- blind indexes (with the account the address belonged to, so a deletion
+-- erases it). Owned by internal/correspondence.
 
 CREATE TABLE corr_threads (
 	id          BIGINT PRIMARY KEY,
@@ -44,6 +45,8 @@ CREATE INDEX corr_tokens_thread ON corr_tokens (thread_id);
 
 CREATE TABLE mail_undeliverable (
 	email_bidx BYTEA   PRIMARY KEY,
+	user_id    BIGINT NOT NULL DEFAULT 0,
 	status     TEXT   NOT NULL DEFAULT '',
 	at         BIGINT NOT NULL
 );
+CREATE INDEX mail_undeliverable_user ON mail_undeliverable (user_id);
