@@ -366,7 +366,25 @@ func TestE2ECorrespondence(t *testing.T) {
 		if vm := waitMailTo(t, srv, vEmail, 1); !strings.Contains(vm.Text, "Қонаққа жауап") {
 			t.Errorf("the visitor's answer is not in their email")
 		}
-		if n := count(t, d, "SELECT COUNT(*) FROM corr_threads WHERE key_owner = -id AND user_id = 0"); n != 1 {
+		// The contact form is limited per client address.
+		limited := 0
+		for i := range 5 {
+			r := vc.post("/contact", url.Values{"email": {vEmail}, "subject": {fmt.Sprint("Тағы ", i)}, "body": {visitor}})
+			if r.Status == http.StatusTooManyRequests {
+				limited = i + 2 // the how-many-th message of this client
+				if !strings.Contains(r.Text(), i18n.T(i18n.KK, "account.throttled")) {
+					t.Errorf("the limited contact form does not say why in Kazakh")
+				}
+				break
+			}
+		}
+		if limited != 5 {
+			t.Errorf("the contact form limited the client at message %d, want 5 (3 free, then a wait)", limited)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM corr_threads WHERE key_owner = -id AND user_id = 0"); n != 4 {
+			t.Errorf("%d visitor threads, want 4 (the limited message is not stored)", n)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM corr_threads WHERE key_owner = -id AND user_id = 0"); n < 1 {
 			t.Errorf("the visitor's thread is not sealed under a key of its own (%d)", n)
 		}
 	})
