@@ -244,7 +244,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("serve: smtp listen: %w", err)
 		}
 		ss := corr.NewListener(correspondence.ListenerOptions{Domain: replyDomain, Log: log,
-			Limiter: a.accounts.Limiter("smtp", 10)})
+			Limiter: a.accounts.Limiter("smtp", 10),
+			CheckFile: func(ctx context.Context, name string, data []byte) (string, string, error) {
+				return library.CheckAttachment(ctx, "file", name, data, correspondence.MaxAttachment)
+			}})
 		go func() {
 			if err := ss.Serve(sl); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
 				errc <- fmt.Errorf("smtp listener: %w", err)

@@ -41,12 +41,12 @@ import (
 
 // Who wrote a message.
 const (
-	AuthorUser    = "user"  // the thread's user (or visitor)
-	AuthorAdmin   = "admin" // an administrator
-	ViaWeb        = "web"   // written on the site
-	ViaEmail      = "email" // received by the SMTP listener
-	StatusOpen    = "open"  // waiting for the administration
-	StatusAnswerd = "answered"
+	AuthorUser     = "user"     // the thread's user (or visitor)
+	AuthorAdmin    = "admin"    // an administrator
+	ViaWeb         = "web"      // written on the site
+	ViaEmail       = "email"    // received by the SMTP listener
+	StatusOpen     = "open"     // waiting for the administration
+	StatusAnswered = "answered" // the administration answered last
 )
 
 // Limits of what is written.
@@ -241,7 +241,7 @@ func (s *Service) insertMessage(ctx context.Context, tx *db.Tx, k *vault.UserKey
 	}
 	status := StatusOpen
 	if author == AuthorAdmin {
-		status = StatusAnswerd
+		status = StatusAnswered
 	}
 	_, err := tx.Exec(ctx, `UPDATE corr_threads SET messages = messages + 1, status = ?, updated_at = ? WHERE id = ?`, status, now, threadID)
 	return err

@@ -3,11 +3,15 @@ package correspondence_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"mime"
 	"net"
 	"net/smtp"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,6 +23,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -245,6 +250,21 @@ func replyMail(to, text string) string {
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text + "\r\n"
 }
 
+func replyWithFile(to, text, name string, data []byte) string {
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n")
+	return "From: someone@example.kz\r\nTo: " + to + "\r\nSubject: Re\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=\"M\"\r\n\r\n" +
+		"--M\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n" +
+		"--M\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"" + mime.BEncoding.Encode("utf-8", name) + "\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\n" + b.String() + "--M--\r\n"
+}
+
 func dsnMail(failed string) string {
 	return "From: MAILER-DAEMON@mx.example.kz\r\nTo: no-reply@" + domain + "\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\n" +
 		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n" +
@@ -262,7 +282,10 @@ func dsnMail(failed string) string {
 func TestInboundSMTP(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
-		addr := listen(t, e, correspondence.ListenerOptions{MaxBytes: 64 << 10})
+		addr := listen(t, e, correspondence.ListenerOptions{MaxBytes: 256 << 10,
+			CheckFile: func(ctx context.Context, name string, data []byte) (string, string, error) {
+				return library.CheckAttachment(ctx, "file", name, data, correspondence.MaxAttachment)
+			}})
 		id, err := e.c.Start(e.ctx, e.uid, "kk", subject, body, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -285,6 +308,38 @@ func TestInboundSMTP(t *testing.T) {
 			t.Errorf("the reply did not join the thread as its own text without the quote (%d messages)", len(th.Messages))
 		}
 
+		// A reply with a file the library accepts keeps it; one it refuses
+		// (a program) is dropped, the text kept.
+		pdf, err := os.ReadFile(filepath.Join("..", "extract", "testdata", "sample.pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []struct {
+			name string
+			data []byte
+			kept bool
+		}{{"жоспар.pdf", pdf, true}, {"бағдарлама.exe", []byte("MZ\x90\x00\x03\x00\x00\x00program"), false}} {
+			if code, step := sendSMTP(t, addr, "someone@example.kz", m.ReplyTo, replyWithFile(m.ReplyTo, "Файл жіберемін", f.name, f.data)); code != 0 {
+				t.Fatalf("a reply with %s was refused at %s with %d", f.name, step, code)
+			}
+			th, err := e.c.Thread(e.ctx, e.uid, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := th.Messages[len(th.Messages)-1]
+			if last.Body.Reveal() != "Файл жіберемін" {
+				t.Errorf("the text of the reply with %s is not kept", f.name)
+			}
+			if got := last.AttName.Reveal(); (got == f.name) != f.kept || (!f.kept && got != "") {
+				t.Errorf("the reply's file %s: kept as %q, want kept=%v", f.name, got, f.kept)
+			}
+			if f.kept {
+				if a, err := e.c.Attachment(e.ctx, e.uid, id, last.ID); err != nil || !bytes.Equal(a.Data, pdf) || a.Kind != "pdf" {
+					t.Errorf("the reply's PDF does not open as sent: %v", err)
+				}
+			}
+		}
+
 		forged := "reply+" + strings.Repeat("a", 32) + "@" + domain
 		for _, c := range []struct {
 			what, to, raw string
@@ -295,7 +350,8 @@ func TestInboundSMTP(t *testing.T) {
 			{"a forged token with the right length", "reply+" + strings.Repeat("q", len(m.ReplyTo)-len("reply+@"+domain)) + "@" + domain, replyMail(forged, replyText), 550, "RCPT"},
 			{"another domain", "reply+x@elsewhere.test", replyMail(forged, replyText), 550, "RCPT"},
 			{"an address that is not a reply address", "info@" + domain, replyMail(forged, replyText), 550, "RCPT"},
-			{"an oversized message", m.ReplyTo, replyMail(m.ReplyTo, strings.Repeat("ұзын хаттың жолы\r\n", 5000)), 552, "DATA"},
+			{"an oversized message", m.ReplyTo, replyMail(m.ReplyTo, strings.Repeat("ұзын хаттың жолы\r\n", 20000)), 552, "DATA"},
+			{"a text longer than a message may be", m.ReplyTo, replyMail(m.ReplyTo, strings.Repeat("сөз\r\n", correspondence.MaxBodyRunes/4+10)), 552, "DATA"},
 			{"malformed MIME", m.ReplyTo, "Subject: x\r\nContent-Type: multipart/mixed\r\n\r\nno boundary\r\n", 554, "DATA"},
 			{"a bad base64 body", m.ReplyTo, "Subject: x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n", 554, "DATA"},
 		} {
@@ -303,7 +359,7 @@ func TestInboundSMTP(t *testing.T) {
 				t.Errorf("%s: got %d at %s, want %d at %s", c.what, code, step, c.code, c.step)
 			}
 		}
-		if th, _ := e.c.Thread(e.ctx, e.uid, id); len(th.Messages) != 3 {
+		if th, _ := e.c.Thread(e.ctx, e.uid, id); len(th.Messages) != 5 {
 			t.Errorf("a refused message was stored (%d messages)", len(th.Messages))
 		}
 

@@ -37,7 +37,12 @@ type ListenerOptions struct {
 	// Limiter, when set, blocks a client address after repeated refused
 	// messages (forged tokens, malformed mail).
 	Limiter Limiter
-	Log     *slog.Logger
+	// CheckFile, when set, applies the library's file rules to a reply's
+	// attached file (library.CheckAttachment): a file that passes is kept
+	// with the reply, one that does not is dropped (the text is kept).
+	// Without it attached files are dropped.
+	CheckFile func(ctx context.Context, name string, data []byte) (cleanName, kind string, err error)
+	Log       *slog.Logger
 }
 
 // DefaultMaxBytes is the default size limit of one received message.
@@ -185,7 +190,15 @@ func (x *session) Data(r io.Reader) error {
 	if x.bounce || x.threadID == 0 {
 		return x.refuse(ctx, errNotDSN)
 	}
-	if err := x.b.s.receive(ctx, x.threadID, in.Text); err != nil {
+	var att *Attachment
+	if in.File != nil && x.b.o.CheckFile != nil && len(in.File.Data) <= MaxAttachment {
+		if name, kind, err := x.b.o.CheckFile(ctx, in.File.Name, in.File.Data); err == nil {
+			att = &Attachment{Name: name, Kind: kind, Data: in.File.Data}
+		} else {
+			x.b.o.Log.Info("smtp: a reply's attached file was refused by the file rules and dropped", "thread", x.threadID)
+		}
+	}
+	if err := x.b.s.receive(ctx, x.threadID, in.Text, att); err != nil {
 		var fs apperr.Fields
 		if errors.As(err, &fs) {
 			return errTooLong
@@ -218,7 +231,7 @@ func (s *Service) emailRepliesSince(ctx context.Context, id int64, d time.Durati
 }
 
 // receive stores a reply received by email in its thread.
-func (s *Service) receive(ctx context.Context, id int64, text string) error {
+func (s *Service) receive(ctx context.Context, id int64, text string, att *Attachment) error {
 	_, body, err := clean("", text, false)
 	if err != nil {
 		return err
@@ -232,7 +245,7 @@ func (s *Service) receive(ctx context.Context, id int64, text string) error {
 		if err != nil {
 			return err
 		}
-		return s.insertMessage(ctx, tx, k, id, AuthorUser, ViaEmail, r.t.UserID, body, nil)
+		return s.insertMessage(ctx, tx, k, id, AuthorUser, ViaEmail, r.t.UserID, body, att)
 	})
 	if err != nil {
 		return fmt.Errorf("correspondence: receive: %w", err)

@@ -32,6 +32,9 @@ type Inbound struct {
 	// notification (RFC 3464); DSN is true for such a report.
 	DSN     bool
 	Bounces []Bounce
+	// File is the reply's first attached file, as received (the listener
+	// keeps it only if it passes the library's file rules).
+	File *Attachment
 }
 
 // Bounce is one failed recipient of a delivery-status notification.
@@ -129,7 +132,7 @@ func (w *walker) walk(h textproto.MIMEHeader, body io.Reader, depth int) error {
 			return err
 		}
 		w.in.Bounces = append(w.in.Bounces, bs...)
-	case mt == "text/plain" && w.plain == "" && !isAttachment(h):
+	case mt == "text/plain" && w.plain == "" && !isAttachment(h) && fileName(h, params) == "":
 		s, err := toUTF8(params["charset"], data)
 		if err != nil {
 			return err
@@ -141,8 +144,26 @@ func (w *walker) walk(h textproto.MIMEHeader, body io.Reader, depth int) error {
 			return err
 		}
 		w.html = s
+	default:
+		if name := fileName(h, params); name != "" && w.in.File == nil && len(data) > 0 {
+			w.in.File = &Attachment{Name: name, Data: data}
+		}
 	}
 	return nil
+}
+
+// fileName is an attached part's file name (RFC 2183, or the older
+// Content-Type name parameter), decoded from RFC 2047; "" for none.
+func fileName(h textproto.MIMEHeader, ctParams map[string]string) string {
+	_, dp, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	name := dp["filename"]
+	if name == "" {
+		name = ctParams["name"]
+	}
+	if dec, err := new(mime.WordDecoder).DecodeHeader(name); err == nil {
+		name = dec
+	}
+	return strings.TrimSpace(name)
 }
 
 func isAttachment(h textproto.MIMEHeader) bool {
