@@ -299,6 +299,11 @@ func TestE2ECorrespondence(t *testing.T) {
 				t.Errorf("%s: no rows", q)
 			}
 		}
+		for i, v := range []string{subject, body, answer, reply, p.Email, replyTo} {
+			if strings.Contains(srv.Output(), v) {
+				t.Errorf("the server's log holds value #%d of the correspondence", i)
+			}
+		}
 		if n := count(t, d, "SELECT COUNT(*) FROM corr_tokens"); n != 1 {
 			t.Errorf("%d reply tokens stored, want 1 (hashed)", n)
 		}

@@ -66,9 +66,21 @@ func (s *Service) NewListener(o ListenerOptions) *smtp.Server {
 	srv.MaxRecipients = 1
 	srv.ReadTimeout = 2 * time.Minute
 	srv.WriteTimeout = time.Minute
-	srv.ErrorLog = slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)
+	srv.ErrorLog = quietLog{o.Log}
 	return srv
 }
+
+// quietLog takes go-smtp's error log without the client addresses it
+// prints (an address is personal data, clause 1.2 (c)): only that an
+// error happened, and the kind of event.
+type quietLog struct{ l *slog.Logger }
+
+func (q quietLog) Printf(format string, _ ...any) {
+	what, _, _ := strings.Cut(format, " %")
+	q.l.Warn("smtp listener: " + strings.TrimSpace(what))
+}
+
+func (q quietLog) Println(...any) { q.l.Warn("smtp listener: an error") }
 
 type backend struct {
 	s *Service
