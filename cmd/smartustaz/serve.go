@@ -57,6 +57,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer a.Close()
 	a.db.SetLogger(log)
+	a.accounts.SetLogger(log)
 	// Work beside the requests is stopped before the database closes,
 	// within the shutdown deadline (an early return gives it a deadline
 	// of its own).
