@@ -53,6 +53,13 @@ var userTables = map[string]struct{ owner, rule string }{
 	"follows":       {"follower_id", "gone"},
 	"digest_prefs":  {"user_id", "gone"},
 	"notifications": {"user_id", "gone"},
+	// The teacher's correspondence goes with them (their threads, the
+	// administration's answers in them, their messages, a bounce of their
+	// address). An administrator's answers in other users' threads would
+	// stay, under those users' keys: they are those users' correspondence.
+	"corr_threads":       {"user_id", "gone"},
+	"corr_messages":      {"author_id", "gone"},
+	"mail_undeliverable": {"user_id", "gone"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -253,7 +260,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			ctx := context.Background()
 			dataDir, dsn := t.TempDir(), dbtest.DSN(t, e)
 			const noImages = "SMARTUSTAZ_PAGE_IMAGES=false"
-			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages)
+			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages, "SMARTUSTAZ_SMTP_LISTEN=127.0.0.1:0", "SMARTUSTAZ_REPLY_DOMAIN="+replyDomain)
 			admin, _ := setupAdmin(t, srv)
 			other := newClientSignedIn(t, srv)
 			p := newPerson("deleted")
@@ -283,6 +290,12 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			wantStatus(t, "save", teacher.post("/materials/"+otherID+"/save", url.Values{}), http.StatusSeeOther)
 			wantStatus(t, "collection", teacher.post("/collections", url.Values{"title": {"Жойылатын жинақ"}, "public": {"yes"}}), http.StatusSeeOther)
 			wantStatus(t, "follow", teacher.post("/authors/"+strconv.FormatInt(other.export().Profile.ID, 10)+"/follow", url.Values{}), http.StatusSeeOther)
+			// Correspondence: a thread with a file, an answer, a bounce.
+			thread := writeThread(t, teacher, "Жойылатын автордың сұрағы", "Менің телефоным "+p.Phone, "хат.pdf", sample(t, "sample.pdf"))
+			wantStatus(t, "answer", admin.post("/admin/messages/"+thread+"/answer", url.Values{"body": {"Әкімшілік жауабы"}}), http.StatusSeeOther)
+			if code := smtpSend(t, srv.smtpAddr(t), "", "no-reply@"+replyDomain, bounceEmail(p.Email)); code != 0 {
+				t.Fatalf("the bounce was refused with %d", code)
+			}
 			wantStatus(t, "email change", teacher.post("/account/email", url.Values{"email": {"new-" + p.Email}, "password": {p.Password}}), http.StatusOK)
 			wantStatus(t, "verify page before", admin.get("/verify/"+number), http.StatusOK)
 			if !strings.Contains(admin.get("/verify/"+number).Text(), p.FullName) {

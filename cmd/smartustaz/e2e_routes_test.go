@@ -184,6 +184,27 @@ func routeTable() []routeRow {
 			want: forUsers("303 /account/public?done=saved")},
 		{route: "GET /account/materials", path: "/account/materials", want: forUsers("200")},
 
+		// Correspondence with the administration (clause 1.2 (a)). {thread}
+		// is the author's thread, {threadfile} its message with a file.
+		{route: "GET /account/messages", path: "/account/messages", want: forUsers("200")},
+		{route: "POST /account/messages", path: "/account/messages", form: url.Values{"subject": {"Матрица сұрағы {n}"}, "body": {"Матрица хаты {n}"}},
+			want: forUsers("303 /account/messages?done=sent")},
+		{route: "GET /account/messages/{id}", path: "/account/messages/{thread}", want: want{toLogin, "200", "404", "404", "404"}},
+		{route: "POST /account/messages/{id}", path: "/account/messages/{thread}", form: url.Values{"body": {"Матрица жауабы {n}"}},
+			want: want{toLogin, "303 /account/messages/{thread}?done=sent", "404", "404", "404"}},
+		{route: "GET /account/messages/{id}/files/{msg}", path: "/account/messages/{thread}/files/{threadfile}", want: want{toLogin, "200", "404", "404", "404"}},
+		{route: "POST /account/email/reconfirm", path: "/account/email/reconfirm", want: forUsers("303 /account?done=verify-sent")},
+		{route: "GET /contact", path: "/contact", want: everyone("200")},
+		{route: "POST /contact", path: "/contact", form: url.Values{"email": {"matrix-contact-{n}@mektep.test"}, "subject": {"Матрица {n}"}, "body": {"Қонақ хаты {n}"}},
+			want: everyone("303 /contact?done=sent")},
+		{route: "GET /admin/messages", path: "/admin/messages", want: adminOnly("200")},
+		{route: "GET /admin/messages/{id}", path: "/admin/messages/{thread}", want: adminOnly("200")},
+		{route: "POST /admin/messages/{id}/reveal", path: "/admin/messages/{thread}/reveal", form: url.Values{"purpose": {"Рөлдер кестесін тексеру {n}"}},
+			want: adminOnly("200")},
+		{route: "POST /admin/messages/{id}/answer", path: "/admin/messages/{thread}/answer", form: url.Values{"body": {"Әкімшілік жауабы {n}"}},
+			want: adminOnly("303 /admin/messages/{thread}?done=answered")},
+		{route: "POST /admin/messages/{id}/files/{msg}", path: "/admin/messages/{thread}/files/{threadfile}", want: adminOnly("200")},
+
 		// The library. {mat} is the author's published material, {pend}
 		// their material waiting for moderation.
 		{route: "GET /materials", path: "/materials", want: everyone("200")},
@@ -450,8 +471,10 @@ func newMatrix(t *testing.T, srv *testServer) *matrix {
 		t.Fatalf("issue the certificate: status %d %s", r.Status, pageErrors(r))
 	}
 	pubcoll, privcoll := m.collection("Матрица: ашық жинақ", true), m.collection("Матрица: жабық жинақ", false)
+	thread, threadFile := m.thread()
 	m.base = vars{
 		"pubcoll": pubcoll, "privcoll": privcoll,
+		"thread": thread, "threadfile": threadFile,
 		"css": css[1], "mat": mat, "matref": matref, "matfile": m.fileOf(matref),
 		"pend": pend, "pendref": pendref, "pendfile": m.fileOf(pendref),
 		"cert": certNumber(t, m.main[user], mat), "certname": m.people[user].FullName,

@@ -10,15 +10,19 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	netmail "net/mail"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/emersion/go-smtp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/config"
+	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
@@ -37,7 +41,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// --demo is serve's alone (SMARTUSTAZ_DEMO too): the other commands
 	// never fill anything, and `smartustaz demo` has its own counts.
 	var demo bool
+	var smtpListen, replyDomain string
 	c, _, err := parse("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&smtpListen, "smtp-listen", getenv("SMARTUSTAZ_SMTP_LISTEN"), "receive replies to the administration's answers and bounces by SMTP on this address, e.g. 127.0.0.1:2525; empty = off [SMARTUSTAZ_SMTP_LISTEN]")
+		fs.StringVar(&replyDomain, "reply-domain", getenv("SMARTUSTAZ_REPLY_DOMAIN"), "domain of the reply+TOKEN addresses of answers (its MX must lead to --smtp-listen); empty = the domain of --mail-from [SMARTUSTAZ_REPLY_DOMAIN]")
 		config.BoolVar(fs, &demo, "demo", "SMARTUSTAZ_DEMO", false, getenv, fmt.Sprintf("on start, fill an empty catalog with %d demo teachers and %d demo materials, as the demo command does; never on a site with real users [SMARTUSTAZ_DEMO]", demoServeUsers, demoServeMaterials))
 	})
 	if err != nil {
@@ -64,6 +71,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
 	if err != nil {
 		return err
+	}
+	// The correspondence (clause 1.2 (a)); every mail of the site goes
+	// through its Suppress, so an address that bounced is not mailed
+	// until it is confirmed again.
+	corr := correspondence.New(a.db, a.vault, a.audit)
+	corr.OwnerOf = func(ctx context.Context, email string) int64 {
+		if u, err := a.accounts.FindByEmail(ctx, email); err == nil {
+			return u.ID
+		}
+		return 0
+	}
+	sender = corr.Suppress(sender)
+	if replyDomain == "" {
+		replyDomain = mailDomain(c.MailFrom)
 	}
 	store := a.store
 	// The audit chain is anchored outside the database (open: the data
@@ -172,6 +193,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
+		Corr: corr, ReplyDomain: replyDomain,
 	})
 	if err != nil {
 		return err
@@ -216,8 +238,29 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
+
+	// Replies to answers and bounces come in by SMTP (internal/
+	// correspondence inbound.go), only when asked for.
+	if smtpListen != "" {
+		sl, err := net.Listen("tcp", smtpListen)
+		if err != nil {
+			return fmt.Errorf("serve: smtp listen: %w", err)
+		}
+		ss := corr.NewListener(correspondence.ListenerOptions{Domain: replyDomain, Log: log,
+			Limiter: a.accounts.Limiter("smtp", 10),
+			CheckFile: func(ctx context.Context, name string, data []byte) (string, string, error) {
+				return library.CheckAttachment(ctx, "file", name, data, correspondence.MaxAttachment)
+			}})
+		go func() {
+			if err := ss.Serve(sl); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+				errc <- fmt.Errorf("smtp listener: %w", err)
+			}
+		}()
+		defer ss.Close()
+		fmt.Fprintf(stdout, "smartustaz: receiving replies by SMTP on %s for reply+TOKEN@%s\n", sl.Addr(), replyDomain)
+	}
 
 	var ms *http.Server
 	if c.MetricsAddr != "" {
@@ -321,6 +364,19 @@ func contacts(accounts *account.Service) library.Contacts {
 		}
 		return u.Email.Reveal(), l, nil
 	}
+}
+
+// mailDomain is the domain of a From address ("name <a@b>" → "b").
+func mailDomain(from string) string {
+	if from == "" {
+		from = mail.DefaultFrom
+	}
+	if a, err := netmail.ParseAddress(from); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok {
+			return d
+		}
+	}
+	return "localhost"
 }
 
 func displayAddr(a net.Addr) string {

@@ -173,6 +173,8 @@ func (s *Server) limitBody(h http.Handler) http.Handler {
 			limit := int64(maxBody)
 			if isUploadPath(r) {
 				limit = s.uploadLimit()
+			} else if isMessagePath(r) {
+				limit = messageBodyLimit
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}

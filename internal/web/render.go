@@ -97,8 +97,9 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"field": func(p *page, name, label, typ, auto string, req bool, max int, hint string) fieldArgs {
 			return fieldArgs{P: p, Name: name, Label: label, Type: typ, Auto: auto, Req: req, Max: max, Hint: hint}
 		},
-		"list": func(xs ...any) []any { return xs },
-		"sub1": func(n int) int { return n - 1 },
+		"list":     func(xs ...any) []any { return xs },
+		"corrArgs": corrArgs,
+		"sub1":     func(n int) int { return n - 1 },
 		"auditArgs": func(p *page, es []audit.Entry) any {
 			return struct {
 				Lang    i18n.Lang

@@ -127,6 +127,22 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /digest/unsubscribe", s.unsubscribeForm)
 	m.HandleFunc("POST /digest/unsubscribe", s.unsubscribe)
 	m.Handle("POST /admin/comments/{id}/{action}", s.requireRole(staff, s.moderateComment))
+	// Correspondence with the administration (clause 1.2 (a)): the
+	// user's threads, visitors' contact form, administrators' answers
+	// (content only through the audited reveal).
+	m.HandleFunc("GET /account/messages", s.messages)
+	m.HandleFunc("POST /account/messages", s.messageStart)
+	m.HandleFunc("GET /account/messages/{id}", s.messageThread)
+	m.HandleFunc("POST /account/messages/{id}", s.messageReply)
+	m.HandleFunc("GET /account/messages/{id}/files/{msg}", s.messageFile)
+	m.HandleFunc("POST /account/email/reconfirm", s.emailReconfirm)
+	m.HandleFunc("GET /contact", s.contactForm)
+	m.HandleFunc("POST /contact", s.contact)
+	m.Handle("GET /admin/messages", s.requireRole(adminOnly, s.adminMessages))
+	m.Handle("GET /admin/messages/{id}", s.requireRole(adminOnly, s.adminMessage))
+	m.Handle("POST /admin/messages/{id}/reveal", s.requireRole(adminOnly, s.adminMessageReveal))
+	m.Handle("POST /admin/messages/{id}/answer", s.requireRole(adminOnly, s.adminMessageAnswer))
+	m.Handle("POST /admin/messages/{id}/files/{msg}", s.requireRole(adminOnly, s.adminMessageFile))
 
 	// Any other address: the site's own page in the reader's language,
 	// not Go's plain-text "404 page not found".

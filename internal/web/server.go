@@ -17,6 +17,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
@@ -58,6 +59,11 @@ type Deps struct {
 	// Bus tells the other serve processes of a change to public pages, and
 	// this one of theirs (internal/cluster); nil: this process alone.
 	Bus *cluster.Bus
+	// Corr is the correspondence with the administration (clause
+	// 1.2 (a)); nil serves no message pages.
+	Corr *correspondence.Service
+	// ReplyDomain is the domain of the reply+TOKEN addresses of answers.
+	ReplyDomain string
 }
 
 // Server holds the parsed templates and dependencies.
