@@ -332,6 +332,9 @@ func (s *Service) ForgetCaches() {
 	s.related.mu.Lock()
 	s.related.m = nil
 	s.related.mu.Unlock()
+	s.home.mu.Lock()
+	s.home.h = nil
+	s.home.mu.Unlock()
 }
 
 // ByAuthor lists an author's own materials in every status, newest first.
