@@ -26,7 +26,7 @@ const (
 // ParseSort returns the sort named by s, SortNew for anything else.
 func ParseSort(s string) Sort {
 	switch Sort(s) {
-	case SortPopular, SortDownloads:
+	case SortPopular, SortDownloads, SortRelevance:
 		return Sort(s)
 	}
 	return SortNew

@@ -2,6 +2,11 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -80,4 +85,63 @@ func TestHomeShowsMaterials(t *testing.T) {
 			t.Error("the home page still shows the cards about data")
 		}
 	})
+}
+
+// A search says how many materials matched, lists the best first (title
+// above description above file text), shows the matched words of the
+// file text marked in a snippet with the file's own markup escaped, and
+// has numbered pages; "newest" is one click away and pages by keyset.
+func TestSearchResults(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		srv, lib := newSite(t, d)
+		author := newUser(t, srv, "author@mail.kz")
+		publishWith(t, lib, author.ID, library.Input{Title: "Бөлшектер тақырыбы", Description: "Сипаттама."}, "Мәтін.")
+		publishWith(t, lib, author.ID, library.Input{Title: "Файлда ғана", Description: "Сипаттама."},
+			"Кіріспе <script>alert(1)</script> бөлімі. Бүгін бөлшектерді салыстырамыз.")
+		for i := range 22 {
+			publishWith(t, lib, author.ID, library.Input{Title: fmt.Sprintf("Басқа материал %d", i), Description: "Сипаттама."}, "Мәтін.")
+		}
+		page := rawKazakh(t, srv, "/materials?q="+url.QueryEscape("бөлшек"))
+		for _, want := range []string{"«бөлшек» бойынша 2 материал табылды",
+			`Кіріспе &lt;script&gt;alert(1)&lt;/script&gt; бөлімі. Бүгін <mark>бөлшектерді</mark> салыстырамыз.`,
+			`<a href="/materials?q=%D0%B1%D3%A9%D0%BB%D1%88%D0%B5%D0%BA&amp;sort=new">`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the search page lacks %q", want)
+			}
+		}
+		if a, b := strings.Index(page, "Бөлшектер тақырыбы"), strings.Index(page, "Файлда ғана"); a < 0 || b < 0 || a > b {
+			t.Error("the material with the word in its title is not listed before the one with it in its file text")
+		}
+		if strings.Contains(page, "<script>alert") {
+			t.Error("the file's markup reached the page unescaped")
+		}
+
+		all := rawKazakh(t, srv, "/materials?q="+url.QueryEscape("сипаттама"))
+		if !strings.Contains(html.UnescapeString(all), "«сипаттама» бойынша 24 материал табылды") {
+			t.Error("the count of a two-page search is wrong")
+		}
+		for _, want := range []string{`<nav class="pager" aria-label="Беттер">`, `aria-current="page" aria-label="1-бет">1</a>`,
+			`<a href="/materials?q=%D1%81%D0%B8%D0%BF%D0%B0%D1%82%D1%82%D0%B0%D0%BC%D0%B0&amp;page=2" aria-label="2-бет">2</a>`} {
+			if !strings.Contains(all, want) {
+				t.Errorf("the first page of a two-page search lacks %q", want)
+			}
+		}
+		second := rawKazakh(t, srv, "/materials?page=2&q="+url.QueryEscape("сипаттама"))
+		if !strings.Contains(second, `aria-current="page" aria-label="2-бет">2</a>`) || strings.Count(second, `class="mat-card"`) != 4 {
+			t.Errorf("the second page of 24 matches is not page 2 with 4 cards (%d cards)", strings.Count(second, `class="mat-card"`))
+		}
+	})
+}
+
+// rawKazakh is readKazakh without decoding entities: the page's markup.
+func rawKazakh(t *testing.T, srv http.Handler, path string) string {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Accept-Language", "kk-KZ,kk;q=0.9")
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET %s: status %d", path, w.Code)
+	}
+	return w.Body.String()
 }

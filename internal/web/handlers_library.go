@@ -100,6 +100,12 @@ type catalogData struct {
 	Sorts                              []sortLink
 	Cards                              []cardView
 	NextURL                            string
+	// Found says how many materials matched a search text ("" without
+	// one); Pages are the numbered pages of a ranked search.
+	Found string
+	Pages []pageLink
+	// PrevURL is the previous numbered page ("" on the first).
+	PrevURL string
 	// Unfilled: no cards although nothing narrowed the list (no search
 	// text, no filter, the first page), so the catalog has no material
 	// at all, which is told apart from a search that found nothing.
@@ -127,6 +133,8 @@ type cardView struct {
 	Views       string
 	Downloads   string
 	Day         string
+	// Snippet is the text around the matched words of a search.
+	Snippet []library.Segment
 }
 
 func termOptions(terms []library.Term, chosen string, label func(library.Term) string) []option {
@@ -148,7 +156,11 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 	for _, code := range library.Languages {
 		d.Languages = append(d.Languages, option{Value: code, Label: i18n.T(l, "library.lang."+code), Selected: code == f.Language})
 	}
-	for _, s := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads} {
+	sorts := []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads}
+	if f.Q != "" {
+		sorts = append([]library.Sort{library.SortRelevance}, sorts...)
+	}
+	for _, s := range sorts {
 		d.Sorts = append(d.Sorts, sortLink{URL: catalogURL(f, s, library.Cursor{}), Label: i18n.T(l, "library.sort."+string(s)), Current: s == f.Sort})
 	}
 	d.Cards = cardViews(l, tax, page.Items)
@@ -179,7 +191,7 @@ func catalogURL(f library.Filter, sort library.Sort, after library.Cursor) strin
 			q.Set(k, v)
 		}
 	}
-	if sort != library.SortNew {
+	if sort != defaultSort(f) {
 		q.Set("sort", string(sort))
 	}
 	if !after.IsZero() {
@@ -194,24 +206,51 @@ func catalogURL(f library.Filter, sort library.Sort, after library.Cursor) strin
 func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := library.Filter{Subject: q.Get("subject"), Grade: q.Get("grade"), Type: q.Get("type"), Language: q.Get("language"),
-		Q: strings.TrimSpace(q.Get("q")), Sort: library.ParseSort(q.Get("sort"))}
+		Q: strings.TrimSpace(q.Get("q"))}
 	if len([]rune(f.Q)) > 200 {
 		f.Q = string([]rune(f.Q)[:200])
+	}
+	f.Sort = defaultSort(f)
+	if v := q.Get("sort"); v != "" {
+		f.Sort = library.ParseSort(v)
+	}
+	if f.Sort == library.SortRelevance && f.Q == "" {
+		f.Sort = library.SortNew
 	}
 	tax, err := s.Library.Taxonomy(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	pg := s.newPage(r, "library.page.catalog")
+	pg.Form = q
+	if f.Sort == library.SortRelevance {
+		n, _ := strconv.Atoi(q.Get("page"))
+		res, err := s.Library.Search(r.Context(), f, n, catalogPage)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pg.Data = searchData(pg.Lang, tax, f, res)
+		s.render(w, r, http.StatusOK, "materials_list", pg)
+		return
+	}
 	after := library.ParseCursor(q.Get("after"))
-	page, err := s.Library.List(r.Context(), f, after, 20)
+	page, err := s.Library.List(r.Context(), f, after, catalogPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	pg := s.newPage(r, "library.page.catalog")
-	pg.Form = q
-	pg.Data = newCatalogData(pg.Lang, tax, f, after, page)
+	d := newCatalogData(pg.Lang, tax, f, after, page)
+	if f.Q != "" {
+		n, more, err := s.Library.Count(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Found = foundText(pg.Lang, f.Q, n, more)
+	}
+	pg.Data = d
 	s.render(w, r, http.StatusOK, "materials_list", pg)
 }
 
