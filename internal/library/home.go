@@ -109,3 +109,32 @@ func (s *Service) facetCounts(ctx context.Context) (subjects, grades []Count, to
 	}
 	return subjects, grades, total, nil
 }
+
+// FileRef is a material's first file, for the catalog card's picture.
+type FileRef struct {
+	ID   int64
+	Kind string
+}
+
+// FirstFiles returns the first file (position 0) of each of ids that has
+// one: one lookup per material by material_files_material.
+func (s *Service) FirstFiles(ctx context.Context, ids []int64) (map[int64]FileRef, error) {
+	out := make(map[int64]FileRef, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT material_id, id, kind FROM material_files WHERE material_id IN (`+marks(len(ids))+`) AND position = 0`, anys(ids)...)
+	if err != nil {
+		return nil, wrap("first files", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid int64
+		var f FileRef
+		if err := rows.Scan(&mid, &f.ID, &f.Kind); err != nil {
+			return nil, wrap("first files", err)
+		}
+		out[mid] = f
+	}
+	return out, wrap("first files", rows.Err())
+}

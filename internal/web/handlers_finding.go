@@ -37,6 +37,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := homeData{Newest: cardViews(pg.Lang, tax, h.Newest), Downloaded: cardViews(pg.Lang, tax, h.Downloaded), Total: h.Total}
+	s.withPictures(r.Context(), d.Newest)
+	s.withPictures(r.Context(), d.Downloaded)
 	for _, c := range h.Subjects {
 		d.Subjects = append(d.Subjects, facetLink{URL: "/materials?subject=" + url.QueryEscape(c.Code),
 			Label: tax.Name(library.KindSubject, c.Code, pg.Lang), N: c.N})

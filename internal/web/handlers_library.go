@@ -126,6 +126,7 @@ type sortLink struct {
 
 // cardView is one material of a list as a reader sees it.
 type cardView struct {
+	ID          int64
 	Path, Title string
 	Meta        string // type · subject · grade · language
 	AuthorID    int64
@@ -135,6 +136,8 @@ type cardView struct {
 	Day         string
 	// Snippet is the text around the matched words of a search.
 	Snippet []library.Segment
+	// Picture is the first page's thumbnail or the file type's icon.
+	Picture thumbView
 }
 
 func termOptions(terms []library.Term, chosen string, label func(library.Term) string) []option {
@@ -175,7 +178,7 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 func cardViews(l i18n.Lang, tax *library.Taxonomy, cards []library.Card) []cardView {
 	out := make([]cardView, len(cards))
 	for i, c := range cards {
-		out[i] = cardView{Path: c.Path(), Title: c.Title, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
+		out[i] = cardView{ID: c.ID, Path: c.Path(), Title: c.Title, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
 			Meta: tax.Name(library.KindType, c.Type, l) + " · " + tax.Name(library.KindSubject, c.Subject, l) + " · " +
 				tax.Name(library.KindGrade, c.Grade, l) + " · " + i18n.T(l, "library.lang."+c.Language),
 			Views: i18n.T(l, "library.views", c.Views), Downloads: i18n.T(l, "library.downloads", c.Downloads),
@@ -231,7 +234,9 @@ func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		pg.Data = searchData(pg.Lang, tax, f, res)
+		d := searchData(pg.Lang, tax, f, res)
+		s.withPictures(r.Context(), d.Cards)
+		pg.Data = d
 		s.render(w, r, http.StatusOK, "materials_list", pg)
 		return
 	}
@@ -242,6 +247,7 @@ func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := newCatalogData(pg.Lang, tax, f, after, page)
+	s.withPictures(r.Context(), d.Cards)
 	if f.Q != "" {
 		n, more, err := s.Library.Count(r.Context(), f)
 		if err != nil {
