@@ -17,6 +17,9 @@ func init() {
 		"finding.home.more":       {KK: "Тағы", RU: "Ещё", EN: "More"},
 		"finding.home.subjects":   {KK: "Пәндер", RU: "Предметы", EN: "Subjects"},
 		"finding.home.grades":     {KK: "Сыныптар", RU: "Классы", EN: "Grades"},
+		"finding.filters":         {KK: "Сүзгілер", RU: "Фильтры", EN: "Filters"},
+		"finding.download":        {KK: "Жүктеп алу", RU: "Скачать", EN: "Download"},
+		"finding.download.more":   {KK: "және төменде тағы %d файл", RU: "и ещё файлов ниже: %d", EN: "and %d more files below"},
 		"library.sort.relevance":  {KK: "Сәйкестігі", RU: "По релевантности", EN: "Best match"},
 		// The count of a search: exact up to library.CountBound (1000),
 		// which finding.count.more spells out.

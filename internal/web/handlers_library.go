@@ -103,6 +103,10 @@ type catalogData struct {
 	// Found says how many materials matched a search text ("" without
 	// one); Pages are the numbered pages of a ranked search.
 	Found string
+	// Narrowed is how many filters are set (their panel opens then).
+	Narrowed int
+	// DefaultSort is the order without "sort" in the address.
+	DefaultSort library.Sort
 	Pages []pageLink
 	// PrevURL is the previous numbered page ("" on the first).
 	PrevURL string
@@ -167,6 +171,12 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 		d.Sorts = append(d.Sorts, sortLink{URL: catalogURL(f, s, library.Cursor{}), Label: i18n.T(l, "library.sort."+string(s)), Current: s == f.Sort})
 	}
 	d.Cards = cardViews(l, tax, page.Items)
+	d.DefaultSort = defaultSort(f)
+	for _, v := range []string{f.Subject, f.Grade, f.Type, f.Language} {
+		if v != "" {
+			d.Narrowed++
+		}
+	}
 	d.Unfilled = len(d.Cards) == 0 && after.IsZero() &&
 		f.Q == "" && f.Subject == "" && f.Grade == "" && f.Type == "" && f.Language == ""
 	if !page.Next.IsZero() {
