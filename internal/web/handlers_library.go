@@ -107,7 +107,7 @@ type catalogData struct {
 	Narrowed int
 	// DefaultSort is the order without "sort" in the address.
 	DefaultSort library.Sort
-	Pages []pageLink
+	Pages       []pageLink
 	// PrevURL is the previous numbered page ("" on the first).
 	PrevURL string
 	// Unfilled: no cards although nothing narrowed the list (no search
