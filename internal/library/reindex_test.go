@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -121,8 +122,8 @@ func TestReindexRecomputesTerms(t *testing.T) {
 			t.Errorf("AnalysisState after reindex = %d, %v, %v; want %d, not due", stored, due, err, search.AnalysisVersion)
 		}
 		var v string
-		if err := d.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, library.AnalysisKey).Scan(&v); err != nil || v != "2" {
-			t.Errorf("recorded version %q (%v), want 2", v, err)
+		if err := d.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, library.AnalysisKey).Scan(&v); err != nil || v != strconv.Itoa(search.AnalysisVersion) {
+			t.Errorf("recorded version %q (%v), want %d", v, err, search.AnalysisVersion)
 		}
 	})
 }
