@@ -21,11 +21,11 @@ func init() {
 		"finding.download":        {KK: "Жүктеп алу", RU: "Скачать", EN: "Download"},
 		"finding.download.more":   {KK: "және төменде тағы %d файл", RU: "и ещё файлов ниже: %d", EN: "and %d more files below"},
 		"library.sort.relevance":  {KK: "Сәйкестігі", RU: "По релевантности", EN: "Best match"},
-		// The count of a search: exact up to library.CountBound (1000),
+		// The count of a search: exact up to library.CountBound (200),
 		// which finding.count.more spells out.
 		"finding.count":      {KK: "«%[2]s» бойынша %[1]d материал табылды", RU: "Найдено материалов по запросу «%[2]s»: %[1]d", EN: "%[1]d materials for «%[2]s»"},
 		"finding.count.one":  {KK: "«%s» бойынша 1 материал табылды", RU: "По запросу «%s» найден 1 материал", EN: "1 material for «%s»"},
-		"finding.count.more": {KK: "«%s» бойынша 1000-нан астам материал табылды", RU: "По запросу «%s» найдено больше 1000 материалов", EN: "More than 1,000 materials for «%s»"},
+		"finding.count.more": {KK: "«%s» бойынша 200-ден астам материал табылды", RU: "По запросу «%s» найдено больше 200 материалов", EN: "More than 200 materials for «%s»"},
 		"finding.pages":      {KK: "Беттер", RU: "Страницы", EN: "Pages"},
 		"finding.page":       {KK: "%d-бет", RU: "Страница %d", EN: "Page %d"},
 		"finding.prev":       {KK: "Алдыңғы бет", RU: "Предыдущая страница", EN: "Previous page"},

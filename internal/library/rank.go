@@ -15,12 +15,14 @@ const SortRelevance Sort = "relevance"
 
 // CountBound is how many matches a search counts exactly: beyond it the
 // reader is told "more than CountBound", and relevance ranks the newest
-// CountBound matches. Counting a common word exactly would read every
-// material holding it (hundreds of thousands at a million materials); a
-// bounded count costs what one deep page does (docs/benchmarks.md).
+// CountBound matches (ten pages). Counting a common word exactly would
+// read every material holding it (hundreds of thousands at a million
+// materials); the searcher's plans find 201 matches about as fast as a
+// page of 21, while 1,001 cost PostgreSQL's plans ten times a page
+// (docs/benchmarks.md).
 // The messages finding.count.more say the number in words: change them
 // with it.
-const CountBound = 1000
+const CountBound = 200
 
 // Field weights of the ranking: a query word found in the title counts
 // more than one found in the description or tags, which counts more than
