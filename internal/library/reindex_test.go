@@ -205,3 +205,32 @@ func TestAnalysisStateEmpty(t *testing.T) {
 		}
 	})
 }
+
+// The reindex fills the title and description terms the ranking reads
+// (migration 0019) for materials indexed before they were stored.
+func TestReindexFillsFieldTerms(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, library.Options{PublishImmediately: true})
+		m, err := e.publish(e.user("user"), validInput(), upload{"a.docx", docx(t, "Файлдағы мәтін.")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `UPDATE material_search SET title_terms = '', desc_terms = ''`); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.lib.Reindex(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		var title, desc string
+		if err := d.QueryRow(ctx, `SELECT title_terms, desc_terms FROM material_search WHERE material_id = ?`, m.ID).Scan(&title, &desc); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(" "+title+" ", " сабак ") || strings.Contains(" "+title+" ", " тендеу ") {
+			t.Errorf("title terms after reindex: %q", title)
+		}
+		if !strings.Contains(" "+desc+" ", " тендеу ") {
+			t.Errorf("description terms after reindex: %q", desc)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
 	"github.com/smartustaz/smartustaz/internal/library"
+	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -118,6 +119,28 @@ func TestRelevanceConformance(t *testing.T) {
 					t.Errorf("newest first: %v", got)
 				}
 			})
+		}
+	})
+}
+
+// A material indexed before migration 0019 has no field terms stored: the
+// ranking analyses its title and description instead, in the same order.
+func TestRelevanceWithoutFieldTerms(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		publish, libWith := rankLibrary(t, d)
+		publish("Тақырыпта: бөлшектер", "Сипаттама.", "Мәтін ішінде жоқ.")
+		publish("Басқа сабақ", "Бұл сипаттамада бөлшектерді қосу бар.", "Мәтін.")
+		publish("Жаңа файл", "Сипаттама.", "Бөлшектер және пайыздар.")
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `UPDATE material_search SET title_terms = '', desc_terms = ''`); err != nil {
+			t.Fatal(err)
+		}
+		r, err := libWith(index.New(d)).Search(ctx, library.Filter{Q: "бөлшек", Sort: library.SortRelevance}, 1, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := titles(r.Items), []string{"Тақырыпта: бөлшектер", "Басқа сабақ", "Жаңа файл"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ranked without stored field terms\n got %v\nwant %v", got, want)
 		}
 	})
 }
