@@ -216,6 +216,8 @@ func routeTable() []routeRow {
 		{route: "GET /materials/{id}/files/{file}", path: "/materials/{mat}/files/{matfile}", want: everyone("200")},
 		{route: "GET /materials/{id}/files/{file}", path: "/materials/{pend}/files/{pendfile}", want: want{"404", "200", "404", "200", "200"}},
 		{route: "GET /materials/{id}/files/{file}/pages/{page}", path: "/materials/{mat}/files/{matfile}/pages/1.jpg", want: everyone("200")},
+		{route: "GET /materials/{id}/files/{file}/thumb.png", path: "/materials/{mat}/files/{matfile}/thumb.png", want: everyone("200")},
+		{route: "GET /materials/{id}/files/{file}/thumb.png", path: "/materials/{pend}/files/{pendfile}/thumb.png", want: want{"404", "404", "404", "404", "404"}},
 		{route: "POST /materials/{id}/report", path: "/materials/{mat}/report",
 			form: url.Values{"reason": {"wrong_content"}, "text": {"Матрица шағымы {n}"}}, want: everyone("200")},
 		{route: "GET /materials/{id}/edit", path: "/materials/{mat}/edit", want: want{toLogin, "200", "404", "404", "404"}},

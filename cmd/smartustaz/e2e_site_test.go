@@ -321,6 +321,7 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/materials/x", "/materials/{ref}", all(404), true},
 			{"/materials/12345/files/1", "/materials/{id}/files/{file}", all(404), true},
 			{"/materials/12345/files/1/pages/1.png", "/materials/{id}/files/{file}/pages/{page}", all(404), true},
+			{"/materials/12345/files/1/thumb.png", "/materials/{id}/files/{file}/thumb.png", all(404), true},
 			{"/materials/12345/edit", "/materials/{id}/edit", [3]int{303, 404, 404}, true},
 			{"/account/materials", "/account/materials", signed, true},
 			{"/admin/moderation", "/admin/moderation", adminOnly, true},

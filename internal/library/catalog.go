@@ -28,7 +28,7 @@ const (
 // ParseSort returns the sort named by s, SortNew for anything else.
 func ParseSort(s string) Sort {
 	switch Sort(s) {
-	case SortPopular, SortDownloads, SortRating:
+	case SortPopular, SortDownloads, SortRating, SortRelevance:
 		return Sort(s)
 	}
 	return SortNew
@@ -345,6 +345,9 @@ func (s *Service) ForgetCaches() {
 	s.related.mu.Lock()
 	s.related.m = nil
 	s.related.mu.Unlock()
+	s.home.mu.Lock()
+	s.home.h = nil
+	s.home.mu.Unlock()
 }
 
 // ByAuthor lists an author's own materials in every status, newest first.

@@ -100,6 +100,16 @@ type catalogData struct {
 	Sorts                              []sortLink
 	Cards                              []cardView
 	NextURL                            string
+	// Found says how many materials matched a search text ("" without
+	// one); Pages are the numbered pages of a ranked search.
+	Found string
+	// Narrowed is how many filters are set (their panel opens then).
+	Narrowed int
+	// DefaultSort is the order without "sort" in the address.
+	DefaultSort library.Sort
+	Pages       []pageLink
+	// PrevURL is the previous numbered page ("" on the first).
+	PrevURL string
 	// Unfilled: no cards although nothing narrowed the list (no search
 	// text, no filter, the first page), so the catalog has no material
 	// at all, which is told apart from a search that found nothing.
@@ -120,6 +130,7 @@ type sortLink struct {
 
 // cardView is one material of a list as a reader sees it.
 type cardView struct {
+	ID          int64
 	Path, Title string
 	Meta        string // type · subject · grade · language
 	AuthorID    int64
@@ -129,6 +140,10 @@ type cardView struct {
 	Day         string
 	// Rating is the average and count ("" when nobody rated).
 	Rating string
+	// Snippet is the text around the matched words of a search.
+	Snippet []library.Segment
+	// Picture is the first page's thumbnail or the file type's icon.
+	Picture thumbView
 }
 
 func termOptions(terms []library.Term, chosen string, label func(library.Term) string) []option {
@@ -150,10 +165,20 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 	for _, code := range library.Languages {
 		d.Languages = append(d.Languages, option{Value: code, Label: i18n.T(l, "library.lang."+code), Selected: code == f.Language})
 	}
-	for _, s := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads, library.SortRating} {
+	sorts := []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads, library.SortRating}
+	if f.Q != "" {
+		sorts = append([]library.Sort{library.SortRelevance}, sorts...)
+	}
+	for _, s := range sorts {
 		d.Sorts = append(d.Sorts, sortLink{URL: catalogURL(f, s, library.Cursor{}), Label: i18n.T(l, "library.sort."+string(s)), Current: s == f.Sort})
 	}
 	d.Cards = cardViews(l, tax, page.Items)
+	d.DefaultSort = defaultSort(f)
+	for _, v := range []string{f.Subject, f.Grade, f.Type, f.Language} {
+		if v != "" {
+			d.Narrowed++
+		}
+	}
 	d.Unfilled = len(d.Cards) == 0 && after.IsZero() &&
 		f.Q == "" && f.Subject == "" && f.Grade == "" && f.Type == "" && f.Language == ""
 	if !page.Next.IsZero() {
@@ -165,7 +190,7 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 func cardViews(l i18n.Lang, tax *library.Taxonomy, cards []library.Card) []cardView {
 	out := make([]cardView, len(cards))
 	for i, c := range cards {
-		out[i] = cardView{Path: c.Path(), Title: c.Title, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
+		out[i] = cardView{ID: c.ID, Path: c.Path(), Title: c.Title, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
 			Meta: tax.Name(library.KindType, c.Type, l) + " · " + tax.Name(library.KindSubject, c.Subject, l) + " · " +
 				tax.Name(library.KindGrade, c.Grade, l) + " · " + i18n.T(l, "library.lang."+c.Language),
 			Views: i18n.T(l, "library.views", c.Views), Downloads: i18n.T(l, "library.downloads", c.Downloads),
@@ -181,7 +206,7 @@ func catalogURL(f library.Filter, sort library.Sort, after library.Cursor) strin
 			q.Set(k, v)
 		}
 	}
-	if sort != library.SortNew {
+	if sort != defaultSort(f) {
 		q.Set("sort", string(sort))
 	}
 	if !after.IsZero() {
@@ -196,24 +221,54 @@ func catalogURL(f library.Filter, sort library.Sort, after library.Cursor) strin
 func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := library.Filter{Subject: q.Get("subject"), Grade: q.Get("grade"), Type: q.Get("type"), Language: q.Get("language"),
-		Q: strings.TrimSpace(q.Get("q")), Sort: library.ParseSort(q.Get("sort"))}
+		Q: strings.TrimSpace(q.Get("q"))}
 	if len([]rune(f.Q)) > 200 {
 		f.Q = string([]rune(f.Q)[:200])
+	}
+	f.Sort = defaultSort(f)
+	if v := q.Get("sort"); v != "" {
+		f.Sort = library.ParseSort(v)
+	}
+	if f.Sort == library.SortRelevance && f.Q == "" {
+		f.Sort = library.SortNew
 	}
 	tax, err := s.Library.Taxonomy(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	pg := s.newPage(r, "library.page.catalog")
+	pg.Form = q
+	if f.Sort == library.SortRelevance {
+		n, _ := strconv.Atoi(q.Get("page"))
+		res, err := s.Library.Search(r.Context(), f, n, catalogPage)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d := searchData(pg.Lang, tax, f, res)
+		s.withPictures(r.Context(), d.Cards)
+		pg.Data = d
+		s.render(w, r, http.StatusOK, "materials_list", pg)
+		return
+	}
 	after := library.ParseCursor(q.Get("after"))
-	page, err := s.Library.List(r.Context(), f, after, 20)
+	page, err := s.Library.List(r.Context(), f, after, catalogPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	pg := s.newPage(r, "library.page.catalog")
-	pg.Form = q
-	pg.Data = newCatalogData(pg.Lang, tax, f, after, page)
+	d := newCatalogData(pg.Lang, tax, f, after, page)
+	s.withPictures(r.Context(), d.Cards)
+	if f.Q != "" {
+		n, more, err := s.Library.Count(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Found = foundText(pg.Lang, f.Q, n, more)
+	}
+	pg.Data = d
 	s.render(w, r, http.StatusOK, "materials_list", pg)
 }
 

@@ -27,10 +27,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusNotFound, "web.error.notfound")
 }
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", s.newPage(r, "web.home.title"))
-}
-
 // setLang remembers the reader's language choice in a cookie and, for a
 // signed-in user, on the account (so email comes in that language too).
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {

@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /materials/{ref}", s.public(s.material))
 	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
 	m.HandleFunc("GET /materials/{id}/files/{file}/pages/{page}", s.previewImage)
+	m.HandleFunc("GET /materials/{id}/files/{file}/thumb.png", s.thumbnail)
 	m.HandleFunc("POST /materials/{id}/report", s.report)
 	m.HandleFunc("GET /materials/{id}/edit", s.materialEditForm)
 	m.HandleFunc("POST /materials/{id}/edit", s.materialEdit)

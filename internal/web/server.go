@@ -73,6 +73,7 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler
+	thumbs  thumbCache
 	pages   *pageCache // nil: off
 	// keyLog limits the log of requests that need a missing master key.
 	keyLog onceAMinute
