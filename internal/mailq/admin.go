@@ -162,7 +162,7 @@ type Progress struct {
 	Name, Kind string
 	Started    time.Time
 	// Complete: every message is enqueued; until then more are coming.
-	Complete                       bool
+	Complete                      bool
 	Queued, Sent, Pending, Failed int
 }
 
