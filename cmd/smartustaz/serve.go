@@ -23,6 +23,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -60,7 +61,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		bg.stop(sctx)
 	}()
 
-	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
+	// transport is where mail goes (the SMTP server, or the outbox
+	// folder); only the mail queue below hands it messages.
+	transport, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
 	if err != nil {
 		return err
 	}
@@ -87,6 +90,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Every message the site sends is stored (sealed) in the database
+	// and delivered by the job queue from there (internal/mailq): a crash
+	// or a mail server that is down loses none. The queue is the
+	// mail.Sender everything else is given.
+	mq := mailq.New(a.db, a.vault, queue, transport, mailq.Options{Rate: c.MailRate, From: c.MailFrom, Log: log})
+	if err := mq.Register(ctx); err != nil {
+		return err
+	}
+	var sender mail.Sender = mq
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
@@ -103,7 +115,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.
-	an := &announcer{q: queue, accounts: a.accounts, mail: sender, log: log}
+	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, log: log}
 	an.register(a.consent)
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
@@ -164,7 +176,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Previews: pv, Queue: queue, Mail: sender, MailQueue: mq, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 	})

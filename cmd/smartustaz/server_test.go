@@ -31,6 +31,9 @@ type testServer struct {
 	env      map[string]string
 	mu       sync.Mutex
 	out      strings.Builder
+	// mailDB reads the mail queue (e2e_mail_test.go), open while the
+	// server runs.
+	mailDB *db.DB
 }
 
 func (s *testServer) getenv(k string) string { return s.env[k] }
@@ -97,6 +100,11 @@ func launchServer(t *testing.T, e db.Engine, dataDir, dsn string, args []string,
 			return
 		}
 		stopped = true
+		defer func() {
+			if s.mailDB != nil {
+				s.mailDB.Close()
+			}
+		}()
 		cancel()
 		select {
 		case err := <-done:
@@ -143,6 +151,9 @@ func launchServer(t *testing.T, e db.Engine, dataDir, dsn string, args []string,
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				if s.mailDB, err = db.Open(context.Background(), dsn, dataDir); err != nil {
+					t.Fatalf("open the database to read the mail queue: %v", err)
+				}
 				return s, stop
 			}
 		}
@@ -163,6 +174,7 @@ func (s *testServer) runCmd(t *testing.T, stdin string, args ...string) (string,
 // outbox lists the .eml files written so far, oldest first.
 func (s *testServer) outbox(t *testing.T) []string {
 	t.Helper()
+	s.drainMail(t)
 	files, _ := filepath.Glob(filepath.Join(s.DataDir, "outbox", "*.eml"))
 	sort.Strings(files)
 	return files

@@ -49,7 +49,7 @@ type Server struct {
 	// accepts, and MAIL FROM needs them.
 	User, Pass string
 	// RefuseRcpt answers every RCPT TO with 550 5.1.1, quoting the address
-	// as real servers do.
+	// as real servers do. SetRefuseRcpt changes it while the server runs.
 	RefuseRcpt bool
 	// BeforeData, when set, is called when a message's DATA begins, with
 	// how many messages were accepted before it; a test blocks in it to
@@ -134,6 +134,13 @@ func (s *Server) Restart() {
 	s.listen(s.t, s.Addr)
 }
 
+// SetRefuseRcpt makes the server refuse recipients, or accept them again.
+func (s *Server) SetRefuseRcpt(refuse bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.RefuseRcpt = refuse
+}
+
 // Received returns a copy of what the server accepted so far.
 func (s *Server) Received() []Received {
 	s.mu.Lock()
@@ -184,7 +191,10 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if ss.s.RefuseRcpt {
+	ss.s.mu.Lock()
+	refuse := ss.s.RefuseRcpt
+	ss.s.mu.Unlock()
+	if refuse {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
 			Message: "<" + to + ">: Recipient address rejected: User unknown"}
 	}
