@@ -139,6 +139,7 @@ func TestE2EAdminMailPage(t *testing.T) {
 			})
 			for _, lang := range i18n.Langs {
 				admin.Lang = string(lang)
+				admin.get("/lang/" + string(lang)) // the choice beats the account's language
 				r := admin.get("/admin/mail")
 				wantStatus(t, "mail page", r, http.StatusOK)
 				wantText(t, "mail page", r, i18n.T(lang, "mailq.title"))
@@ -152,6 +153,7 @@ func TestE2EAdminMailPage(t *testing.T) {
 				}
 			}
 			admin.Lang = "kk"
+			admin.get("/lang/kk")
 			smtpSrv.SetRefuseRcpt(false)
 			r := admin.post("/admin/mail/retry", url.Values{"id": {id}})
 			wantStatus(t, "retry", r, http.StatusSeeOther)

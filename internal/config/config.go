@@ -25,9 +25,9 @@ type Config struct {
 	// MailRate is how many bulk messages (the notice of a new agreement
 	// version) a second the site hands to the mail server, all nodes
 	// together.
-	MailRate float64
-	BaseURL     string // public address used in emailed links
-	TrustProxy  bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
+	MailRate   float64
+	BaseURL    string // public address used in emailed links
+	TrustProxy bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
 	// BaseURLDerived: no base URL was given, so it was made from Addr;
 	// serve then uses the address it really listens on (port 0 too).
 	BaseURLDerived  bool
