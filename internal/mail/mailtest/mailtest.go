@@ -69,6 +69,7 @@ type Server struct {
 	srv      *smtp.Server
 	ln       net.Listener
 	received []Received
+	froms    []string // MAIL FROM commands accepted
 }
 
 // Start runs s on 127.0.0.1 (a free port) until the test ends.
@@ -148,6 +149,14 @@ func (s *Server) Received() []Received {
 	return append([]Received(nil), s.received...)
 }
 
+// MailFroms returns the senders of the MAIL FROM commands the server
+// accepted, including those of messages that went no further.
+func (s *Server) MailFroms() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.froms...)
+}
+
 // Count is how many messages the server accepted.
 func (s *Server) Count() int {
 	s.mu.Lock()
@@ -187,6 +196,9 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 		return smtp.ErrAuthRequired
 	}
 	ss.from = from
+	ss.s.mu.Lock()
+	ss.s.froms = append(ss.s.froms, from)
+	ss.s.mu.Unlock()
 	return nil
 }
 
