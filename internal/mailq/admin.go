@@ -92,7 +92,9 @@ func (q *Queue) Recent(ctx context.Context, status string, limit int) ([]Entry, 
 func (q *Queue) Retry(ctx context.Context, id int64) (int, error) {
 	n := 0
 	err := q.d.InTx(ctx, func(tx *db.Tx) error {
-		where, args := "status = 'failed'", []any{}
+		// A message whose sealed fields were wiped (WipeFailedAfter) has
+		// nothing left to send.
+		where, args := "status = 'failed' AND rcpt IS NOT NULL", []any{}
 		if id != 0 {
 			where, args = where+" AND id = ?", append(args, id)
 		}

@@ -37,6 +37,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
@@ -389,7 +390,9 @@ var addrRe = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
 // already; another Sender may not), at most 300 bytes.
 func Reason(err error, to string) string {
 	s := err.Error()
-	if to != "" {
+	// An address that is not valid UTF-8 is not one (the queue refuses
+	// it), and replacing it could split a letter of the message.
+	if to != "" && utf8.ValidString(to) {
 		s = strings.ReplaceAll(s, to, "[address]")
 	}
 	s = addrRe.ReplaceAllString(s, "[address]")
@@ -437,8 +440,19 @@ func (q *Queue) pace(ctx context.Context) error {
 	}
 }
 
-// Prune removes sent and failed messages older than Keep.
+// WipeFailedAfter is how long a failed message keeps its sealed fields
+// for the administrator's retry; then only its kind, status and reason
+// stay, so an address that never took mail is not kept for long.
+const WipeFailedAfter = 7 * 24 * time.Hour
+
+// Prune wipes the sealed fields of messages failed for WipeFailedAfter
+// and removes sent and failed messages older than Keep.
 func (q *Queue) Prune(ctx context.Context) (int64, error) {
+	if _, err := q.d.Exec(ctx, `UPDATE mail_queue SET rcpt = NULL, subject = NULL, body_text = NULL, body_html = NULL,
+		reply_to = NULL, unsubscribe = NULL WHERE status = 'failed' AND updated_at < ? AND rcpt IS NOT NULL`,
+		time.Now().Add(-WipeFailedAfter).UnixMilli()); err != nil {
+		return 0, fmt.Errorf("mailq: prune: %w", err)
+	}
 	cut := time.Now().Add(-q.o.Keep).UnixMilli()
 	res, err := q.d.Exec(ctx, `DELETE FROM mail_queue WHERE status IN ('sent', 'failed') AND updated_at < ?`, cut)
 	if err != nil {

@@ -694,3 +694,50 @@ func TestKilledInTheMiddleOfABatch(t *testing.T) {
 		})
 	}
 }
+
+// TestPrune, on both engines: a message failed for a week loses its
+// sealed fields (and can no longer be retried); messages sent or failed
+// longer ago than Keep are removed; recent ones stay whole.
+func TestPrune(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		v := openVault(t, d, t.TempDir())
+		q := newQueue(t, d, v, mail.NewOutbox(t.TempDir(), ""), mailq.Options{}, jobOptions("n1"), false)
+		for range 3 {
+			if err := q.Send(ctx, mail.PasswordChanged(i18n.KK, rcpt)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids := []int64{}
+		rows, _ := d.Query(ctx, `SELECT id FROM mail_queue ORDER BY id`)
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		day := int64(24 * time.Hour / time.Millisecond)
+		now := time.Now().UnixMilli()
+		set := func(id int64, status string, age int64) {
+			if _, err := d.Exec(ctx, `UPDATE mail_queue SET status = ?, updated_at = ? WHERE id = ?`, status, now-age, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set(ids[0], "failed", 8*day) // wiped
+		set(ids[1], "sent", 31*day)  // removed
+		set(ids[2], "failed", 1*day) // kept whole
+		n, err := q.Prune(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("pruned %d, %v; want 1", n, err)
+		}
+		var wiped, whole int
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM mail_queue WHERE rcpt IS NULL AND id = ?`, ids[0]).Scan(&wiped)
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM mail_queue WHERE rcpt IS NOT NULL AND id = ?`, ids[2]).Scan(&whole)
+		if wiped != 1 || whole != 1 {
+			t.Fatalf("wiped %d, whole %d; want 1 and 1", wiped, whole)
+		}
+		if n, err := q.Retry(ctx, 0); err != nil || n != 1 {
+			t.Fatalf("retry: %d, %v; want only the message that still has its fields", n, err)
+		}
+	})
+}
