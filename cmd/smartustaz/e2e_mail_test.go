@@ -6,7 +6,9 @@ import (
 	"net/http"
 	netmail "net/mail"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -195,4 +197,29 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// nodes are the data folders of the servers started on each database:
+// the nodes of one site.
+var nodes = struct {
+	sync.Mutex
+	dirs map[string][]string
+}{dirs: map[string][]string{}}
+
+func addNodeDir(dsn, dir string) {
+	nodes.Lock()
+	defer nodes.Unlock()
+	if !slices.Contains(nodes.dirs[dsn], dir) {
+		nodes.dirs[dsn] = append(nodes.dirs[dsn], dir)
+	}
+}
+
+// nodeDirs are the data folders of every node on dsn (at least dir).
+func nodeDirs(dsn, dir string) []string {
+	nodes.Lock()
+	defer nodes.Unlock()
+	if dsn == "" || len(nodes.dirs[dsn]) == 0 {
+		return []string{dir}
+	}
+	return slices.Clone(nodes.dirs[dsn])
 }

@@ -82,6 +82,7 @@ func startServerOn(t *testing.T, e db.Engine, dataDir, dsn string, args []string
 func launchServer(t *testing.T, e db.Engine, dataDir, dsn string, args []string, wantSetup bool, env ...string) (*testServer, func()) {
 	t.Helper()
 	s := &testServer{DataDir: dataDir, Engine: e, DSN: dsn}
+	addNodeDir(dsn, dataDir)
 	s.env = map[string]string{"SMARTUSTAZ_DATA": dataDir, "SMARTUSTAZ_DB": dsn}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -175,8 +176,15 @@ func (s *testServer) runCmd(t *testing.T, stdin string, args ...string) (string,
 func (s *testServer) outbox(t *testing.T) []string {
 	t.Helper()
 	s.drainMail(t)
-	files, _ := filepath.Glob(filepath.Join(s.DataDir, "outbox", "*.eml"))
-	sort.Strings(files)
+	// Any node of the site may deliver a message (the mail queue is
+	// shared), each into its own outbox: read them all, in sending order
+	// (the file names begin with the time).
+	var files []string
+	for _, dir := range nodeDirs(s.DSN, s.DataDir) {
+		f, _ := filepath.Glob(filepath.Join(dir, "outbox", "*.eml"))
+		files = append(files, f...)
+	}
+	sort.Slice(files, func(i, j int) bool { return filepath.Base(files[i]) < filepath.Base(files[j]) })
 	return files
 }
 

@@ -188,6 +188,14 @@ func (q *Queue) ensureKey(ctx context.Context) error {
 		}
 		return err
 	})
+	if errors.Is(err, vault.ErrUnknownMasterKey) {
+		// The key exists, wrapped by a master key this node lacks (a
+		// rotation it has not caught up with): the node still starts, as
+		// for every other sealed value, and its mail waits for a node
+		// that holds the key (or for the key file to reach this one).
+		q.o.Log.Warn("mailq: this node cannot open the mail queue's data key yet", "err", err)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("mailq: the queue's data key: %w", err)
 	}
