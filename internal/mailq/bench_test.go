@@ -85,4 +85,3 @@ func BenchmarkDeliver(b *testing.B) {
 		}
 	}
 }
-
