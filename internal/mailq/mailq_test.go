@@ -615,83 +615,106 @@ func runChild() error {
 // TestKilledInTheMiddleOfABatch, on both engines: a serve process's mail
 // queue (a child process) is killed with SIGKILL while the mail server
 // holds the sixth message of twelve in the middle of its DATA; the node
-// restarts and every message arrives, none twice.
+// restarts and every message arrives, none twice. The same for a bulk
+// send (the announcement's path: its own River queue, paced), whose
+// progress then shows it whole.
 func TestKilledInTheMiddleOfABatch(t *testing.T) {
 	for _, e := range []db.Engine{db.SQLite, db.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
-			ctx := context.Background()
-			dir := t.TempDir()
-			dsn := dbtest.DSN(t, e)
-			d, err := db.Open(ctx, dsn, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { d.Close() })
-			if _, err := d.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			v := openVault(t, d, dir)
-
-			held, release := make(chan struct{}), make(chan struct{})
-			var once sync.Once
-			srv := &mailtest.Server{BeforeData: func(accepted int) error {
-				if accepted != 5 {
-					return nil
-				}
-				first := false
-				once.Do(func() { first = true })
-				if first {
-					close(held)
-					<-release
-					// The client was killed before the server took the
-					// message: it is not accepted.
-					return errors.New("the client went away in the middle of DATA")
-				}
-				return nil
-			}}
-			srv.Start(t, mailtest.Plain)
-			var releaseOnce sync.Once
-			t.Cleanup(func() { releaseOnce.Do(func() { close(release) }) })
-			out := smtpSender(t, srv, "smtp", "", "", "?starttls=none")
-
-			jo := jobOptions("child")
-			q := newQueue(t, d, v, out, mailq.Options{}, jo, false)
-			const n = 12
-			for i := range n {
-				if err := q.Send(ctx, mail.VerifyEmail(i18n.KK, rcpt, fmt.Sprintf("https://x.kz/v?%d", i))); err != nil {
+		for _, bulk := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/bulk=%v", e, bulk), func(t *testing.T) {
+				ctx := context.Background()
+				dir := t.TempDir()
+				dsn := dbtest.DSN(t, e)
+				d, err := db.Open(ctx, dsn, dir)
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
+				t.Cleanup(func() { d.Close() })
+				if _, err := d.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				v := openVault(t, d, dir)
 
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), envChild+"=1", envDSN+"="+dsn, envDir+"="+dir, envSMTP+"="+srv.Addr)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-held:
-			case <-time.After(time.Minute):
-				cmd.Process.Kill()
+				held, release := make(chan struct{}), make(chan struct{})
+				var once sync.Once
+				srv := &mailtest.Server{BeforeData: func(accepted int) error {
+					if accepted != 5 {
+						return nil
+					}
+					first := false
+					once.Do(func() { first = true })
+					if first {
+						close(held)
+						<-release
+						// The client was killed before the server took the
+						// message: it is not accepted.
+						return errors.New("the client went away in the middle of DATA")
+					}
+					return nil
+				}}
+				srv.Start(t, mailtest.Plain)
+				var releaseOnce sync.Once
+				t.Cleanup(func() { releaseOnce.Do(func() { close(release) }) })
+				out := smtpSender(t, srv, "smtp", "", "", "?starttls=none")
+
+				jo := jobOptions("child")
+				q := newQueue(t, d, v, out, mailq.Options{}, jo, false)
+				const n = 12
+				err = d.InTx(ctx, func(tx *db.Tx) error {
+					var opts []mailq.Option
+					if bulk {
+						opts = append(opts, mailq.Bulk("agreement/agreement/9"))
+						if err := q.BeginBulk(ctx, tx, "agreement/agreement/9", "agreement"); err != nil {
+							return err
+						}
+					}
+					for i := range n {
+						if err := q.SendTx(ctx, tx, mail.VerifyEmail(i18n.KK, rcpt, fmt.Sprintf("https://x.kz/v?%d", i)), opts...); err != nil {
+							return err
+						}
+					}
+					return q.EndBulk(ctx, tx, "agreement/agreement/9")
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+
+				cmd := exec.Command(os.Args[0], "-test.run=^$")
+				cmd.Env = append(os.Environ(), envChild+"=1", envDSN+"="+dsn, envDir+"="+dir, envSMTP+"="+srv.Addr)
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				select {
+				case <-held:
+				case <-time.After(time.Minute):
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatalf("the child never reached the sixth message; its output: %s", stderr.String())
+				}
+				if err := cmd.Process.Kill(); err != nil {
+					t.Fatal(err)
+				}
 				cmd.Wait()
-				t.Fatalf("the child never reached the sixth message; its output: %s", stderr.String())
-			}
-			if err := cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			cmd.Wait()
-			releaseOnce.Do(func() { close(release) })
-			c := counts(t, q)
-			if c.Sent != 5 || c.Pending != n-5 {
-				t.Fatalf("after the kill: %+v, want 5 sent and %d pending", c, n-5)
-			}
+				releaseOnce.Do(func() { close(release) })
+				c := counts(t, q)
+				if c.Sent != 5 || c.Pending != n-5 {
+					t.Fatalf("after the kill: %+v, want 5 sent and %d pending", c, n-5)
+				}
 
-			// The node starts again under its name and takes back its job.
-			newQueue(t, d, v, out, mailq.Options{}, jo, true)
-			eventually(t, "every message sent after the restart", func() bool { return counts(t, q).Sent == n })
-			receivedOnce(t, d, srv)
-		})
+				// The node starts again under its name and takes back its job.
+				newQueue(t, d, v, out, mailq.Options{}, jo, true)
+				eventually(t, "every message sent after the restart", func() bool { return counts(t, q).Sent == n })
+				receivedOnce(t, d, srv)
+				if bulk {
+					bs, err := q.Bulks(ctx, 1)
+					if err != nil || len(bs) != 1 || bs[0].Sent != n || !bs[0].Complete {
+						t.Fatalf("bulk progress %+v, %v; want %d sent, complete", bs, err, n)
+					}
+				}
+			})
+		}
 	}
 }
 
