@@ -276,6 +276,8 @@ func routeTable() []routeRow {
 		{route: "GET /admin/status", path: "/admin/status", want: staffOnly("200")},
 		{route: "POST /admin/status/previews/retry", path: "/admin/status/previews/retry", want: adminOnly("303 /admin/status")},
 		{route: "POST /admin/status/jobs/retry", path: "/admin/status/jobs/retry", want: adminOnly("303 /admin/status?jobs_retried=0")},
+		{route: "GET /admin/mail", path: "/admin/mail", want: adminOnly("200")},
+		{route: "POST /admin/mail/retry", path: "/admin/mail/retry", want: adminOnly("303 /admin/mail?retried=0")},
 		{route: "GET /admin/users", path: "/admin/users", want: adminOnly("200")},
 		{route: "POST /admin/users/find", path: "/admin/users/find", form: url.Values{"email": {"matrix-nobody-{n}@mektep.test"}},
 			want: adminOnly("200")},

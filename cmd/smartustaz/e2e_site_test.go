@@ -307,6 +307,7 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/setup?token=x", "/setup", all(410), true},
 			{"/admin", "/admin", adminOnly, true},
 			{"/admin/status", "/admin/status", adminOnly, true},
+			{"/admin/mail", "/admin/mail", adminOnly, true},
 			{"/admin/users", "/admin/users", adminOnly, true},
 			{"/admin/users?after=1", "/admin/users", adminOnly, true},
 			{"/admin/users/" + uid, "/admin/users/{id}", adminOnly, true},

@@ -27,6 +27,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -68,13 +69,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		bg.stop(sctx)
 	}()
 
-	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
+	// transport is where mail goes (the SMTP server, or the outbox
+	// folder); only the mail queue below hands it messages.
+	transport, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
 	if err != nil {
 		return err
 	}
-	// The correspondence (clause 1.2 (a)); every mail of the site goes
-	// through its Suppress, so an address that bounced is not mailed
-	// until it is confirmed again.
+	// The correspondence (clause 1.2 (a)).
 	corr := correspondence.New(a.db, a.vault, a.audit)
 	corr.OwnerOf = func(ctx context.Context, email string) int64 {
 		if u, err := a.accounts.FindByEmail(ctx, email); err == nil {
@@ -82,7 +83,6 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return 0
 	}
-	sender = corr.Suppress(sender)
 	if replyDomain == "" {
 		replyDomain = mailDomain(c.MailFrom)
 	}
@@ -109,6 +109,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Every message the site sends is stored (sealed) in the database
+	// and delivered by the job queue from there (internal/mailq): a crash
+	// or a mail server that is down loses none. The queue is the
+	// mail.Sender everything else is given.
+	mq := mailq.New(a.db, a.vault, queue, transport, mailq.Options{Rate: c.MailRate, From: c.MailFrom, Log: log})
+	if err := mq.Register(ctx); err != nil {
+		return err
+	}
+	// Every mail of the site goes through the correspondence's Suppress
+	// first, so an address that bounced is not mailed until it is
+	// confirmed again. It wraps the queue, not the transport: the choice
+	// is made when a message is queued, where the request that may send
+	// the confirmation link anyway is still known.
+	sender := corr.Suppress(mq)
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
@@ -129,7 +143,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.
-	an := &announcer{q: queue, accounts: a.accounts, mail: sender, log: log}
+	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, log: log}
 	an.register(a.consent)
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
@@ -190,7 +204,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Previews: pv, Queue: queue, Mail: sender, MailQueue: mq, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 		Corr: corr, ReplyDomain: replyDomain,

@@ -77,6 +77,8 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/status", s.requireRole(staff, s.adminStatus))
 	m.Handle("POST /admin/status/previews/retry", s.requireRole(adminOnly, s.adminPreviewRetry))
 	m.Handle("POST /admin/status/jobs/retry", s.requireRole(adminOnly, s.adminJobsRetry))
+	m.Handle("GET /admin/mail", s.requireRole(adminOnly, s.adminMail))
+	m.Handle("POST /admin/mail/retry", s.requireRole(adminOnly, s.adminMailRetry))
 	m.Handle("GET /admin/users", s.requireRole(adminOnly, s.adminUsers))
 	m.Handle("POST /admin/users/find", s.requireRole(adminOnly, s.adminUsersFind))
 	m.Handle("GET /admin/users/{id}", s.requireRole(adminOnly, s.adminUser))

@@ -22,6 +22,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/preview"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -40,8 +41,12 @@ type Deps struct {
 	// Queue is the durable job queue (internal/jobs); nil shows no
 	// background jobs on the status page.
 	Queue *jobs.Queue
-	Mail  mail.Sender
-	Log   *slog.Logger
+	// Mail sends the site's email: in serve, the mail queue below.
+	Mail mail.Sender
+	// MailQueue is the outgoing mail queue (internal/mailq) shown on
+	// /admin/mail; nil: the page says there is none.
+	MailQueue *mailq.Queue
+	Log       *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.
