@@ -14,6 +14,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -27,6 +28,7 @@ type app struct {
 	accounts *account.Service
 	consent  *consent.Service
 	audit    *audit.Log
+	imports  *importer.Service
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -91,6 +93,9 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 		consent:  consent.New(d, v),
 		audit:    audit.New(d, v),
 	}
+	a.imports = importer.New(d, v, a.accounts, a.audit)
+	// An imported user's first acceptance is recorded as such (issue 11).
+	a.consent.MethodFor = a.imports.AcceptMethod
 	n, err := a.accounts.ApplyTombstones(ctx)
 	if err != nil {
 		d.Close()

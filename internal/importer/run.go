@@ -93,7 +93,6 @@ type Failure struct {
 	Where  string `json:"where"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason"` // an i18n key
-	Args   []any  `json:"args,omitempty"`
 }
 
 // Report is the outcome of an import.
@@ -246,7 +245,7 @@ func check(row Row) (pending, *Failure) {
 		var fs apperr.Fields
 		if errors.As(err, &fs) && len(fs) > 0 {
 			e := fs[0]
-			f := &Failure{Where: row.Where, Field: e.Field, Reason: ReasonFieldInvalid, Args: e.Args}
+			f := &Failure{Where: row.Where, Field: e.Field, Reason: ReasonFieldInvalid}
 			switch {
 			case e.Key == "account.field.charset":
 				f.Reason = ReasonCharset
