@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/importer"
+	"github.com/smartustaz/smartustaz/internal/jobs"
+	"github.com/smartustaz/smartustaz/internal/mail"
 )
 
 // importFlags are the flags of "import users".
@@ -272,4 +275,16 @@ func (b *progressBar) finish() {
 	if b.on {
 		fmt.Fprintln(b.w)
 	}
+}
+
+// importJobs is what the import's background jobs need; the invitation
+// links use the address the site listens on, known once serve listens
+// (the announcer keeps it).
+func importJobs(q *jobs.Queue, sender mail.Sender, log *slog.Logger, an *announcer) importer.Jobs {
+	return importer.Jobs{Queue: q, Mail: sender, Log: log, Base: func() string {
+		if b := an.base.Load(); b != nil {
+			return *b
+		}
+		return ""
+	}}
 }

@@ -347,4 +347,3 @@ func TestImportNoPlaintext(t *testing.T) {
 		}
 	})
 }
-

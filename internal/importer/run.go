@@ -35,6 +35,7 @@ const (
 
 // Batch statuses.
 const (
+	StatusUploaded  = "uploaded"
 	StatusPending   = "pending"
 	StatusRunning   = "running"
 	StatusDone      = "done"
@@ -49,6 +50,7 @@ type Service struct {
 	accounts *account.Service
 	audit    *audit.Log
 	now      func() time.Time
+	jobs     *Jobs // nil: no background import (the command line)
 }
 
 // New returns the import service.
@@ -61,8 +63,8 @@ type Options struct {
 	// Source names where the users come from (recorded with each user and
 	// in the audit log); no personal data.
 	Source string
-	// Format is csv, jsonl or sql, for the record.
-	Format string
+	// Format is csv, jsonl or sql, for the record; Encoding a CSV's.
+	Format, Encoding string
 	// OnConflict is OnConflictSkip (default) or OnConflictUpdate.
 	OnConflict string
 	// DryRun checks every row and reports what would happen, writing
@@ -145,6 +147,11 @@ func (s *Service) Run(ctx context.Context, src Source, o Options) (*Report, erro
 		} else if err := s.setStatus(ctx, rep.BatchID, StatusRunning, nil); err != nil {
 			return nil, err
 		}
+		if _, total := src.Progress(); total > 0 {
+			if _, err := s.db.Exec(ctx, `UPDATE import_batches SET total = ? WHERE id = ?`, total, rep.BatchID); err != nil {
+				return nil, fmt.Errorf("importer: batch total: %w", err)
+			}
+		}
 	}
 	var read int64
 	progress := func() {
@@ -157,7 +164,8 @@ func (s *Service) Run(ctx context.Context, src Source, o Options) (*Report, erro
 	batch := make([]pending, 0, o.BatchSize)
 	var fails []Failure
 	flush := func() error {
-		err := s.flush(ctx, rep, batch, fails, read, o)
+		done, _ := src.Progress()
+		err := s.flush(ctx, rep, batch, fails, [2]int64{read, done}, o)
 		batch, fails = batch[:0], fails[:0]
 		progress()
 		return err
@@ -288,7 +296,7 @@ func parseTime(s string) (int64, bool) {
 
 // flush writes one batch (or, in a dry run, looks its addresses up) and
 // adds its outcome to rep.
-func (s *Service) flush(ctx context.Context, rep *Report, batch []pending, fails []Failure, read int64, o Options) error {
+func (s *Service) flush(ctx context.Context, rep *Report, batch []pending, fails []Failure, at [2]int64, o Options) error {
 	addFails := func(fs []Failure) {
 		for _, f := range fs {
 			rep.Failed++
@@ -306,7 +314,7 @@ func (s *Service) flush(ctx context.Context, rep *Report, batch []pending, fails
 		var out []account.ImportResult
 		err = s.db.InTx(ctx, func(tx *db.Tx) error {
 			var err error
-			out, err = s.writeBatch(ctx, tx, rep, batch, fails, read, o)
+			out, err = s.writeBatch(ctx, tx, rep, batch, fails, at, o)
 			return err
 		})
 		if err == nil {
@@ -326,7 +334,7 @@ func (s *Service) flush(ctx context.Context, rep *Report, batch []pending, fails
 	if len(batch) <= 1 {
 		if len(batch) == 1 {
 			fails = append(fails, Failure{Where: batch[0].where, Reason: ReasonDatabase})
-			return s.flush(ctx, rep, nil, fails, read, o)
+			return s.flush(ctx, rep, nil, fails, at, o)
 		}
 		return err
 	}
@@ -338,7 +346,7 @@ func (s *Service) flush(ctx context.Context, rep *Report, batch []pending, fails
 		if i == len(batch)-1 {
 			f = rest
 		}
-		if err := s.flush(ctx, rep, batch[i:i+1], f, read, o); err != nil {
+		if err := s.flush(ctx, rep, batch[i:i+1], f, at, o); err != nil {
 			return err
 		}
 	}
@@ -360,7 +368,7 @@ func tally(rep *Report, out []account.ImportResult) {
 
 // writeBatch is one batch's transaction: the users, where each new one
 // came from, and the batch's running counts (what the progress page reads).
-func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, rep *Report, batch []pending, fails []Failure, read int64, o Options) ([]account.ImportResult, error) {
+func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, rep *Report, batch []pending, fails []Failure, at [2]int64, o Options) ([]account.ImportResult, error) {
 	recs := make([]account.ImportRecord, len(batch))
 	for i := range batch {
 		recs[i] = batch[i].rec
@@ -390,8 +398,8 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, rep *Report, batch 
 	c := *rep
 	tally(&c, out)
 	c.Failed += int64(len(fails))
-	_, err = tx.Exec(ctx, `UPDATE import_batches SET rows_read = ?, created = ?, updated = ?, skipped = ?, failed = ? WHERE id = ?`,
-		read, c.Created, c.Updated, c.Skipped, c.Failed, rep.BatchID)
+	_, err = tx.Exec(ctx, `UPDATE import_batches SET rows_read = ?, done = ?, created = ?, updated = ?, skipped = ?, failed = ? WHERE id = ?`,
+		at[0], at[1], c.Created, c.Updated, c.Skipped, c.Failed, rep.BatchID)
 	if err != nil {
 		return nil, fmt.Errorf("importer: batch counts: %w", err)
 	}

@@ -18,16 +18,17 @@ const MethodImportFirstLogin = "import-first-login"
 
 // Batch is one import as the administrator sees it afterwards.
 type Batch struct {
-	ID                                 int64
-	Source, Format, OnConflict, Status string
-	ActorID                            int64
-	DryRun                             bool
-	StartedAt, FinishedAt              time.Time
-	Total, Read                        int64
-	Created, Updated, Skipped, Failed  int64
-	Failures                           []Failure
-	InviteStatus                       string
-	InviteTotal, InviteSent            int64
+	ID                                int64
+	Source, Format, Encoding          string
+	OnConflict, Status                string
+	ActorID                           int64
+	DryRun                            bool
+	StartedAt, FinishedAt             time.Time
+	Done, Total, Read                 int64
+	Created, Updated, Skipped, Failed int64
+	Failures                          []Failure
+	InviteStatus                      string
+	InviteTotal, InviteSent           int64
 }
 
 // Summary is the report's last line.
@@ -36,8 +37,14 @@ func (b *Batch) Summary() string {
 	return r.Summary()
 }
 
+// Unlisted is how many bad rows the report counts but does not list.
+func (b *Batch) Unlisted() int64 { return b.Failed - int64(len(b.Failures)) }
+
 // Running reports whether the batch's import is waiting or under way.
 func (b *Batch) Running() bool { return b.Status == StatusPending || b.Status == StatusRunning }
+
+// Finished reports whether the import ended (done, failed or interrupted).
+func (b *Batch) Finished() bool { return !b.Running() && b.Status != StatusUploaded }
 
 // Inviting reports whether its invitation is under way.
 func (b *Batch) Inviting() bool {
@@ -52,7 +59,7 @@ func (b *Batch) Percent() int {
 		}
 		return 0
 	}
-	return int(min(100, b.Read*100/b.Total))
+	return int(min(100, b.Done*100/b.Total))
 }
 
 // InvitePercent is how far the invitation is, 0–100.
@@ -69,8 +76,8 @@ func (s *Service) newBatch(ctx context.Context, o Options, status string) (int64
 	if o.DryRun {
 		dry = 1
 	}
-	_, err := s.db.Exec(ctx, `INSERT INTO import_batches (id, source, format, actor_user_id, on_conflict, dry_run, status, started_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, o.Source, o.Format, o.ActorID, o.OnConflict, dry, status, s.now().UnixMilli())
+	_, err := s.db.Exec(ctx, `INSERT INTO import_batches (id, source, format, encoding, actor_user_id, on_conflict, dry_run, status, started_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, o.Source, o.Format, o.Encoding, o.ActorID, o.OnConflict, dry, status, s.now().UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("importer: new batch: %w", err)
 	}
@@ -92,16 +99,16 @@ func (s *Service) setStatus(ctx context.Context, id int64, status string, rep *R
 	return nil
 }
 
-const batchColumns = `id, source, format, on_conflict, status, actor_user_id, dry_run, started_at, finished_at,
-	total, rows_read, created, updated, skipped, failed, report, invite_status, invite_total, invite_sent`
+const batchColumns = `id, source, format, encoding, on_conflict, status, actor_user_id, dry_run, started_at, finished_at,
+	done, total, rows_read, created, updated, skipped, failed, report, invite_status, invite_total, invite_sent`
 
 func scanBatch(sc interface{ Scan(...any) error }) (*Batch, error) {
 	var b Batch
 	var dry int
 	var started, finished int64
 	var report string
-	err := sc.Scan(&b.ID, &b.Source, &b.Format, &b.OnConflict, &b.Status, &b.ActorID, &dry, &started, &finished,
-		&b.Total, &b.Read, &b.Created, &b.Updated, &b.Skipped, &b.Failed, &report, &b.InviteStatus, &b.InviteTotal, &b.InviteSent)
+	err := sc.Scan(&b.ID, &b.Source, &b.Format, &b.Encoding, &b.OnConflict, &b.Status, &b.ActorID, &dry, &started, &finished,
+		&b.Done, &b.Total, &b.Read, &b.Created, &b.Updated, &b.Skipped, &b.Failed, &report, &b.InviteStatus, &b.InviteTotal, &b.InviteSent)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
@@ -40,7 +41,10 @@ type Deps struct {
 	// background jobs on the status page.
 	Queue *jobs.Queue
 	Mail  mail.Sender
-	Log   *slog.Logger
+	// Import brings users over from other sites (/admin/import); nil: the
+	// pages answer 404.
+	Import *importer.Service
+	Log    *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.

@@ -4,13 +4,15 @@
 -- source is the operator's name for where the users came from (a file
 -- name or --source), never personal data; the counts and the report
 -- (line numbers or source keys with reason keys, JSON) are what the
--- administrator reads afterwards. status: pending (uploaded, waiting for
--- its job), running, done, failed, cancelled. invite_* track the
--- invitation of the batch's users by email.
+-- administrator reads afterwards. status: uploaded (previewed, not started),
+-- pending (waiting for its job), running, done, failed, cancelled. invite_* track the
+-- invitation of the batch's users by email. done / total measure the
+-- progress in the source's unit (bytes of a file, rows of a table).
 CREATE TABLE import_batches (
 	id            BIGINT  PRIMARY KEY,
 	source        TEXT    NOT NULL,
 	format        TEXT    NOT NULL DEFAULT '',
+	encoding      TEXT    NOT NULL DEFAULT '',
 	actor_user_id BIGINT  NOT NULL DEFAULT 0,
 	on_conflict   TEXT    NOT NULL DEFAULT 'skip',
 	dry_run       INTEGER NOT NULL DEFAULT 0,
@@ -18,6 +20,7 @@ CREATE TABLE import_batches (
 	started_at    BIGINT  NOT NULL,
 	finished_at   BIGINT  NOT NULL DEFAULT 0,
 	total         BIGINT  NOT NULL DEFAULT 0,
+	done          BIGINT  NOT NULL DEFAULT 0,
 	rows_read     BIGINT  NOT NULL DEFAULT 0,
 	created       BIGINT  NOT NULL DEFAULT 0,
 	updated       BIGINT  NOT NULL DEFAULT 0,
