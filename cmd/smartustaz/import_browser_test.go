@@ -111,8 +111,8 @@ func browserImport(t *testing.T, chrome string, e db.Engine) {
 	if p := teacher.path(); p != "/account?done=consent" {
 		t.Fatalf("after accepting, the imported teacher is at %s, not /account", p)
 	}
-	if got := teacher.accountProfile(); !strings.Contains(fmt.Sprint(got), teacherName) {
-		t.Errorf("the account page does not show the imported name")
+	if got := teacher.accountProfile(); got[kkMsg("web.field.organization")] != "№7 мектеп-лицей" {
+		t.Errorf("the account page does not show the imported school")
 	}
 
 	d, err := db.Open(context.Background(), srv.DSN, srv.DataDir)
