@@ -16,10 +16,24 @@ awk -v n="$N" 'BEGIN {
 		printf "teacher%d@old-portal.kz,Мұратова Айгүл Серікқызы %d,+7 (701) 123-45-67,№12 мектеп-гимназия,математика пәнінің мұғалімі,Алматы облысы,$2y$10$abcdefghijklmnopqrstuu5Ez7Ib3DGm3n1vMy5QU1ZP5Qn0hY9q6,2019-05-01 10:00:00\n", i, i
 }' > "$work/users.csv"
 ls -l "$work/users.csv"
+# run imports the file and prints the time, the peak resident memory and
+# the peak anonymous memory (RssAnon: the heap and stacks, without the
+# pages of the SQLite file that its memory map makes count as resident).
 run() {
-	local name=$1 dsn=$2
+	local name=$1 dsn=$2 start end pid anon=0 a
 	echo "== $name: $N rows"
-	/usr/bin/time -f "wall %e s, peak RSS %M KiB" "$work/smartustaz" import users "$work/users.csv" --data "$work/data-$name" --db "$dsn" | tail -1
+	start=$(date +%s.%N)
+	"$work/smartustaz" import users "$work/users.csv" --data "$work/data-$name" --db "$dsn" > "$work/out-$name" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+		[[ -n $a && $a -gt $anon ]] && anon=$a
+		sleep 0.5
+	done
+	wait "$pid"
+	end=$(date +%s.%N)
+	tail -1 "$work/out-$name"
+	awk -v s="$start" -v e="$end" -v n="$N" -v a="$anon" 'BEGIN { printf "wall %.1f s, %.0f users/s, peak anonymous memory %.0f MiB\n", e - s, n / (e - s), a / 1024 }'
 }
 if [[ $WHICH == sqlite || $WHICH == both ]]; then
 	run sqlite "sqlite:$work/bench.db"

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -236,6 +237,7 @@ func printReport(w io.Writer, rep *importer.Report, took time.Duration) {
 // progressBar draws rows per second and the time left on a terminal, and
 // nothing anywhere else (a log file or a pipe gets only the report).
 type progressBar struct {
+	mu    sync.Mutex // the import's writers report from their goroutines
 	w     io.Writer
 	on    bool
 	start time.Time
@@ -248,7 +250,12 @@ func newProgressBar(w io.Writer) *progressBar {
 }
 
 func (b *progressBar) update(p importer.Progress) {
-	if !b.on || time.Since(b.last) < 200*time.Millisecond {
+	if !b.on {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if time.Since(b.last) < 200*time.Millisecond {
 		return
 	}
 	b.last = time.Now()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
@@ -153,49 +154,110 @@ func (s *Service) Run(ctx context.Context, src Source, o Options) (*Report, erro
 			}
 		}
 	}
+	// Batches are written by a pool of writers while the next batch is
+	// read and checked: on PostgreSQL two transactions at once overlap
+	// this process's sealing with the server's work; SQLite has one
+	// writer, so one. Two batches holding the same address cannot both
+	// create it: the unique blind index refuses the second, which is
+	// retried and finds the address taken.
+	workers := 1
+	if s.db.Engine() == db.Postgres && !o.DryRun {
+		workers = 2
+	}
+	var mu sync.Mutex // guards rep and read
 	var read int64
 	progress := func() {
 		if o.Progress != nil {
 			done, total := src.Progress()
-			o.Progress(Progress{Read: read, Created: rep.Created, Updated: rep.Updated, Skipped: rep.Skipped,
-				Failed: rep.Failed, Done: done, Total: total})
+			mu.Lock()
+			p := Progress{Read: read, Created: rep.Created, Updated: rep.Updated, Skipped: rep.Skipped,
+				Failed: rep.Failed, Done: done, Total: total}
+			mu.Unlock()
+			o.Progress(p)
 		}
 	}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	type work struct {
+		batch  []pending
+		nfails int64
+		at     [2]int64
+	}
+	queue := make(chan work)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for w := range queue {
+				if err := s.flush(wctx, rep, &mu, w.batch, w.nfails, w.at, o); err != nil {
+					errs <- err
+					stop()
+					return
+				}
+				progress()
+			}
+		}()
+	}
 	batch := make([]pending, 0, o.BatchSize)
-	var fails []Failure
-	flush := func() error {
+	var nfails int64
+	dispatch := func() error {
 		done, _ := src.Progress()
-		err := s.flush(ctx, rep, batch, fails, [2]int64{read, done}, o)
-		batch, fails = batch[:0], fails[:0]
-		progress()
-		return err
+		mu.Lock()
+		w := work{batch: batch, nfails: nfails, at: [2]int64{read, done}}
+		mu.Unlock()
+		batch, nfails = make([]pending, 0, o.BatchSize), 0
+		select {
+		case queue <- w:
+			return nil
+		case <-wctx.Done():
+			return wctx.Err()
+		}
 	}
 	err := func() error {
 		for {
-			if err := ctx.Err(); err != nil {
+			if err := wctx.Err(); err != nil {
 				return err
 			}
 			row, err := src.Next()
 			if errors.Is(err, io.EOF) {
-				return flush()
+				return dispatch()
 			}
 			if err != nil {
 				return err
 			}
-			read++
 			p, f := check(row)
+			mu.Lock()
+			read++
 			if f != nil {
-				fails = append(fails, *f)
+				// Counted in the order read, so the report lists the bad
+				// rows in file order whichever writer is faster.
+				rep.Failed++
+				if len(rep.Failures) < maxReported {
+					rep.Failures = append(rep.Failures, *f)
+				}
+				nfails++
 			} else {
 				batch = append(batch, p)
 			}
-			if len(batch) >= o.BatchSize || len(fails) >= o.BatchSize {
-				if err := flush(); err != nil {
+			mu.Unlock()
+			if len(batch) >= o.BatchSize || nfails >= int64(o.BatchSize) {
+				if err := dispatch(); err != nil {
 					return err
 				}
 			}
 		}
 	}()
+	close(queue)
+	wg.Wait()
+	close(errs)
+	if werr := <-errs; werr != nil && (err == nil || errors.Is(err, context.Canceled) && ctx.Err() == nil) {
+		err = werr // a writer's failure, not the stop it caused
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		if !o.DryRun {
 			st := StatusFailed
@@ -295,31 +357,24 @@ func parseTime(s string) (int64, bool) {
 }
 
 // flush writes one batch (or, in a dry run, looks its addresses up) and
-// adds its outcome to rep.
-func (s *Service) flush(ctx context.Context, rep *Report, batch []pending, fails []Failure, at [2]int64, o Options) error {
-	addFails := func(fs []Failure) {
-		for _, f := range fs {
-			rep.Failed++
-			if len(rep.Failures) < maxReported {
-				rep.Failures = append(rep.Failures, f)
-			}
-		}
-	}
+// adds its outcome to rep; nfails is how many rows read with it were
+// refused (already in rep), for the batch's stored count.
+func (s *Service) flush(ctx context.Context, rep *Report, mu *sync.Mutex, batch []pending, nfails int64, at [2]int64, o Options) error {
 	if o.DryRun {
-		addFails(fails)
-		return s.dryRun(ctx, rep, batch, o)
+		return s.dryRun(ctx, rep, mu, batch, o)
 	}
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		var out []account.ImportResult
 		err = s.db.InTx(ctx, func(tx *db.Tx) error {
 			var err error
-			out, err = s.writeBatch(ctx, tx, rep, batch, fails, at, o)
+			out, err = s.writeBatch(ctx, tx, rep.BatchID, batch, nfails, at, o)
 			return err
 		})
 		if err == nil {
-			addFails(fails)
+			mu.Lock()
 			tally(rep, out)
+			mu.Unlock()
 			return nil
 		}
 		if !account.IsImportConflict(err) || ctx.Err() != nil {
@@ -331,22 +386,26 @@ func (s *Service) flush(ctx context.Context, rep *Report, batch []pending, fails
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if len(batch) <= 1 {
-		if len(batch) == 1 {
-			fails = append(fails, Failure{Where: batch[0].where, Reason: ReasonDatabase})
-			return s.flush(ctx, rep, nil, fails, at, o)
-		}
+	if len(batch) == 0 {
 		return err
+	}
+	if len(batch) == 1 {
+		mu.Lock()
+		rep.Failed++
+		if len(rep.Failures) < maxReported {
+			rep.Failures = append(rep.Failures, Failure{Where: batch[0].where, Reason: ReasonDatabase})
+		}
+		mu.Unlock()
+		return s.flush(ctx, rep, mu, nil, nfails+1, at, o)
 	}
 	// One row the database refuses must not sink the others: each is
 	// written alone, and the one that fails is reported.
-	rest := fails
 	for i := range batch {
-		var f []Failure
+		var n int64
 		if i == len(batch)-1 {
-			f = rest
+			n = nfails
 		}
-		if err := s.flush(ctx, rep, batch[i:i+1], f, at, o); err != nil {
+		if err := s.flush(ctx, rep, mu, batch[i:i+1], n, at, o); err != nil {
 			return err
 		}
 	}
@@ -368,7 +427,7 @@ func tally(rep *Report, out []account.ImportResult) {
 
 // writeBatch is one batch's transaction: the users, where each new one
 // came from, and the batch's running counts (what the progress page reads).
-func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, rep *Report, batch []pending, fails []Failure, at [2]int64, o Options) ([]account.ImportResult, error) {
+func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, batchID int64, batch []pending, nfails int64, at [2]int64, o Options) ([]account.ImportResult, error) {
 	recs := make([]account.ImportRecord, len(batch))
 	for i := range batch {
 		recs[i] = batch[i].rec
@@ -388,18 +447,20 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, rep *Report, batch 
 			q.WriteByte(',')
 		}
 		q.WriteString("(?, ?, ?, ?, ?)")
-		args = append(args, r.UserID, rep.BatchID, o.Source, now, batch[i].registered)
+		args = append(args, r.UserID, batchID, o.Source, now, batch[i].registered)
 	}
 	if len(args) > 0 {
 		if _, err := tx.Exec(ctx, `INSERT INTO import_users (user_id, batch_id, source, imported_at, registered_at) VALUES `+q.String(), args...); err != nil {
 			return nil, fmt.Errorf("importer: record source: %w", err)
 		}
 	}
-	c := *rep
+	var c Report
 	tally(&c, out)
-	c.Failed += int64(len(fails))
-	_, err = tx.Exec(ctx, `UPDATE import_batches SET rows_read = ?, done = ?, created = ?, updated = ?, skipped = ?, failed = ? WHERE id = ?`,
-		at[0], at[1], c.Created, c.Updated, c.Skipped, c.Failed, rep.BatchID)
+	// Increments, as two writers commit batches in either order.
+	_, err = tx.Exec(ctx, `UPDATE import_batches SET rows_read = CASE WHEN rows_read < ? THEN ? ELSE rows_read END,
+		done = CASE WHEN done < ? THEN ? ELSE done END,
+		created = created + ?, updated = updated + ?, skipped = skipped + ?, failed = failed + ? WHERE id = ?`,
+		at[0], at[0], at[1], at[1], c.Created, c.Updated, c.Skipped, nfails, batchID)
 	if err != nil {
 		return nil, fmt.Errorf("importer: batch counts: %w", err)
 	}
@@ -407,7 +468,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, rep *Report, batch 
 }
 
 // dryRun counts what a batch would do without writing.
-func (s *Service) dryRun(ctx context.Context, rep *Report, batch []pending, o Options) error {
+func (s *Service) dryRun(ctx context.Context, rep *Report, mu *sync.Mutex, batch []pending, o Options) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -419,6 +480,8 @@ func (s *Service) dryRun(ctx context.Context, rep *Report, batch []pending, o Op
 	if err != nil {
 		return err
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	for _, t := range taken {
 		switch {
 		case !t:
