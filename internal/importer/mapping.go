@@ -76,13 +76,3 @@ func (m *Mapping) check() error {
 	}
 	return nil
 }
-
-// column is the source column of field f.
-func (m *Mapping) column(f string) string {
-	if m != nil {
-		if c, ok := m.Columns[f]; ok {
-			return c
-		}
-	}
-	return f
-}

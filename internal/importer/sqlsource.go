@@ -48,7 +48,7 @@ func OpenSourceDB(dsn string) (*sql.DB, error) {
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
 		return sql.Open("sqlite", "file:"+path+"?mode=ro")
 	}
-	return nil, fmt.Errorf("importer: source address must start with mysql://, postgres:// or sqlite:")
+	return nil, fmt.Errorf("importer: source address must start with mysql://, postgres:// or sqlite (sqlite:PATH)")
 }
 
 type sqlSource struct {
