@@ -25,7 +25,7 @@ import (
 // importFlags are the flags of "import users".
 type importFlags struct {
 	dsn, mapping, encoding, onConflict, source, format string
-	dryRun                                            bool
+	dryRun                                             bool
 }
 
 func (f *importFlags) register(fs *flag.FlagSet) {
