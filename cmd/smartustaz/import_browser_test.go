@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"io/fs"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -141,6 +142,40 @@ func browserImport(t *testing.T, chrome string, e db.Engine) {
 	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,") || consentState != "accepted" {
 		t.Errorf("after the first sign-in the hash is not upgraded to this site's argon2id, or the consent status is %q", consentState)
 	}
+	var chunks int
+	if err := d.QueryRow(context.Background(), `SELECT COUNT(*) FROM import_chunks`).Scan(&chunks); err != nil || chunks != 0 {
+		t.Errorf("the uploaded file is still kept after its import (%d chunks, %v)", chunks, err)
+	}
+
+	// Nothing of the imported teacher is stored in plaintext: the
+	// database (the SQLite file and WAL read raw, or a pg_dump), the data
+	// folder but the outbox (a mail sink), the server's output.
+	forms := probeForms([]string{teacherEmail, teacherName, "№7 мектеп-лицей"}, e == db.Postgres)
+	var stored []byte
+	if e == db.Postgres {
+		stored = pgDump(t, srv.DSN)
+	} else {
+		path := strings.TrimPrefix(srv.DSN, "sqlite:")
+		for _, f := range []string{path, path + "-wal"} {
+			b, _ := os.ReadFile(f)
+			stored = append(stored, b...)
+		}
+	}
+	outbox := filepath.Join(srv.DataDir, "outbox")
+	filepath.WalkDir(srv.DataDir, func(p string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			if p == outbox {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		stored = append(stored, b...)
+		return nil
+	})
+	noProbes(t, "the database and data folder", stored, forms)
+	mustContain(t, "the database and data folder", stored, "ескі портал") // the source name, stored plain on purpose
+	noProbes(t, "the server's output", []byte(srv.Output()), probeForms([]string{teacherEmail, teacherName}, false))
 }
 
 // waitText waits until the element css of the page (reloaded until then)
