@@ -7,6 +7,10 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/smartustaz/smartustaz/internal/i18n"
 )
 
 // postImportFile submits the /admin/import form with data as the file.
@@ -48,4 +52,42 @@ func (m *matrix) importBatch(role) vars {
 		m.t.Fatal(err)
 	}
 	return vars{"batch": x[1]}
+}
+
+// TestE2EImportUploadRefusals: a missing file, a file that is not a user
+// list and an unknown batch are refused with the reason in the
+// administrator's language, and nothing is kept.
+func TestE2EImportUploadRefusals(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		admin, _ := setupAdmin(t, srv)
+		d := openDB(t, srv)
+		for _, l := range i18n.Langs {
+			admin.get("/lang/" + string(l) + "?next=/admin") // a signed-in user's choice outranks the browser's
+			r := admin.postImportFile("users.csv", nil, nil)
+			if r.Status != http.StatusUnprocessableEntity || fieldErrors(r)["file"] != i18n.T(l, "import.file.required") {
+				t.Errorf("%s: no file: status %d, %s", l, r.Status, pageErrors(r))
+			}
+			r = admin.postImportFile("users.csv", []byte("full_name;phone\nАйгүл;+7 701 000 00 00\n"), nil)
+			if r.Status != http.StatusUnprocessableEntity || fieldErrors(r)["file"] != i18n.T(l, "import.file.invalid") {
+				t.Errorf("%s: no email column: status %d, %s", l, r.Status, pageErrors(r))
+			}
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM import_batches`); n != 0 {
+			t.Errorf("refused uploads left %d batches", n)
+		}
+		wantStatus(t, "an unknown batch", admin.get("/admin/import/12345"), http.StatusNotFound)
+		// A good file: the preview lists the rows, and the batch waits
+		// until it is run.
+		admin.get("/lang/ru?next=/admin")
+		r := admin.postImportFile("users.csv", []byte("email;full_name\nnew.one@example.kz;Новый Учитель\n"), url.Values{"source": {"старый портал"}})
+		if r.Status != http.StatusOK || !strings.Contains(r.Text(), i18n.T(i18n.RU, "import.preview.note")) {
+			t.Fatalf("a good upload: status %d, %s", r.Status, pageErrors(r))
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM import_batches WHERE status = 'uploaded'`); n != 1 {
+			t.Errorf("%d uploaded batches, want 1", n)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM users`); n != 1 {
+			t.Errorf("the preview created users: %d", n)
+		}
+	})
 }
