@@ -44,6 +44,8 @@ var userTables = map[string]struct{ owner, rule string }{
 	"reports":              {"reporter_id", "sealed"},
 	"materials":            {"author_id", "kept"},
 	"audit_log":            {"target_user_id", "kept"},
+	"import_users":         {"user_id", "gone"},
+	"import_chunks":        {"user_id", "gone"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.

@@ -347,3 +347,27 @@ func TestImportNoPlaintext(t *testing.T) {
 		}
 	})
 }
+
+// TestImportedUserDeleted: deleting an imported account removes where it
+// came from (importer.EraseUser runs in the deletion's transaction).
+func TestImportedUserDeleted(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.accounts = account.New(d, e.v, account.Options{Erasers: []account.Eraser{consent.EraseUser, importer.EraseUser}})
+		e.imp = importer.New(d, e.v, e.accounts, e.audit)
+		runCSV(t, e, usersCSV(1, 2, ","), importer.Options{})
+		u, err := e.accounts.FindByEmail(e.ctx, "teacher1@old-portal.kz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.accounts.Delete(e.ctx, u.ID, account.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM import_users WHERE user_id = ?`, u.ID); n != 0 {
+			t.Error("the deleted user's import record stays")
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM import_users`); n != 1 {
+			t.Errorf("%d import records left, want the other user's", n)
+		}
+	})
+}

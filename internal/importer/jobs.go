@@ -148,8 +148,8 @@ func (s *Service) Upload(ctx context.Context, data []byte, o Options) (int64, er
 		for seq := 0; seq*chunkSize < len(data) || seq == 0; seq++ {
 			part := data[seq*chunkSize : min(len(data), (seq+1)*chunkSize)]
 			cid := db.NewID()
-			if _, err := tx.Exec(ctx, `INSERT INTO import_chunks (id, batch_id, seq, data_enc) VALUES (?, ?, ?, ?)`,
-				cid, id, seq, key.Seal(chunkField(cid), string(part))); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO import_chunks (id, batch_id, user_id, seq, data_enc) VALUES (?, ?, ?, ?, ?)`,
+				cid, id, o.ActorID, seq, key.Seal(chunkField(cid), string(part))); err != nil {
 				return err
 			}
 		}

@@ -199,3 +199,17 @@ func (s *Service) Imported(ctx context.Context, userID int64) (*ImportedUser, er
 	}
 	return &u, nil
 }
+
+// EraseUser, inside an account deletion's transaction (an
+// account.Eraser), removes where the user was imported from and any file
+// they uploaded for an import that has not run (sealed under their key,
+// which the deletion destroys).
+func EraseUser(ctx context.Context, tx *db.Tx, userID int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM import_users WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("importer: erase user: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM import_chunks WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("importer: erase user: %w", err)
+	}
+	return nil
+}

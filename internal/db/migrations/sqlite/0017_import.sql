@@ -33,11 +33,13 @@ CREATE TABLE import_batches (
 );
 
 -- import_chunks: a file uploaded at /admin/import, waiting for its job,
--- sealed (vault) with the uploading administrator's data key a chunk at a
--- time; deleted when the job ends.
+-- sealed (vault) with the data key of the uploading administrator
+-- (user_id) a chunk at a time; deleted when the job ends, or with that
+-- administrator's account.
 CREATE TABLE import_chunks (
 	id       BIGINT PRIMARY KEY,
 	batch_id BIGINT NOT NULL REFERENCES import_batches (id) ON DELETE CASCADE,
+	user_id  BIGINT NOT NULL,
 	seq      INTEGER NOT NULL,
 	data_enc BLOB   NOT NULL,
 	UNIQUE (batch_id, seq)
@@ -58,3 +60,4 @@ CREATE TABLE import_users (
 	invited_at    BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX import_users_batch ON import_users (batch_id, user_id);
+CREATE INDEX import_chunks_user ON import_chunks (user_id);
