@@ -281,6 +281,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
+			markImported(t, d, dataDir, uid)
 			before := userRows(t, d, uid)
 			secrets := userSecrets(t, d, uid)
 			for tbl, rule := range userTables {

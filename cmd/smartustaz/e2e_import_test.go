@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -10,7 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/importer"
+	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 // postImportFile submits the /admin/import form with data as the file.
@@ -90,4 +96,25 @@ func TestE2EImportUploadRefusals(t *testing.T) {
 			t.Errorf("the preview created users: %d", n)
 		}
 	})
+}
+
+// markImported gives user uid what an import leaves of a person: a record
+// of where they came from (as if the account had been brought over) and a
+// file of theirs uploaded at /admin/import and not run yet, sealed under
+// their key by the importer itself.
+func markImported(t *testing.T, d *db.DB, dataDir string, uid int64) {
+	t.Helper()
+	ctx := context.Background()
+	v, _, err := vault.Open(d, dataDir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := importer.New(d, v, account.New(d, v, account.Options{}), audit.New(d, v))
+	batch, err := imp.Upload(ctx, []byte("email\nsomeone@example.kz\n"), importer.Options{Source: "test", Format: "csv", ActorID: uid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, `INSERT INTO import_users (user_id, batch_id, source, imported_at) VALUES (?, ?, 'test', ?)`, uid, batch, db.Now()); err != nil {
+		t.Fatal(err)
+	}
 }
