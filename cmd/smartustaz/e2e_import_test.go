@@ -95,6 +95,24 @@ func TestE2EImportUploadRefusals(t *testing.T) {
 		if n := count(t, d, `SELECT COUNT(*) FROM users`); n != 1 {
 			t.Errorf("the preview created users: %d", n)
 		}
+		// While an import runs, its page reloads itself without
+		// JavaScript, and the status fragment says so too.
+		x := importRunRe.FindStringSubmatch(r.Body)
+		if x == nil {
+			t.Fatal("the preview has no run button")
+		}
+		if _, err := d.Exec(context.Background(), `UPDATE import_batches SET status = 'running' WHERE id = ?`, x[1]); err != nil {
+			t.Fatal(err)
+		}
+		page := admin.get("/admin/import/" + x[1])
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, `<noscript><meta http-equiv="refresh" content="2"></noscript>`) ||
+			!strings.Contains(page.Text(), i18n.T(i18n.RU, "import.status.running")) {
+			t.Errorf("a running import's page does not refresh itself without JavaScript")
+		}
+		frag := admin.get("/admin/import/" + x[1] + "/status")
+		if frag.Status != http.StatusOK || !strings.Contains(frag.Body, `data-running`) || strings.Contains(frag.Body, "<html") {
+			t.Errorf("the status fragment: status %d", frag.Status)
+		}
 	})
 }
 

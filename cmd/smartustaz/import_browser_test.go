@@ -178,8 +178,8 @@ func browserImport(t *testing.T, chrome string, e db.Engine) {
 	noProbes(t, "the server's output", []byte(srv.Output()), probeForms([]string{teacherEmail, teacherName}, false))
 }
 
-// waitText waits until the element css of the page (reloaded until then)
-// reads want.
+// waitText waits until the element css of the page reads want: the page
+// updates itself (import.js polls the status), it is not reloaded here.
 func waitText(t *testing.T, b *tab, css, want string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
@@ -191,7 +191,6 @@ func waitText(t *testing.T, b *tab, css, want string) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s reads %q, not %q", css, got, want)
 		}
-		time.Sleep(500 * time.Millisecond)
-		b.open(b.path())
+		time.Sleep(250 * time.Millisecond)
 	}
 }

@@ -222,16 +222,14 @@ func (s *Server) adminImportInvite(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/admin/import/%d", b.ID), http.StatusSeeOther)
 }
 
-// adminImportShow is one import: its progress while it runs (the page
-// reloads itself without JavaScript, through the Refresh header), then its
-// report and the invitation.
+// adminImportShow is one import: its progress while it runs (a script
+// polls the status fragment; without JavaScript the page reloads itself
+// through a meta refresh in <noscript>), then its report and the
+// invitation.
 func (s *Server) adminImportShow(w http.ResponseWriter, r *http.Request) {
 	b, ok := s.importBatch(w, r)
 	if !ok {
 		return
-	}
-	if b.Running() || b.Inviting() {
-		w.Header().Set("Refresh", "2")
 	}
 	pg := s.newPage(r, "import.title")
 	pg.Title = i18n.T(pg.Lang, "import.batch.title", b.ID)
@@ -239,8 +237,8 @@ func (s *Server) adminImportShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin_import_batch", pg)
 }
 
-// adminImportStatus is the progress alone, an HTML fragment for a page
-// or a script that polls it.
+// adminImportStatus is the progress alone, an HTML fragment for the
+// page's script that polls it (opened on its own, it refreshes itself).
 func (s *Server) adminImportStatus(w http.ResponseWriter, r *http.Request) {
 	b, ok := s.importBatch(w, r)
 	if !ok {
