@@ -1,10 +1,15 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/config"
+	"github.com/smartustaz/smartustaz/internal/importer"
 )
 
 // TestCLIImportUsers runs `smartustaz import users` against a serving
@@ -58,4 +63,37 @@ func TestCLIImportUsers(t *testing.T) {
 			t.Errorf("--dsn without --mapping: %v", err)
 		}
 	})
+}
+
+// TestImportCommandHelpers: the recorded name of a database source has
+// no password; a FILE may come before or after the flags; the progress
+// bar draws nothing when the output is not a terminal.
+func TestImportCommandHelpers(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"mysql://root:s3cret@db.internal:3306/wordpress?tls=true": "mysql://db.internal:3306/wordpress",
+		"postgres://reader@old/portal":                             "postgres://old/portal",
+		"sqlite:/backup/old.db":                                    "sqlite:/backup/old.db",
+	} {
+		if got := dsnName(dsn); got != want || strings.Contains(got, "s3cret") {
+			t.Errorf("dsnName(%q) = %q, want %q", dsn, got, want)
+		}
+	}
+	var f importFlags
+	var c config.Config
+	fs := config.FlagSet("import users", &c, func(string) string { return "" }, io.Discard)
+	f.register(fs)
+	flags, pos := splitPositional([]string{"users.csv", "--dry-run", "--source", "old portal", "--on-conflict=update"}, fs)
+	if strings.Join(pos, "|") != "users.csv" || strings.Join(flags, "|") != "--dry-run|--source|old portal|--on-conflict=update" {
+		t.Errorf("split: flags %q, positional %q", flags, pos)
+	}
+	var out strings.Builder
+	bar := newProgressBar(&out)
+	bar.update(importer.Progress{Read: 10, Done: 5, Total: 10})
+	bar.finish()
+	if out.Len() != 0 {
+		t.Errorf("the progress bar drew on a non-terminal: %q", out.String())
+	}
+	if line := progressLine(importer.Progress{Read: 500, Created: 490, Failed: 10, Done: 50, Total: 100}, 2*time.Second); !strings.Contains(line, "250 rows/s") || !strings.Contains(line, "ETA 2s") {
+		t.Errorf("progress line %q", line)
+	}
 }
