@@ -71,8 +71,8 @@ func TestCLIImportUsers(t *testing.T) {
 func TestImportCommandHelpers(t *testing.T) {
 	for dsn, want := range map[string]string{
 		"mysql://root:s3cret@db.internal:3306/wordpress?tls=true": "mysql://db.internal:3306/wordpress",
-		"postgres://reader@old/portal":                             "postgres://old/portal",
-		"sqlite:/backup/old.db":                                    "sqlite:/backup/old.db",
+		"postgres://reader@old/portal":                            "postgres://old/portal",
+		"sqlite:/backup/old.db":                                   "sqlite:/backup/old.db",
 	} {
 		if got := dsnName(dsn); got != want || strings.Contains(got, "s3cret") {
 			t.Errorf("dsnName(%q) = %q, want %q", dsn, got, want)
