@@ -123,7 +123,7 @@ func cmdImportUsers(ctx context.Context, args []string, getenv func(string) stri
 	svc := a.imports
 	bar := newProgressBar(stderr)
 	started := time.Now()
-	rep, err := svc.Run(ctx, src, importer.Options{Source: f.source, Format: format, OnConflict: f.onConflict,
+	rep, err := svc.Run(ctx, src, importer.Options{Source: f.source, Format: format, Encoding: f.encoding, OnConflict: f.onConflict,
 		DryRun: f.dryRun, Progress: bar.update})
 	bar.finish()
 	if rep != nil {
