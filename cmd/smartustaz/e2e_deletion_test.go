@@ -60,6 +60,8 @@ var userTables = map[string]struct{ owner, rule string }{
 	"corr_threads":       {"user_id", "gone"},
 	"corr_messages":      {"author_id", "gone"},
 	"mail_undeliverable": {"user_id", "gone"},
+	"import_users":       {"user_id", "gone"},
+	"import_chunks":      {"user_id", "gone"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -307,6 +309,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
+			markImported(t, d, dataDir, uid)
 			before := userRows(t, d, uid)
 			secrets := userSecrets(t, d, uid)
 			for tbl, rule := range userTables {

@@ -85,6 +85,9 @@ type routeRow struct {
 	form url.Values
 	// upload: the form is multipart and carries a JPEG as "files".
 	upload bool
+	// importCSV, when not "", makes the form multipart with this CSV as
+	// "file" (the import's upload form).
+	importCSV string
 	// fresh makes objects of the row's own for one request (a
 	// material, a report, a token) and returns their placeholders.
 	fresh func(m *matrix, r role) vars
@@ -292,6 +295,15 @@ func routeTable() []routeRow {
 			form: url.Values{"kind": {"privacy"}, "title_kk": {"{title_kk}"}, "title_ru": {"{title_ru}"}, "title_en": {"{title_en}"},
 				"body_kk": {"{body_kk}"}, "body_ru": {"{body_ru}"}, "body_en": {"{body_en}"}},
 			after: (*matrix).acceptAll, want: adminOnly("200")},
+		{route: "GET /admin/import", path: "/admin/import", want: adminOnly("200")},
+		{route: "POST /admin/import", path: "/admin/import", importCSV: "email,full_name\nmatrix-import-{n}@mektep.test,Матрица\n",
+			want: adminOnly("200")},
+		{route: "GET /admin/import/{id}", path: "/admin/import/{batch}", fresh: (*matrix).importBatch, want: adminOnly("200")},
+		{route: "GET /admin/import/{id}/status", path: "/admin/import/{batch}/status", fresh: (*matrix).importBatch, want: adminOnly("200")},
+		{route: "POST /admin/import/{id}/run", path: "/admin/import/{batch}/run", fresh: (*matrix).importBatch,
+			want: adminOnly("303 /admin/import/{batch}")},
+		{route: "POST /admin/import/{id}/invite", path: "/admin/import/{batch}/invite", fresh: (*matrix).importBatch,
+			want: adminOnly("303 /admin/import/{batch}")},
 		{route: "GET /admin/taxonomy", path: "/admin/taxonomy", want: adminOnly("200")},
 		{route: "POST /admin/taxonomy", path: "/admin/taxonomy", form: url.Values{"kind": {"type"}, "code": {"worksheet"},
 			"name_kk": {"Жұмыс парағы"}, "name_ru": {"Рабочий лист"}, "name_en": {"Worksheet"}, "active": {"yes"}, "sort": {"90"}},
@@ -741,7 +753,18 @@ func (m *matrix) send(row *routeRow, r role, v vars, session string) *response {
 				form.Add(k, v.expand(x))
 			}
 		}
-		if row.upload {
+		if row.importCSV != "" {
+			mw := multipart.NewWriter(&body)
+			for k, vs := range form {
+				for _, x := range vs {
+					mw.WriteField(k, x)
+				}
+			}
+			fw, _ := mw.CreateFormFile("file", "users.csv")
+			fw.Write([]byte(v.expand(row.importCSV)))
+			mw.Close()
+			ctype = mw.FormDataContentType()
+		} else if row.upload {
 			mw := multipart.NewWriter(&body)
 			for k, vs := range form {
 				for _, x := range vs {

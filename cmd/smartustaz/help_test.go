@@ -24,6 +24,7 @@ func TestCommandHelpSucceeds(t *testing.T) {
 		{"keys", "rotate", "--help"},
 		{"audit", "verify", "--help"},
 		{"admin", "create", "--help"},
+		{"import", "users", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			data := filepath.Join(t.TempDir(), "data")

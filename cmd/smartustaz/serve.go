@@ -145,6 +145,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// (announce.go), enqueued in the publication's transaction.
 	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, log: log}
 	an.register(a.consent)
+	// Imports uploaded at /admin/import and their invitations (issue 11).
+	a.imports.UseJobs(importJobs(queue, sender, log, an))
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {
@@ -204,7 +206,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Library: lib, Previews: pv, Queue: queue, Mail: sender, MailQueue: mq, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Previews: pv, Queue: queue, Mail: sender, MailQueue: mq, Import: a.imports, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 		Corr: corr, ReplyDomain: replyDomain,

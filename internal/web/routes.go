@@ -88,6 +88,14 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/agreement", s.requireRole(adminOnly, s.adminAgreementForm))
 	m.Handle("POST /admin/agreement", s.requireRole(adminOnly, s.adminAgreementPublish))
 
+	// Users brought over from another site (issue 11, clause 1.2 (b)).
+	m.Handle("GET /admin/import", s.requireRole(adminOnly, s.adminImport))
+	m.Handle("POST /admin/import", s.requireRole(adminOnly, s.adminImportUpload))
+	m.Handle("GET /admin/import/{id}", s.requireRole(adminOnly, s.adminImportShow))
+	m.Handle("GET /admin/import/{id}/status", s.requireRole(adminOnly, s.adminImportStatus))
+	m.Handle("POST /admin/import/{id}/run", s.requireRole(adminOnly, s.adminImportRun))
+	m.Handle("POST /admin/import/{id}/invite", s.requireRole(adminOnly, s.adminImportInvite))
+
 	// Moderation of the public sections and the register of complaints
 	// (clause 3.2); the taxonomy editor.
 	m.Handle("GET /admin/moderation", s.requireRole(staff, s.moderationQueue))

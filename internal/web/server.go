@@ -19,6 +19,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
@@ -46,7 +47,10 @@ type Deps struct {
 	// MailQueue is the outgoing mail queue (internal/mailq) shown on
 	// /admin/mail; nil: the page says there is none.
 	MailQueue *mailq.Queue
-	Log       *slog.Logger
+	// Import brings users over from other sites (/admin/import); nil: the
+	// pages answer 404.
+	Import *importer.Service
+	Log    *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.
