@@ -50,7 +50,12 @@ type announcer struct {
 	db       *db.DB
 	accounts *account.Service
 	mail     *mailq.Queue
-	log      *slog.Logger
+	// undeliverable tells an address that bounced (the correspondence's
+	// bounce register): the notice is queued in the announcement's own
+	// transaction, past the Suppress that guards every other mail, so
+	// the page asks it itself. nil: no address is skipped.
+	undeliverable func(ctx context.Context, email string) (bool, error)
+	log           *slog.Logger
 	// base is the site's public address, known once serve listens.
 	base atomic.Pointer[string]
 }
@@ -91,6 +96,13 @@ func (an *announcer) page(ctx context.Context, a announceArgs) error {
 		l, ok := i18n.Parse(u.Locale)
 		if !ok {
 			l = i18n.Default
+		}
+		if an.undeliverable != nil {
+			if bad, err := an.undeliverable(ctx, u.Email.Reveal()); err != nil {
+				return fmt.Errorf("announce: bounce register: %w", err)
+			} else if bad {
+				continue // told on /account; mailed again once confirmed
+			}
 		}
 		m := mail.AgreementChanged(l, u.Email.Reveal(), link)
 		m.Key = fmt.Sprintf("announce/%s/%d/user/%d", a.DocKind, a.Version, sum.ID)

@@ -192,7 +192,7 @@ func TestE2ECorrespondence(t *testing.T) {
 			reply   = "Рахмет-5521, ашылды!"
 			visitor = "Қонақ-5521: қалай тіркелемін?"
 		)
-		admin, _ := setupAdmin(t, srv)
+		admin, adminP := setupAdmin(t, srv)
 		p := newPerson("corr")
 		teacher := signup(t, srv, p)
 		modP := newPerson("mod")
@@ -343,6 +343,30 @@ func TestE2ECorrespondence(t *testing.T) {
 		if n := len(mailsTo(t, srv, p.Email)); n != before {
 			t.Errorf("mail went to a bounced address (%d messages, was %d)", n, before)
 		}
+		// Nor the notice of a new agreement version, a bulk send queued
+		// past Suppress: the administrator gets it, the bounced teacher not.
+		adminMails := len(mailsTo(t, srv, adminP.Email))
+		announced := strings.Count(srv.Output(), "announced new document version")
+		if r := publish(t, admin, "agreement", "Жаңа тармақ-5521"); r.Status != http.StatusOK {
+			t.Fatalf("publish: status %d", r.Status)
+		}
+		for deadline := time.Now().Add(20 * time.Second); strings.Count(srv.Output(), "announced new document version") == announced; {
+			if time.Now().After(deadline) {
+				t.Fatalf("the announcement of the new version never finished")
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		for deadline := time.Now().Add(20 * time.Second); len(mailsTo(t, srv, adminP.Email)) == adminMails; {
+			if time.Now().After(deadline) {
+				t.Fatalf("the administrator never got the notice of the new version")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if n := len(mailsTo(t, srv, p.Email)); n != before {
+			t.Errorf("the notice of a new version went to a bounced address (%d messages, was %d)", n, before)
+		}
+		acceptPending(t, admin)
+		acceptPending(t, teacher)
 		// Confirming the address again lifts the stop.
 		if r := teacher.post("/account/email/reconfirm", nil); r.Status != http.StatusSeeOther {
 			t.Fatalf("reconfirm: status %d", r.Status)

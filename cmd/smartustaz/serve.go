@@ -143,7 +143,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.
-	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, log: log}
+	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, undeliverable: corr.Undeliverable, log: log}
 	an.register(a.consent)
 	// Imports uploaded at /admin/import and their invitations (issue 11).
 	a.imports.UseJobs(importJobs(queue, sender, log, an))
