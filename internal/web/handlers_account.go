@@ -22,7 +22,7 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := s.newPage(r, "web.account.title")
 	switch r.URL.Query().Get("done") {
-	case "profile", "password", "email", "consent", "verify-sent":
+	case "profile", "password", "email", "consent", "verify-sent", "verified":
 		pg.Notice = i18n.T(pg.Lang, "web.account.done."+r.URL.Query().Get("done"))
 	}
 	// The author's certificates of publication (issue 3 §6).
@@ -49,6 +49,11 @@ func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.send(r, mail.VerifyEmail(langOf(u), u.Email.Reveal(), s.link("/verify?token="+url.QueryEscape(token))))
+	if r.PostFormValue("next") == "/materials/new" {
+		// From the publish page: back to it, which says the mail went.
+		http.Redirect(w, r, "/materials/new?done=verify-sent", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/account?done=verify-sent", http.StatusSeeOther)
 }
 

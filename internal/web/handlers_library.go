@@ -324,6 +324,17 @@ func publisher(r *http.Request) (*account.User, error) {
 	return u, nil
 }
 
+// unverifiedPublisher tells a teacher whose address is not confirmed yet
+// why they cannot publish, where the message went, and offers to send it
+// again (issue 13 §4), instead of a bare error page.
+func (s *Server) unverifiedPublisher(w http.ResponseWriter, r *http.Request) {
+	pg := s.newPage(r, "details.unverified.title")
+	if r.URL.Query().Get("done") == "verify-sent" {
+		pg.Notice = i18n.T(pg.Lang, "web.account.done.verify-sent")
+	}
+	s.render(w, r, http.StatusForbidden, "materials_unverified", pg)
+}
+
 func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error) {
 	tax, err := s.Library.Taxonomy(r.Context())
 	if err != nil {
@@ -341,6 +352,10 @@ func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error
 
 func (s *Server) materialNewForm(w http.ResponseWriter, r *http.Request) {
 	if _, err := publisher(r); err != nil {
+		if u := info(r).User; u != nil && !u.EmailVerified {
+			s.unverifiedPublisher(w, r)
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}

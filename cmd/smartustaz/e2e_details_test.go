@@ -1,0 +1,89 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/smartustaz/smartustaz/internal/i18n"
+)
+
+// Issue 13 §4: after registering the teacher is signed in, unverified,
+// with the banner; the "check your mail" page names the address and
+// offers to send again; the publish page tells an unverified teacher why
+// and offers the resend button; confirming in the same browser keeps
+// them signed in and removes the banner.
+func TestE2ERegisterSignsIn(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		for _, lang := range i18n.Langs {
+			p := newPerson("signin")
+			c := newClient(t, srv)
+			c.Lang = string(lang)
+			r := c.register(p)
+			wantStatus(t, "register", r, http.StatusCreated)
+			if !strings.Contains(r.Text(), p.Email) {
+				t.Errorf("%s: the check-your-mail page does not show the address typed", lang)
+			}
+			if !strings.Contains(r.Body, `action="/account/verify/resend"`) {
+				t.Errorf("%s: the check-your-mail page has no resend button", lang)
+			}
+			waitMailTo(t, srv, p.Email, 1)
+
+			acc := c.get("/account")
+			wantStatus(t, "account after register", acc, http.StatusOK)
+			wantText(t, "account after register", acc, i18n.T(lang, "web.banner.unverified"))
+
+			pub := c.get("/materials/new")
+			wantStatus(t, "publish while unverified", pub, http.StatusForbidden)
+			wantText(t, "publish while unverified", pub, i18n.T(lang, "details.unverified.why"))
+			if !strings.Contains(pub.Text(), p.Email) || !strings.Contains(pub.Body, `action="/account/verify/resend"`) {
+				t.Errorf("%s: the publish page does not name the address or offer to send again", lang)
+			}
+			rs := c.post("/account/verify/resend", url.Values{"next": {"/materials/new"}})
+			if rs.Status != http.StatusSeeOther || rs.Location() != "/materials/new?done=verify-sent" {
+				t.Fatalf("%s: resend: %d → %q, want 303 back to the publish page", lang, rs.Status, rs.Location())
+			}
+			wantText(t, "publish page after resend", c.get(rs.Location()), i18n.T(lang, "web.account.done.verify-sent"))
+			m := waitMailTo(t, srv, p.Email, 2)
+
+			v := c.verifyLink(m.Link)
+			if v.Status != http.StatusSeeOther || v.Location() != "/account?done=verified" {
+				t.Fatalf("%s: verify: %d → %q, want 303 to the account", lang, v.Status, v.Location())
+			}
+			acc = c.get(v.Location())
+			wantStatus(t, "account after verify", acc, http.StatusOK)
+			wantText(t, "account after verify", acc, i18n.T(lang, "web.account.done.verified"))
+			if strings.Contains(acc.Text(), i18n.T(lang, "web.banner.unverified")) {
+				t.Errorf("%s: the unverified banner is still shown after confirming", lang)
+			}
+			wantStatus(t, "publish after verify", c.get("/materials/new"), http.StatusOK)
+		}
+	})
+}
+
+// The resend button cannot flood an inbox: after a few presses the next
+// ones are refused for a while and no message goes out.
+func TestE2EVerifyResendThrottled(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		p := newPerson("resend")
+		c := newClient(t, srv)
+		wantStatus(t, "register", c.register(p), http.StatusCreated)
+		waitMailTo(t, srv, p.Email, 1)
+		refused := false
+		for i := 0; i < 8 && !refused; i++ {
+			r := c.post("/account/verify/resend", nil)
+			refused = r.Status == http.StatusTooManyRequests
+		}
+		if !refused {
+			t.Fatalf("eight presses of resend in a row were all accepted")
+		}
+		n := len(mailsTo(t, srv, p.Email))
+		if r := c.post("/account/verify/resend", nil); r.Status != http.StatusTooManyRequests {
+			t.Errorf("resend while blocked: status %d, want 429", r.Status)
+		}
+		if len(mailsTo(t, srv, p.Email)) != n {
+			t.Errorf("a refused resend still sent a message")
+		}
+	})
+}
