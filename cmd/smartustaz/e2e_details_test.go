@@ -87,3 +87,30 @@ func TestE2EVerifyResendThrottled(t *testing.T) {
 		}
 	})
 }
+
+// A publish form the server refuses keeps everything entered, the
+// author's declaration included, except the files (issue 13 §4); the
+// form carries the limits the browser checks before sending.
+func TestE2EPublishRefusedKeepsFields(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		c := signup(t, srv, newPerson("keep"))
+		f := materialForm("")
+		r := c.postMultipart("/materials/new", f, upload{"сабақ.txt", []byte("Сабақ жоспары: құстар.")})
+		wantStatus(t, "refused publish", r, http.StatusUnprocessableEntity)
+		for _, k := range []string{"description", "tags"} {
+			if !strings.Contains(r.Text(), f.Get(k)) {
+				t.Errorf("the refused form lost the %s", k)
+			}
+		}
+		if !strings.Contains(r.Body, `value="yes" checked`) {
+			t.Errorf("the refused form lost the author's declaration")
+		}
+		if !strings.Contains(r.Body, `<option value="kazakh-literature" selected`) {
+			t.Errorf("the refused form lost the subject")
+		}
+		form := c.get("/materials/new").Body
+		if !strings.Contains(form, `data-max-bytes="52428800"`) || !strings.Contains(form, `/upload.js"`) {
+			t.Errorf("the publish form does not carry the size limit for the browser or its script")
+		}
+	})
+}

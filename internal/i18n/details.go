@@ -12,5 +12,7 @@ func init() {
 		"details.unverified.then":   {KK: "Хаттағы сілтемені ашып, «Растау» батырмасын басыңыз да, осы бетке қайта оралыңыз.", RU: "Откройте ссылку из письма, нажмите «Подтвердить» и вернитесь на эту страницу.", EN: "Open the link in the message, press the confirm button, and come back to this page."},
 		"details.unverified.wrong":  {KK: "Мекенжай қате болса, оны өзгертіңіз:", RU: "Если адрес указан неверно, измените его:", EN: "If the address is wrong, change it:"},
 		"details.unverified.change": {KK: "Мекенжайды өзгерту", RU: "Изменить адрес", EN: "Change the address"},
+		"details.upload.sending":    {KK: "Жіберілуде", RU: "Отправка", EN: "Sending"},
+		"details.upload.network":    {KK: "Байланыс үзілді, файлдар жіберілмеді. Қайталап көріңіз.", RU: "Связь прервалась, файлы не отправлены. Попробуйте ещё раз.", EN: "The connection broke and the files were not sent. Try again."},
 	})
 }

@@ -304,6 +304,7 @@ type formData struct {
 	Langs    []string
 	Edit     *library.Material
 	MaxMB    int64
+	MaxBytes int64 // the same limit for the browser's check before sending
 	MaxFiles int
 	Accept   string
 }
@@ -346,7 +347,7 @@ func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error
 	}
 	pg := s.newPage(r, title)
 	pg.Data = formData{Tax: tax, Langs: library.Languages, Edit: edit, MaxMB: s.Library.MaxFileSize() >> 20,
-		MaxFiles: s.Library.MaxFiles(), Accept: acceptList}
+		MaxBytes: s.Library.MaxFileSize(), MaxFiles: s.Library.MaxFiles(), Accept: acceptList}
 	return pg, nil
 }
 

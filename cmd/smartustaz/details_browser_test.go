@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/smartustaz/smartustaz/internal/db"
+)
+
+// TestUploadProgressBrowser: the publish form in a real Chromium (issue
+// 13 §4). A file over the limit is refused by the browser before anything
+// is sent; a form the server refuses comes back with everything typed
+// and ticked, only the files gone; and a slow upload shows a progress bar
+// with a percentage while the submit button is disabled.
+func TestUploadProgressBrowser(t *testing.T) {
+	chrome := chromiumPath(t)
+	for _, e := range []db.Engine{db.SQLite, db.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			srv := startServer(t, e, "SMARTUSTAZ_MAX_FILE_MB=2")
+			browser := startBrowser(t, chrome)
+			b := newTab(t, browser, srv.URL, "teacher", desktopView)
+			b.registerVerified(srv, 0, newPerson("upload").Email, "Жүктеу-құпиясөзі-42", "Сәуле Жүктеуова")
+			dir := t.TempDir()
+			big := filepath.Join(dir, "үлкен.txt")
+			os.WriteFile(big, []byte(strings.Repeat("үлкен файл ", 300_000)), 0o644) // ~3.6 MB
+			small := filepath.Join(dir, "сабақ.txt")
+			os.WriteFile(small, []byte(strings.Repeat("Құстар туралы сабақ. ", 40_000)), 0o644) // ~1.5 MB
+
+			b.open("/materials/new")
+			fillMaterial := func(title string) {
+				b.fill([][2]string{{"f-title", title}, {"f-description", "Құстарды бақылау.\n\n**Мақсаты**: табиғат."}, {"f-tags", "құстар"}})
+				b.do(
+					chromedp.SetValue(chromedp.ID("f-subject"), "natural-science"),
+					chromedp.SetValue(chromedp.ID("f-grade"), "3"),
+					chromedp.SetValue(chromedp.ID("f-type"), "short-term-plan"),
+				)
+			}
+			fillMaterial("Құстар")
+
+			// Over the limit: refused at once, nothing sent.
+			b.do(chromedp.SetUploadFiles(chromedp.CSS(`input[name="files"]`), []string{big}))
+			if got := b.text("#upload-error"); !strings.Contains(got, "үлкен.txt") || !strings.Contains(got, "2") {
+				t.Errorf("a file over the limit: the message is %q, want the file's name and the limit", got)
+			}
+			if n := tabEval[int](b, `document.querySelector('input[name="files"]').files.length`); n != 0 {
+				t.Errorf("the refused file is still in the input")
+			}
+			if p := b.path(); p != "/materials/new" {
+				t.Errorf("after choosing a file over the limit the tab is at %s", p)
+			}
+
+			// Refused by the server (no title): everything else kept.
+			b.fill([][2]string{{"f-title", " "}})
+			b.do(
+				chromedp.SetUploadFiles(chromedp.CSS(`input[name="files"]`), []string{small}),
+				chromedp.Click(chromedp.ID("f-author_declaration")),
+				chromedp.Click(chromedp.CSS(`form[data-upload] button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.ID("e-title")),
+			)
+			if got := tabGet(b, chromedp.Value(chromedp.ID("f-description"))); !strings.Contains(got, "Құстарды бақылау.") {
+				t.Errorf("the refused form lost the description")
+			}
+			if got := tabGet(b, chromedp.Value(chromedp.ID("f-tags"))); got != "құстар" {
+				t.Errorf("the refused form lost the tags")
+			}
+			if got := tabGet(b, chromedp.Value(chromedp.ID("f-subject"))); got != "natural-science" {
+				t.Errorf("the refused form lost the subject: %q", got)
+			}
+			if !tabEval[bool](b, `document.getElementById('f-author_declaration').checked`) {
+				t.Errorf("the refused form lost the author's declaration")
+			}
+
+			// A slow line: the bar moves, the button waits.
+			if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Call(b.ctx, emulateNetwork, emulateNetworkParams{Latency: 20, DownloadThroughput: -1, UploadThroughput: 300 << 10}); err != nil {
+				t.Fatalf("slow the network: %v", err)
+			}
+			b.fill([][2]string{{"f-title", "Құстар сабағы"}})
+			b.do(
+				chromedp.SetUploadFiles(chromedp.CSS(`input[name="files"]`), []string{small}),
+			)
+			if n := tabEval[int](b, `document.querySelector('input[name="files"]').files.length`); n != 1 {
+				t.Fatalf("the file input holds %d files before sending, want 1", n)
+			}
+			b.do(
+				chromedp.Evaluate[chromedp.Void](`window.__seen = []; new MutationObserver(function () {
+					var b = document.querySelector('form[data-upload] button[type=submit]');
+					window.__seen.push({pct: document.getElementById('upload-pct').textContent, disabled: b.disabled,
+						shown: !document.getElementById('upload-progress').hidden});
+				}).observe(document.getElementById('upload-pct'), {childList: true, characterData: true, subtree: true})`),
+				chromedp.Click(chromedp.CSS(`form[data-upload] button[type=submit]`)),
+			)
+			material := regexp.MustCompile(`^/materials/\d+-`)
+			deadline := time.Now().Add(40 * time.Second)
+			var seen []progressSeen
+			for !material.MatchString(b.path()) {
+				if time.Now().After(deadline) {
+					t.Logf("field messages: %s", tabEval[string](b, `Array.from(document.querySelectorAll('.err')).map(e => e.id + ': ' + e.textContent).join(' | ')`))
+					t.Fatalf("the upload did not end on the material's page (at %s, alert %q, %d updates: %v)", b.path(), b.alertText(), len(seen), seen)
+
+				}
+				ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+				var s []progressSeen
+				if v, err := chromedp.Run(ctx, chromedp.Evaluate[[]progressSeen](`window.__seen || []`)); err == nil {
+					s = v
+				}
+				cancel()
+				if len(s) > len(seen) {
+					seen = s
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			var between bool
+			pctRe := regexp.MustCompile(`^(\d+)%$`)
+			for _, s := range seen {
+				m := pctRe.FindStringSubmatch(s.Pct)
+				if m == nil {
+					t.Errorf("the percentage reads %q", s.Pct)
+					continue
+				}
+				if m[1] != "0" && m[1] != "100" {
+					between = true
+				}
+				if !s.Disabled || !s.Shown {
+					t.Errorf("at %s the submit button is enabled or the bar hidden", s.Pct)
+				}
+			}
+			if !between {
+				t.Errorf("the progress bar never showed a value between 0%% and 100%% (%d updates)", len(seen))
+			}
+		})
+	}
+}
+
+// progressSeen is one change of the upload percentage, as the page saw it.
+type progressSeen struct {
+	Pct      string `json:"pct"`
+	Disabled bool   `json:"disabled"`
+	Shown    bool   `json:"shown"`
+}
+
+// emulateNetwork is DevTools' Network.emulateNetworkConditions, which
+// throttles uploads too (cdproto keeps only the by-rule form).
+var emulateNetwork = cdp.Command[emulateNetworkParams, cdp.Empty]{Method: "Network.emulateNetworkConditions"}
+
+type emulateNetworkParams struct {
+	Offline            bool    `json:"offline"`
+	Latency            float64 `json:"latency"`
+	DownloadThroughput float64 `json:"downloadThroughput"`
+	UploadThroughput   float64 `json:"uploadThroughput"`
+}
