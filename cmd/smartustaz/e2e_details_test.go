@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 )
 
@@ -111,6 +112,66 @@ func TestE2EPublishRefusedKeepsFields(t *testing.T) {
 		form := c.get("/materials/new").Body
 		if !strings.Contains(form, `data-max-bytes="52428800"`) || !strings.Contains(form, `/upload.js"`) {
 			t.Errorf("the publish form does not carry the size limit for the browser or its script")
+		}
+	})
+}
+
+// Issue 13 §4: an administrator made from the command line, who never
+// accepted anything, is asked to read and accept the documents, not told
+// that a new version was published; a teacher asked to accept a new
+// version sees the changes first and the full text behind a link.
+func TestE2EConsentPage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		p := newPerson("cli-admin")
+		if _, err := srv.runCmd(t, p.Password+"\n", "admin", "create", "--email", p.Email, "--name", p.FullName); err != nil {
+			t.Fatalf("admin create: %v", err)
+		}
+		admin := newClient(t, srv) // the account's language, Kazakh, is set at login
+		admin.mustLogin(p.Email, p.Password)
+		r := admin.get("/account/consent")
+		wantStatus(t, "consent page of a new administrator", r, http.StatusOK)
+		wantText(t, "consent page of a new administrator", r, i18n.T(i18n.KK, "details.consent.first.intro"))
+		for _, k := range []string{"web.consent.title", "web.consent.intro", "web.consent.accept"} {
+			if strings.Contains(r.Text(), i18n.T(i18n.KK, k)) {
+				t.Errorf("a new administrator is told %q", k)
+			}
+		}
+		acceptPending(t, admin)
+
+		teacher := signup(t, srv, newPerson("consent"))
+		teacher.Lang = "kk"
+		added := "Жаңа тармақ: сайт деректерді бір жыл сақтайды"
+		if r := publish(t, admin, "agreement", added); r.Status != http.StatusSeeOther && r.Status != http.StatusOK {
+			t.Fatalf("publish a new version: status %d", r.Status)
+		}
+		r = teacher.get("/account/consent")
+		wantStatus(t, "consent page after a new version", r, http.StatusOK)
+		wantText(t, "consent page after a new version", r, i18n.T(i18n.KK, "details.consent.changes", 1, 2))
+		if !strings.Contains(r.Body, `<ins class="d-add">`) || !strings.Contains(r.Text(), added) {
+			t.Errorf("the consent page does not show the added paragraph as a change")
+		}
+		if !strings.Contains(r.Body, `href="/agreement/agreement/2"`) {
+			t.Errorf("the consent page has no link to the full text")
+		}
+		seed, err := consent.SeedText(consent.KindAgreement, i18n.KK)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var unchanged string
+		for _, para := range strings.Split(seed, "\n\n") {
+			if para = strings.TrimSpace(para); len([]rune(para)) > 80 && !strings.Contains(para, "<") {
+				unchanged = para
+				break
+			}
+		}
+		if unchanged == "" {
+			t.Fatal("no long paragraph in the agreement's text")
+		}
+		if strings.Contains(r.Text(), unchanged) {
+			t.Errorf("the consent page shows the unchanged text, not only the changes")
+		}
+		if !strings.Contains(teacher.get("/agreement/agreement/2").Text(), unchanged) {
+			t.Errorf("the full text behind the link does not hold the agreement")
 		}
 	})
 }

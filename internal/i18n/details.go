@@ -4,15 +4,20 @@ package i18n
 // the description editor, feeds and the other details people notice.
 func init() {
 	add(map[string]Message{
-		"details.register.resend_q": {KK: "Хат келмеді ме? Бірнеше минут күтіп, «Спам» қалтасын қараңыз немесе қайта жіберіңіз.", RU: "Письмо не пришло? Подождите несколько минут, проверьте папку «Спам» или отправьте ещё раз.", EN: "No message? Wait a few minutes, look in your spam folder, or send it again."},
-		"details.register.continue": {KK: "Материалдарды қарау", RU: "Смотреть материалы", EN: "Browse materials"},
-		"web.account.done.verified": {KK: "Рақмет, электрондық пошта расталды. Енді материал жариялай аласыз.", RU: "Спасибо, адрес почты подтверждён. Теперь можно публиковать материалы.", EN: "Thank you, your email address is confirmed. You can now publish materials."},
-		"details.unverified.title":  {KK: "Алдымен поштаңызды растаңыз", RU: "Сначала подтвердите почту", EN: "Confirm your email first"},
-		"details.unverified.why":    {KK: "Материалды электрондық поштасы расталған мұғалім ғана жариялай алады: осылай әр материалдың авторымен байланысуға болады. Растау хатын мына мекенжайға жібердік:", RU: "Публиковать материалы может только учитель с подтверждённой почтой: так с автором каждого материала можно связаться. Письмо для подтверждения мы отправили на адрес:", EN: "Only a teacher with a confirmed email address can publish: that way the author of every material can be reached. We sent the confirmation message to:"},
-		"details.unverified.then":   {KK: "Хаттағы сілтемені ашып, «Растау» батырмасын басыңыз да, осы бетке қайта оралыңыз.", RU: "Откройте ссылку из письма, нажмите «Подтвердить» и вернитесь на эту страницу.", EN: "Open the link in the message, press the confirm button, and come back to this page."},
-		"details.unverified.wrong":  {KK: "Мекенжай қате болса, оны өзгертіңіз:", RU: "Если адрес указан неверно, измените его:", EN: "If the address is wrong, change it:"},
-		"details.unverified.change": {KK: "Мекенжайды өзгерту", RU: "Изменить адрес", EN: "Change the address"},
-		"details.upload.sending":    {KK: "Жіберілуде", RU: "Отправка", EN: "Sending"},
-		"details.upload.network":    {KK: "Байланыс үзілді, файлдар жіберілмеді. Қайталап көріңіз.", RU: "Связь прервалась, файлы не отправлены. Попробуйте ещё раз.", EN: "The connection broke and the files were not sent. Try again."},
+		"details.register.resend_q":    {KK: "Хат келмеді ме? Бірнеше минут күтіп, «Спам» қалтасын қараңыз немесе қайта жіберіңіз.", RU: "Письмо не пришло? Подождите несколько минут, проверьте папку «Спам» или отправьте ещё раз.", EN: "No message? Wait a few minutes, look in your spam folder, or send it again."},
+		"details.register.continue":    {KK: "Материалдарды қарау", RU: "Смотреть материалы", EN: "Browse materials"},
+		"web.account.done.verified":    {KK: "Рақмет, электрондық пошта расталды. Енді материал жариялай аласыз.", RU: "Спасибо, адрес почты подтверждён. Теперь можно публиковать материалы.", EN: "Thank you, your email address is confirmed. You can now publish materials."},
+		"details.unverified.title":     {KK: "Алдымен поштаңызды растаңыз", RU: "Сначала подтвердите почту", EN: "Confirm your email first"},
+		"details.unverified.why":       {KK: "Материалды электрондық поштасы расталған мұғалім ғана жариялай алады: осылай әр материалдың авторымен байланысуға болады. Растау хатын мына мекенжайға жібердік:", RU: "Публиковать материалы может только учитель с подтверждённой почтой: так с автором каждого материала можно связаться. Письмо для подтверждения мы отправили на адрес:", EN: "Only a teacher with a confirmed email address can publish: that way the author of every material can be reached. We sent the confirmation message to:"},
+		"details.unverified.then":      {KK: "Хаттағы сілтемені ашып, «Растау» батырмасын басыңыз да, осы бетке қайта оралыңыз.", RU: "Откройте ссылку из письма, нажмите «Подтвердить» и вернитесь на эту страницу.", EN: "Open the link in the message, press the confirm button, and come back to this page."},
+		"details.unverified.wrong":     {KK: "Мекенжай қате болса, оны өзгертіңіз:", RU: "Если адрес указан неверно, измените его:", EN: "If the address is wrong, change it:"},
+		"details.unverified.change":    {KK: "Мекенжайды өзгерту", RU: "Изменить адрес", EN: "Change the address"},
+		"details.upload.sending":       {KK: "Жіберілуде", RU: "Отправка", EN: "Sending"},
+		"details.upload.network":       {KK: "Байланыс үзілді, файлдар жіберілмеді. Қайталап көріңіз.", RU: "Связь прервалась, файлы не отправлены. Попробуйте ещё раз.", EN: "The connection broke and the files were not sent. Try again."},
+		"details.consent.first.title":  {KK: "Сайт құжаттары", RU: "Документы сайта", EN: "The site's documents"},
+		"details.consent.first.intro":  {KK: "Жалғастыру алдында сайттың пайдаланушы келісімі мен құпиялылық саясатын оқып, қабылдаңыз.", RU: "Прежде чем продолжить, прочитайте и примите пользовательское соглашение и политику конфиденциальности сайта.", EN: "Before you go on, read and accept the site's user agreement and privacy policy."},
+		"details.consent.first.accept": {KK: "Құжаттарды оқыдым және қабылдаймын", RU: "Я прочитал(а) документы и принимаю их", EN: "I have read the documents and accept them"},
+		"details.consent.changes":      {KK: "%d-нұсқадан %d-нұсқаға дейін не өзгерді", RU: "Что изменилось с версии %d до версии %d", EN: "What changed from version %d to version %d"},
+		"details.consent.full":         {KK: "Толық мәтінді оқу", RU: "Читать полный текст", EN: "Read the full text"},
 	})
 }
