@@ -16,12 +16,14 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 )
 
-// TestUploadProgressBrowser: the publish form in a real Chromium (issue
-// 13 §4). A file over the limit is refused by the browser before anything
-// is sent; a form the server refuses comes back with everything typed
-// and ticked, only the files gone; and a slow upload shows a progress bar
-// with a percentage while the submit button is disabled.
-func TestUploadProgressBrowser(t *testing.T) {
+// TestPublishFormBrowser: the publish form in a real Chromium (issue 13
+// §4). The description's toolbar writes Markdown and Preview shows it as
+// the material page will; a file over the limit is refused by the
+// browser before anything is sent; a form the server refuses comes back
+// with everything typed and ticked, only the files gone; and a slow
+// upload shows a progress bar with a percentage while the submit button
+// is disabled.
+func TestPublishFormBrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 	for _, e := range []db.Engine{db.SQLite, db.Postgres} {
 		t.Run(string(e), func(t *testing.T) {
@@ -45,6 +47,26 @@ func TestUploadProgressBrowser(t *testing.T) {
 				)
 			}
 			fillMaterial("Құстар")
+
+			// The toolbar: select a word, press Bold; Preview renders it.
+			b.do(chromedp.WaitVisible(chromedp.CSS(".md-toolbar")),
+				chromedp.Evaluate[chromedp.Void](`(function(){var t=document.getElementById('f-description');
+					t.value='Құстарды бақылау.'; t.focus(); t.setSelectionRange(0, 8);})()`),
+				chromedp.Click(chromedp.CSS(`.md-toolbar button[data-md="bold"]`)))
+			if got := tabGet(b, chromedp.Value(chromedp.ID("f-description"))); got != "**Құстарды** бақылау." {
+				t.Errorf("Bold on a selected word gives %q", got)
+			}
+			b.do(chromedp.Click(chromedp.CSS(`.md-toolbar button[data-md="preview"]`)),
+				chromedp.WaitVisible(chromedp.CSS("#description-preview strong")))
+			if got := b.text("#description-preview strong"); got != "Құстарды" {
+				t.Errorf("the preview shows %q in bold", got)
+			}
+			if tabEval[bool](b, `!document.getElementById('f-description').hidden`) {
+				t.Errorf("the textarea stays visible during the preview")
+			}
+			b.do(chromedp.Click(chromedp.CSS(`.md-toolbar button[data-md="preview"]`)),
+				chromedp.WaitVisible(chromedp.ID("f-description")))
+			b.fill([][2]string{{"f-description", "Құстарды бақылау.\n\n**Мақсаты**: табиғат."}})
 
 			// Over the limit: refused at once, nothing sent.
 			b.do(chromedp.SetUploadFiles(chromedp.CSS(`input[name="files"]`), []string{big}))

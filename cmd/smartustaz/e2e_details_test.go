@@ -175,3 +175,27 @@ func TestE2EConsentPage(t *testing.T) {
 		}
 	})
 }
+
+// The editor's preview renders the description as the material page
+// will: the accepted Markdown, nothing else (issue 13 §4).
+func TestE2EDescriptionPreview(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		c := signup(t, srv, newPerson("preview"))
+		r := c.post("/materials/preview", url.Values{"description": {"**Мақсаты**: ~~ескі~~ жаңа\n\n- бір\n- екі\n\n<script>alert(1)</script> [сілтеме](javascript:alert(1))"}})
+		wantStatus(t, "preview", r, http.StatusOK)
+		for _, want := range []string{"<strong>Мақсаты</strong>", "<del>ескі</del>", "<li>бір</li>"} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("the preview lacks %s", want)
+			}
+		}
+		if strings.Contains(r.Body, "<script") || strings.Contains(r.Body, "javascript:") {
+			t.Errorf("the preview lets script through")
+		}
+		if r.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("the preview may be cached")
+		}
+		if a := newClient(t, srv).post("/materials/preview", url.Values{"description": {"x"}}); a.Status != http.StatusSeeOther {
+			t.Errorf("anonymous preview: status %d, want a redirect to sign in", a.Status)
+		}
+	})
+}

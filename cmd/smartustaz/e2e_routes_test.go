@@ -190,6 +190,7 @@ func routeTable() []routeRow {
 		{route: "GET /materials/new", path: "/materials/new", want: forUsers("200")},
 		{route: "POST /materials/new", path: "/materials/new", upload: true, form: matrixMaterialForm("Матрица: жаңа материал {n}"),
 			want: forUsers("303 /materials/*")},
+		{route: "POST /materials/preview", path: "/materials/preview", form: url.Values{"description": {"**Матрица** {n}"}}, want: forUsers("200")},
 		{route: "GET /materials/{ref}", path: "/materials/{matref}", want: everyone("200")},
 		{route: "GET /materials/{ref}", path: "/materials/{pendref}", want: want{"404", "200", "404", "200", "200"}},
 		{route: "GET /materials/{id}/files/{file}", path: "/materials/{mat}/files/{matfile}", want: everyone("200")},

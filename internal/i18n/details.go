@@ -19,5 +19,17 @@ func init() {
 		"details.consent.first.accept": {KK: "Құжаттарды оқыдым және қабылдаймын", RU: "Я прочитал(а) документы и принимаю их", EN: "I have read the documents and accept them"},
 		"details.consent.changes":      {KK: "%d-нұсқадан %d-нұсқаға дейін не өзгерді", RU: "Что изменилось с версии %d до версии %d", EN: "What changed from version %d to version %d"},
 		"details.consent.full":         {KK: "Толық мәтінді оқу", RU: "Читать полный текст", EN: "Read the full text"},
+		"details.editor.toolbar":       {KK: "Сипаттаманы пішімдеу", RU: "Оформление описания", EN: "Format the description"},
+		"details.editor.bold":          {KK: "Қалың", RU: "Жирный", EN: "Bold"},
+		"details.editor.italic":        {KK: "Көлбеу", RU: "Курсив", EN: "Italic"},
+		"details.editor.strike":        {KK: "Сызылған", RU: "Зачёркнутый", EN: "Strikethrough"},
+		"details.editor.heading":       {KK: "Тақырыпша", RU: "Подзаголовок", EN: "Heading"},
+		"details.editor.ul":            {KK: "Таңбалы тізім", RU: "Маркированный список", EN: "Bulleted list"},
+		"details.editor.ol":            {KK: "Нөмірленген тізім", RU: "Нумерованный список", EN: "Numbered list"},
+		"details.editor.quote":         {KK: "Дәйексөз", RU: "Цитата", EN: "Quote"},
+		"details.editor.link":          {KK: "Сілтеме", RU: "Ссылка", EN: "Link"},
+		"details.editor.link_text":     {KK: "сілтеме мәтіні", RU: "текст ссылки", EN: "link text"},
+		"details.editor.preview":       {KK: "Алдын ала қарау", RU: "Предпросмотр", EN: "Preview"},
+		"details.editor.edit":          {KK: "Өңдеу", RU: "Редактировать", EN: "Edit"},
 	})
 }

@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /materials", s.public(s.catalog))
 	m.HandleFunc("GET /materials/new", s.materialNewForm)
 	m.HandleFunc("POST /materials/new", s.materialCreate)
+	m.HandleFunc("POST /materials/preview", s.descriptionPreview)
 	m.HandleFunc("GET /materials/{ref}", s.public(s.material))
 	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
 	m.HandleFunc("GET /materials/{id}/files/{file}/pages/{page}", s.previewImage)
