@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/i18n"
@@ -196,6 +197,38 @@ func TestE2EDescriptionPreview(t *testing.T) {
 		}
 		if a := newClient(t, srv).post("/materials/preview", url.Values{"description": {"x"}}); a.Status != http.StatusSeeOther {
 			t.Errorf("anonymous preview: status %d, want a redirect to sign in", a.Status)
+		}
+	})
+}
+
+// Issue 13 §5: counts take the plural form of the reader's language,
+// dates are written in it and in Kazakhstan's time, and where the hour
+// matters the zone is named.
+func TestE2EDatesAndCounts(t *testing.T) {
+	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true"}, func(t *testing.T, srv *testServer) {
+		teacher := signup(t, srv, newPerson("dates"))
+		r := teacher.postMultipart("/materials/new", materialForm("Көктем: сабақ жоспары"), upload{"сабақ.txt", []byte("Көктем туралы сабақ.")})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("publish: status %d, errors %s", r.Status, pageErrors(r))
+		}
+		path := materialPathRe.FindString(r.Location())
+		today := time.Now()
+		for _, lang := range i18n.Langs {
+			c := newClient(t, srv)
+			c.Lang = string(lang)
+			page := c.get(path)
+			wantStatus(t, "material page", page, http.StatusOK)
+			wantText(t, "material page", page, i18n.T(lang, "library.downloads", 0))
+			wantText(t, "material page", page, i18n.Date(lang, today))
+		}
+		ru := newClient(t, srv)
+		ru.Lang = "ru"
+		wantText(t, "material page in Russian", ru.get(path), "0 скачиваний")
+		s := teacher.get("/account/sessions")
+		wantStatus(t, "sessions", s, http.StatusOK)
+		wantText(t, "sessions", s, "(UTC+5)")
+		if strings.Contains(s.Text(), " UTC<") || strings.Contains(s.Text(), today.UTC().Format("2006-01-02")) {
+			t.Errorf("the sessions page still writes times as ISO dates in UTC")
 		}
 	})
 }

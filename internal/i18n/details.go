@@ -33,3 +33,20 @@ func init() {
 		"details.editor.edit":          {KK: "Өңдеу", RU: "Редактировать", EN: "Edit"},
 	})
 }
+
+// Counted messages (format.go): the plural forms of each language by the
+// CLDR rules. Kazakh nouns stay singular after a numeral, so one form.
+func init() {
+	addPlural(map[string]Plural{
+		"library.views": {
+			KK: {"other", "%d қаралым"},
+			RU: {"one", "%d просмотр", "few", "%d просмотра", "many", "%d просмотров", "other", "%d просмотра"},
+			EN: {"one", "%d view", "other", "%d views"},
+		},
+		"library.downloads": {
+			KK: {"other", "%d жүктеу"},
+			RU: {"one", "%d скачивание", "few", "%d скачивания", "many", "%d скачиваний", "other", "%d скачивания"},
+			EN: {"one", "%d download", "other", "%d downloads"},
+		},
+	})
+}

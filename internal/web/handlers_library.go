@@ -167,7 +167,7 @@ func cardViews(l i18n.Lang, tax *library.Taxonomy, cards []library.Card) []cardV
 			Meta: tax.Name(library.KindType, c.Type, l) + " · " + tax.Name(library.KindSubject, c.Subject, l) + " · " +
 				tax.Name(library.KindGrade, c.Grade, l) + " · " + i18n.T(l, "library.lang."+c.Language),
 			Views: i18n.T(l, "library.views", c.Views), Downloads: i18n.T(l, "library.downloads", c.Downloads),
-			Day: c.PublishedAt.UTC().Format("2006-01-02")}
+			Day: i18n.Date(l, c.PublishedAt)}
 	}
 	return out
 }
@@ -787,7 +787,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := s.newPage(r, "library.page.reported")
-	pg.Notice = i18n.T(pg.Lang, "library.page.reported.p", deadline.In(library.Kazakhstan).Format("2006-01-02 15:04"))
+	pg.Notice = i18n.T(pg.Lang, "library.page.reported.p", i18n.DateTime(pg.Lang, deadline))
 	s.render(w, r, http.StatusOK, "notice", pg)
 }
 

@@ -75,7 +75,9 @@ func (p *page) IsStaff() bool {
 	return p.User != nil && (p.User.Role == account.RoleAdmin || p.User.Role == account.RoleModerator)
 }
 
-func parseTemplates() (map[string]*template.Template, error) {
+// parseTemplates parses every page for readers of lang: date and day
+// write times in Kazakhstan with the month names of lang (issue 13 §5).
+func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"t": func(l i18n.Lang, key string, args ...any) string { return i18n.T(l, key, args...) },
 		// jobName is a kind of background job by its name in l, or "" for
@@ -86,8 +88,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 			}
 			return i18n.T(l, "jobs.kind."+kind)
 		},
-		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"date": func(t time.Time) string { return i18n.DateTime(lang, t) },
+		"day":  func(t time.Time) string { return i18n.Date(lang, t) },
 		"langName": func(l i18n.Lang) string {
 			return map[i18n.Lang]string{i18n.KK: "Қазақша", i18n.RU: "Русский", i18n.EN: "English"}[l]
 		},
@@ -177,7 +179,10 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 // render executes a page template into a buffer first, so a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := s.tmpl[name]
+	t, ok := s.tmpl[p.Lang][name]
+	if !ok {
+		t, ok = s.tmpl[i18n.Default][name]
+	}
 	if !ok {
 		s.Log.Error("unknown template", "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
