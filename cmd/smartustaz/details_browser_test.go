@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -181,4 +183,78 @@ type emulateNetworkParams struct {
 	Latency            float64 `json:"latency"`
 	DownloadThroughput float64 `json:"downloadThroughput"`
 	UploadThroughput   float64 `json:"uploadThroughput"`
+}
+
+// chopped lists, for every word of six characters or more in main that
+// the browser laid out on several lines with fewer than four characters
+// a line (a long number or word broken one letter per line), the tag of
+// its element and its line count — never the word itself, which may be
+// personal data.
+const chopped = `(function(){
+  var bad = [], w = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT), n;
+  while ((n = w.nextNode())) {
+    var re = /\S{6,}/g, m;
+    while ((m = re.exec(n.data))) {
+      var r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+      var tops = {}, lines = 0;
+      Array.prototype.forEach.call(r.getClientRects(), function (x) {
+        if (x.width > 0 && !tops[Math.round(x.top)]) { tops[Math.round(x.top)] = 1; lines++; }
+      });
+      if (lines > 1 && m[0].length / lines < 4) {
+        bad.push(n.parentElement.tagName.toLowerCase() + '.' + n.parentElement.className + ' (' + m[0].length + ' characters on ' + lines + ' lines)');
+      }
+    }
+  }
+  return bad;
+})()`
+
+// TestLongWordsBrowser: on a 390 px phone, long numbers and words (report
+// and user ids, dates, certificate numbers, a school's long name) never
+// break one letter per line, on the report register and the account page
+// (issue 13 §5).
+func TestLongWordsBrowser(t *testing.T) {
+	chrome := chromiumPath(t)
+	for _, e := range []db.Engine{db.SQLite, db.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			srv := startServer(t, e, "SMARTUSTAZ_PUBLISH_IMMEDIATELY=true")
+			admin, ap := setupAdmin(t, srv)
+			p := newPerson("long")
+			p.Organization = "Жалпыбілімберетінмектепгимназиякешені№" + strings.Repeat("1234567890", 3)
+			teacher := signup(t, srv, p)
+			r := teacher.postMultipart("/materials/new", materialForm("Ұзынсөздерменжазылғанматериалатауы 12345678901234567890"),
+				upload{"сабақ.txt", []byte("Сабақ.")})
+			id := materialPathRe.FindStringSubmatch(r.Location())
+			if id == nil {
+				t.Fatalf("publish: status %d", r.Status)
+			}
+			if r := teacher.post("/materials/"+id[1]+"/certificate", url.Values{"name": {p.FullName}, "lang": {"kk"}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("certificate: status %d", r.Status)
+			}
+			for i := 0; i < 2; i++ {
+				newClient(t, srv).post("/materials/"+id[1]+"/report", url.Values{"reason": {"wrong_content"}, "text": {"Шағым мәтіні"}})
+			}
+			_ = admin
+
+			browser := startBrowser(t, chrome)
+			for _, c := range []struct {
+				who, email, password, path string
+			}{
+				{"administrator", ap.Email, ap.Password, "/admin/reports"},
+				{"teacher", p.Email, p.Password, "/account"},
+				{"teacher", p.Email, p.Password, "/account/sessions"},
+				{"teacher", p.Email, p.Password, "/account/materials"},
+			} {
+				b := newTab(t, browser, srv.URL, c.who, phoneView)
+				b.login(c.email, c.password)
+				b.open(c.path)
+				if b.path() != c.path {
+					t.Fatalf("%s: at %s, want %s", c.who, b.path(), c.path)
+				}
+				for _, bad := range tabEval[[]string](b, chopped) {
+					t.Errorf("%s at 390 px: %s", c.path, bad)
+				}
+				b.screenshot(strings.ReplaceAll(strings.Trim(c.path, "/"), "/", "-") + "-390")
+			}
+		})
+	}
 }
