@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -210,8 +211,8 @@ const chopped = `(function(){
 
 // TestLongWordsBrowser: on a 390 px phone, long numbers and words (report
 // and user ids, dates, certificate numbers, a school's long name) never
-// break one letter per line, on the report register and the account page
-// (issue 13 §5).
+// break one letter per line, on the report register and the account page;
+// and a material page prints without the site's furniture (issue 13 §5).
 func TestLongWordsBrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 	for _, e := range []db.Engine{db.SQLite, db.Postgres} {
@@ -254,6 +255,22 @@ func TestLongWordsBrowser(t *testing.T) {
 					t.Errorf("%s at 390 px: %s", c.path, bad)
 				}
 				b.screenshot(strings.ReplaceAll(strings.Trim(c.path, "/"), "/", "-") + "-390")
+			}
+
+			// Printed, a material page is the material: no header, menus,
+			// footer or buttons (ui/static/print.css).
+			b := newTab(t, browser, srv.URL, "reader", desktopView)
+			b.open(id[0])
+			if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+				t.Fatal(err)
+			}
+			for _, sel := range []string{"header.top", "footer.foot", "main form", "main .btn"} {
+				if shown := tabEval[bool](b, `Array.from(document.querySelectorAll('`+sel+`')).some(e => getComputedStyle(e).display !== 'none')`); shown {
+					t.Errorf("printed material page shows %s", sel)
+				}
+			}
+			if tabEval[string](b, `getComputedStyle(document.querySelector('main h1')).display`) == "none" {
+				t.Errorf("printed material page hides its title")
 			}
 		})
 	}

@@ -232,3 +232,90 @@ func TestE2EDatesAndCounts(t *testing.T) {
 		}
 	})
 }
+
+// Issue 13 §5: what search engines and feed readers find — robots.txt
+// naming the sitemap, /favicon.ico, a description, OpenGraph and hreflang
+// alternates in every public page (each alternate served in its
+// language), the print stylesheet, and Atom feeds of new materials,
+// also per subject, kept by the page cache for anonymous readers.
+func TestE2EPublicMeta(t *testing.T) {
+	eachEngineWith(t, []string{"SMARTUSTAZ_PUBLISH_IMMEDIATELY=true"}, func(t *testing.T, srv *testServer) {
+		teacher := signup(t, srv, newPerson("meta"))
+		f := materialForm("Көктем мерекесі: ашық сабақ")
+		f.Set("description", "Наурыз мерекесіне арналған **ашық сабақ** жоспары.")
+		r := teacher.postMultipart("/materials/new", f, upload{"сабақ.txt", []byte("Наурыз туралы сабақ.")})
+		path := materialPathRe.FindString(r.Location())
+		if path == "" {
+			t.Fatalf("publish: status %d", r.Status)
+		}
+		anon := newClient(t, srv)
+
+		robots := anon.get("/robots.txt")
+		wantStatus(t, "robots.txt", robots, http.StatusOK)
+		for _, want := range []string{"User-agent: *", "Disallow: /account", "Disallow: /admin", "Sitemap: " + srv.URL + "/sitemap.xml"} {
+			if !strings.Contains(robots.Body, want) {
+				t.Errorf("robots.txt lacks %q", want)
+			}
+		}
+		ico := anon.get("/favicon.ico")
+		if ico.Status != http.StatusOK || ico.Header.Get("Content-Type") != "image/x-icon" || !strings.HasPrefix(ico.Body, "\x00\x00\x01\x00") {
+			t.Errorf("/favicon.ico: status %d, type %q: not an icon", ico.Status, ico.Header.Get("Content-Type"))
+		}
+
+		for _, p := range []string{"/", "/materials", path, "/agreement", "/login"} {
+			page := anon.get(p)
+			wantStatus(t, p, page, http.StatusOK)
+			for _, l := range []string{"kk", "ru", "en"} {
+				if !strings.Contains(page.Body, `<link rel="alternate" hreflang="`+l+`" href="`+srv.URL) {
+					t.Errorf("%s has no hreflang alternate for %s", p, l)
+				}
+			}
+			for _, want := range []string{`hreflang="x-default"`, `<meta name="description" content="`, `<meta property="og:title"`,
+				`<meta property="og:locale"`, `media="print"`, `type="application/atom+xml"`} {
+				if !strings.Contains(page.Body, want) {
+					t.Errorf("%s lacks %s", p, want)
+				}
+			}
+		}
+		page := anon.get(path)
+		if !strings.Contains(page.Text(), `<meta name="description" content="Наурыз мерекесіне арналған ашық сабақ жоспары.">`) {
+			t.Errorf("the material page's description is not its own summary")
+		}
+		if !strings.Contains(page.Body, `<meta property="og:type" content="article">`) {
+			t.Errorf("the material page is not an OpenGraph article")
+		}
+		ru := anon.get(path + "?hl=ru")
+		if !strings.Contains(ru.Body, `<html lang="ru">`) || !strings.Contains(ru.Text(), i18n.T(i18n.RU, "library.downloads", 0)) {
+			t.Errorf("the ?hl=ru alternate is not in Russian")
+		}
+
+		feed := anon.get("/feed.atom")
+		wantStatus(t, "feed", feed, http.StatusOK)
+		if !strings.HasPrefix(feed.Header.Get("Content-Type"), "application/atom+xml") ||
+			!strings.Contains(feed.Body, `<feed xmlns="http://www.w3.org/2005/Atom"`) ||
+			!strings.Contains(feed.Body, "<title>Көктем мерекесі: ашық сабақ</title>") ||
+			!strings.Contains(feed.Body, srv.URL+path) {
+			t.Errorf("the feed does not carry the new material as an Atom entry")
+		}
+		if s := anon.get("/feed.atom?subject=kazakh-literature"); !strings.Contains(s.Body, srv.URL+path) {
+			t.Errorf("the subject's feed lacks its material")
+		}
+		if s := anon.get("/feed.atom?subject=mathematics"); s.Status != http.StatusOK || strings.Contains(s.Body, srv.URL+path) {
+			t.Errorf("another subject's feed: status %d, or it carries this material", s.Status)
+		}
+		// Kept by the page cache: an ETag, and 304 when the reader has it.
+		etag := feed.Header.Get("ETag")
+		if etag == "" {
+			t.Fatalf("the feed is not served from the page cache (no ETag)")
+		}
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/feed.atom", nil)
+		req.Header.Set("If-None-Match", etag)
+		if r := anon.do(req); r.Status != http.StatusNotModified {
+			t.Errorf("the feed again with its ETag: status %d, want 304", r.Status)
+		}
+		sm := anon.get("/sitemap.xml")
+		if sm.Header.Get("ETag") == "" || !strings.Contains(sm.Body, "<loc>"+srv.URL+path+"</loc>") {
+			t.Errorf("the sitemap lacks the material or is not kept by the page cache")
+		}
+	})
+}

@@ -288,6 +288,11 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 	pg := s.newPage(r, "library.page.material")
 	d.Previews = s.materialPreviews(ctx, m, pg.Lang)
 	pg.Title = m.Title
+	pg.OGType = "article"
+	if pg.Description = plainSummary(m.Description); pg.Description == "" {
+		pg.Description = fmt.Sprintf("%s · %s · %s", tax.Name(library.KindSubject, m.Subject, pg.Lang),
+			tax.Name(library.KindGrade, m.Grade, pg.Lang), tax.Name(library.KindType, m.Type, pg.Lang))
+	}
 	switch r.URL.Query().Get("done") {
 	case "submitted":
 		pg.Notice = i18n.T(pg.Lang, "library.page.submitted")

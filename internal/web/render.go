@@ -36,6 +36,14 @@ type page struct {
 	Data    any
 	Static  func(string) string
 	NowYear int
+	// For the head (issue 13 §5): the page's description for search
+	// results and link previews ("" = the site's), its address without
+	// and with each language, and its OpenGraph type.
+	Description string
+	URL         string
+	Alternates  []altLink
+	OGType      string
+	OGImage     string
 }
 
 // para is one paragraph of a published document.
@@ -106,7 +114,10 @@ func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 			}{p.Lang, es}
 		},
 		"upper": strings.ToUpper,
-		"size":  humanSize,
+		"ogLocale": func(l i18n.Lang) string {
+			return map[i18n.Lang]string{i18n.KK: "kk_KZ", i18n.RU: "ru_RU", i18n.EN: "en_US"}[l]
+		},
+		"size": humanSize,
 		"sel": func(p *page, name, label string, terms []library.Term) any {
 			return struct {
 				P           *page
@@ -170,10 +181,12 @@ func humanSize(n int64) string {
 // newPage fills the common fields.
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	ri := info(r)
-	return &page{
+	p := &page{
 		Lang: ri.Lang, Langs: i18n.Langs, Path: r.URL.RequestURI(), User: ri.User,
-		Title: i18n.T(ri.Lang, titleKey), Static: ui.StaticPath, NowYear: time.Now().Year(),
+		Title: i18n.T(ri.Lang, titleKey), Static: ui.StaticPath, NowYear: time.Now().In(i18n.Zone).Year(),
 	}
+	s.pageMeta(p, r)
+	return p
 }
 
 // render executes a page template into a buffer first, so a template

@@ -44,6 +44,9 @@ type Deps struct {
 	Log   *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
+	// SitemapURLs is how many materials one sitemap file lists (0: the
+	// protocol's 50,000; tests lower it to see the index).
+	SitemapURLs int
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.
 	TrustProxy bool
 	// Registry receives the site's metrics; nil makes a private one.
