@@ -117,21 +117,31 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 // sitemapPart is one file of the index: "pages.xml" (the fixed pages)
 // or "{start}.xml" (the materials after id start).
 func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) {
-	name, ok := strings.CutSuffix(r.PathValue("file"), ".xml")
-	if !ok {
+	switch start, kind := sitemapFileOf(r.PathValue("file")); kind {
+	case "pages":
+		writeXML(w, "application/xml; charset=utf-8", urlset{NS: sitemapNS, URLs: s.fixedPages()})
+	case "materials":
+		s.sitemapFile(w, r, start, false)
+	default:
 		s.notFound(w, r)
-		return
+	}
+}
+
+// sitemapFileOf reads a sitemap file's name: "pages", "materials" with
+// the id it starts after, or "none".
+func sitemapFileOf(file string) (int64, string) {
+	name, ok := strings.CutSuffix(file, ".xml")
+	if !ok {
+		return 0, "none"
 	}
 	if name == "pages" {
-		writeXML(w, "application/xml; charset=utf-8", urlset{NS: sitemapNS, URLs: s.fixedPages()})
-		return
+		return 0, "pages"
 	}
 	start, err := strconv.ParseInt(name, 10, 64)
 	if err != nil || start < 0 {
-		s.notFound(w, r)
-		return
+		return 0, "none"
 	}
-	s.sitemapFile(w, r, start, false)
+	return start, "materials"
 }
 
 // fixedPages are the public pages that are not materials.
