@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -316,6 +318,34 @@ func TestE2EPublicMeta(t *testing.T) {
 		sm := anon.get("/sitemap.xml")
 		if sm.Header.Get("ETag") == "" || !strings.Contains(sm.Body, "<loc>"+srv.URL+path+"</loc>") {
 			t.Errorf("the sitemap lacks the material or is not kept by the page cache")
+		}
+	})
+}
+
+// The upload script's request is told where the material's page is
+// rather than redirected there (XMLHttpRequest would load the page, and
+// count a view, before the script opens it); a plain form is redirected.
+func TestE2EPublishByScriptNamesThePage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		c := signup(t, srv, newPerson("xhr"))
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, vs := range materialForm("Скрипт арқылы жарияланған материал") {
+			mw.WriteField(k, vs[0])
+		}
+		fw, _ := mw.CreateFormFile("files", "сабақ.txt")
+		fw.Write([]byte("Сабақ жоспары."))
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/materials/new", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("X-Requested-With", "XMLHttpRequest")
+		r := c.do(req)
+		if r.Status != http.StatusOK || !materialPathRe.MatchString(r.Header.Get("X-Redirect")) {
+			t.Fatalf("publish by script: status %d, X-Redirect %q, want 200 naming the material's page", r.Status, r.Header.Get("X-Redirect"))
+		}
+		plain := c.postMultipart("/materials/new", materialForm("Қарапайым формамен жарияланған"), upload{"сабақ.txt", []byte("Сабақ.")})
+		if plain.Status != http.StatusSeeOther {
+			t.Errorf("a plain form: status %d, want 303", plain.Status)
 		}
 	})
 }

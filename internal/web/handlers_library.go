@@ -552,7 +552,20 @@ func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
 	if m.Status == library.StatusPublished {
 		done = "published"
 	}
-	http.Redirect(w, r, m.Path()+"?done="+done, http.StatusSeeOther)
+	uploadDone(w, r, m.Path()+"?done="+done)
+}
+
+// uploadDone sends the author to the material's page after a publish or
+// an edit. The form's script (ui/static/upload.js) sends with
+// XMLHttpRequest, which would follow a 303 itself and load the page once
+// for nothing (a view counted); it is told where to go instead, and goes.
+func uploadDone(w http.ResponseWriter, r *http.Request, to string) {
+	if r.Header.Get("X-Requested-With") == "XMLHttpRequest" {
+		w.Header().Set("X-Redirect", to)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // ownMaterial loads a material its signed-in author may edit.
@@ -630,7 +643,7 @@ func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
 	if m.Status == library.StatusPublished {
 		done = "published"
 	}
-	http.Redirect(w, r, m.Path()+"?done="+done, http.StatusSeeOther)
+	uploadDone(w, r, m.Path()+"?done="+done)
 }
 
 func (s *Server) materialWithdraw(w http.ResponseWriter, r *http.Request) {

@@ -85,6 +85,9 @@
       }
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.action);
+      // Asks the server to name the material's page rather than redirect
+      // (the page would be loaded twice).
+      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) {
           var p = Math.floor((e.loaded / e.total) * 100);
@@ -93,10 +96,10 @@
         }
       });
       xhr.addEventListener("load", function () {
-        var url = xhr.responseURL || form.action;
-        if (xhr.status === 200 && url.split("?")[0] !== form.action.split("?")[0]) {
-          // Published: the server redirected to the material's page.
-          window.location.assign(url);
+        var to = xhr.getResponseHeader("X-Redirect");
+        if (xhr.status === 200 && to && to.charAt(0) === "/" && to.charAt(1) !== "/") {
+          // Published: on to the material's page.
+          window.location.assign(to);
           return;
         }
         showRefused(xhr.responseText);
