@@ -287,6 +287,11 @@ type altLink struct{ Lang, Href string }
 // honours) and without one (x-default), and OpenGraph's locale.
 func (s *Server) pageMeta(p *page, r *http.Request) {
 	q := r.URL.Query()
+	if q.Has("token") {
+		// A page opened from an emailed link: its address holds a
+		// secret, which is not repeated in the head.
+		return
+	}
 	q.Del("hl")
 	base := r.URL.Path
 	plain := base
