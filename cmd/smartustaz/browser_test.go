@@ -97,7 +97,7 @@ func browserWalk(t *testing.T, chrome string, e db.Engine) {
 	})
 	teacher.do(chromedp.Click(chromedp.ID("f-accept")))
 	teacher.submit(`form[action="/register"] button[type=submit]`)
-	if got, want := teacher.text("main .notice"), kkMsg("web.register.done"); got != want {
+	if got, want := teacher.text("main .lead"), kkMsg("web.register.done"); got != want {
 		t.Fatalf("after registering the teacher does not see %q (page %s)", want, teacher.path())
 	}
 	glance(teacher, "registered-390")
@@ -111,7 +111,7 @@ func browserWalk(t *testing.T, chrome string, e db.Engine) {
 	}
 	teacher.open(mailLink(t, raw, srv.URL+"/verify?token="))
 	teacher.submit(`form[action="/verify"] button[type=submit]`)
-	if got, want := teacher.text("main .notice"), kkMsg("web.verify.done"); got != want {
+	if got, want := teacher.text("main .notice"), kkMsg("web.account.done.verified"); got != want {
 		t.Fatalf("after confirming, the teacher does not see %q (page %s)", want, teacher.path())
 	}
 

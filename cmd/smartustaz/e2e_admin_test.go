@@ -187,8 +187,9 @@ func TestE2EAdmin(t *testing.T) {
 			if len(docs) == 0 {
 				t.Fatalf("the consent page lists no document")
 			}
-			if !strings.Contains(r.Body, "/agreement/agreement/diff?from=1&amp;to=") {
-				t.Errorf("the consent page does not link to what changed")
+			// What changed is on the page itself (issue 13 §4), the full text behind a link.
+			if !strings.Contains(r.Body, `<ins class="d-add">`) || !strings.Contains(r.Body, `href="/agreement/agreement/`) {
+				t.Errorf("the consent page does not show what changed with a link to the full text")
 			}
 			r = uc.post("/account/consent", url.Values{"document": docs, "next": {"/account"}})
 			wantStatus(t, "consent without the tick", r, http.StatusUnprocessableEntity)

@@ -72,12 +72,12 @@ func (b *tab) registerVerified(srv *testServer, seen int, email, password, name 
 	b.fill([][2]string{{"f-email", email}, {"f-password", password}, {"f-full_name", name}})
 	b.do(chromedp.Click(chromedp.ID("f-accept")))
 	b.submit(`form[action="/register"] button[type=submit]`)
-	if got, want := b.text("main .notice"), kkMsg("web.register.done"); got != want {
+	if got, want := b.text("main .lead"), kkMsg("web.register.done"); got != want {
 		b.t.Fatalf("%s: after registering the page does not say %q (page %s, alert %q)", b.who, want, b.path(), b.alertText())
 	}
 	b.open(mailLink(b.t, srv.waitMail(b.t, seen), srv.URL+"/verify?token="))
 	b.submit(`form[action="/verify"] button[type=submit]`)
-	if got, want := b.text("main .notice"), kkMsg("web.verify.done"); got != want {
+	if got, want := b.text("main .notice"), kkMsg("web.account.done.verified"); got != want {
 		b.t.Fatalf("%s: after confirming the page does not say %q", b.who, want)
 	}
 	b.login(email, password)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/audit"
@@ -200,6 +201,16 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*User, error) 
 // NewVerification issues a fresh verification token for a user whose
 // address is not verified yet; earlier unused ones stop working.
 func (s *Service) NewVerification(ctx context.Context, userID int64) (string, error) {
+	// Registration signs the teacher in, so the resend button is one
+	// click away for whoever typed any address: each press counts, the
+	// first few free, so it cannot be used to flood someone's inbox.
+	key := s.thr.key(scopeVerifyResend, strconv.FormatInt(userID, 10))
+	if err := s.thr.check(ctx, key); err != nil {
+		return "", err
+	}
+	if err := s.thr.fail(ctx, key); err != nil {
+		return "", err
+	}
 	var tok string
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		u, k, err := s.loadUser(ctx, tx, userID, true)

@@ -330,3 +330,34 @@ func endSessions(ctx context.Context, q db.Querier, userID, keep, now int64) err
 	_, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at = 0`, now, userID, keep)
 	return err
 }
+
+// SignInNew opens a session for an account just registered, so the
+// teacher is signed in (unverified, with the banner) without typing the
+// password again (issue 13 §4). Only the registration handler calls it,
+// with the id Register returned.
+func (s *Service) SignInNew(ctx context.Context, userID int64, m Meta) (*Session, string, error) {
+	var sess *Session
+	var tok string
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, k, err := s.loadUser(ctx, tx, userID, false)
+		if err != nil {
+			return err
+		}
+		if u.Status != StatusActive {
+			return errLoginFailed()
+		}
+		sess, tok, err = s.openSession(ctx, tx, k, userID, m)
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("account: sign in new account: %w", err)
+	}
+	return sess, tok, nil
+}
+
+// DecoyToken is a session token of the real shape that opens nothing:
+// the registration answer for an address that already has an account
+// sets it, so that answer carries the same cookie as a new account's.
+func (s *Service) DecoyToken() (string, time.Time) {
+	return randomToken(), s.now().Add(s.o.SessionTTL)
+}

@@ -36,6 +36,7 @@ const (
 	scopeRegisterIP   = "register_ip"
 	scopeResetIP      = "reset_ip"
 	scopeResetAccount = "reset_account" // normalised address: no mail bombing one inbox from many IPs
+	scopeVerifyResend = "verify_resend" // user id: the resend button cannot flood an inbox
 )
 
 // throttle counts failures per key in the throttle table.

@@ -99,6 +99,9 @@ func FromRequest(r *http.Request) Lang {
 // T translates key into lang, formatting args with fmt.Sprintf when given.
 // A missing key returns the key itself, so it is visible and a test catches it.
 func T(lang Lang, key string, args ...any) string {
+	if s, ok := pluralT(lang, key, args); ok {
+		return s
+	}
 	mu.RLock()
 	m, ok := catalog[key]
 	mu.RUnlock()

@@ -272,9 +272,9 @@ func init() {
 		"library.page.material": {KK: "Материал", RU: "Материал", EN: "Material"},
 		"library.page.new":      {KK: "Материал жариялау", RU: "Опубликовать материал", EN: "Publish a material"},
 		"library.page.new.intro": {
-			KK: "Өз материалыңызды жүктеңіз. Модератор тексергеннен кейін ол каталогта барлығына көрінеді (келісімнің 1.4-тармағы: жалпыға ашық бөлімге орналастырылған ақпарат құпия емес).",
-			RU: "Загрузите свой материал. После проверки модератором он станет виден всем в каталоге (пункт 1.4 соглашения: размещённое в общедоступных разделах не является конфиденциальным).",
-			EN: "Upload your own material. Once a moderator has checked it, everyone can see it in the catalog (clause 1.4 of the agreement: what is placed in public sections is not confidential).",
+			KK: "Өз материалыңызды жүктеңіз. Модератор тексергеннен кейін ол каталогта барлығына көрінеді Жалпыға ашық бөлімге орналастырылған ақпарат құпия болып саналмайды.",
+			RU: "Загрузите свой материал. После проверки модератором он станет виден всем в каталоге Размещённое в общедоступных разделах не является конфиденциальным.",
+			EN: "Upload your own material. Once a moderator has checked it, everyone can see it in the catalog What is placed in public sections is not confidential.",
 		},
 		"library.page.new.submit": {KK: "Модерацияға жіберу", RU: "Отправить на модерацию", EN: "Send for moderation"},
 		"library.page.edit":       {KK: "Материалды өзгерту", RU: "Изменить материал", EN: "Edit the material"},

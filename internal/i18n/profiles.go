@@ -11,9 +11,9 @@ func init() {
 
 		"profiles.page.title": {KK: "Жария профиль", RU: "Публичный профиль", EN: "Public profile"},
 		"profiles.page.intro": {
-			KK: "Жеке деректеріңіз құпия сақталады (1.3-тармақ). Авторлық бетіңізде барлығына не көрсетілетінін осы жерде өзіңіз таңдайсыз (1.4-тармақ): белгі қоймасаңыз, ештеңе жарияланбайды. Белгіні алып тастасаңыз, жол беттен бірден жойылады.",
-			RU: "Ваши персональные данные конфиденциальны (пункт 1.3). Здесь вы сами выбираете, что видно всем на вашей авторской странице (пункт 1.4): без отметки ничего не публикуется. Снятая отметка сразу убирает поле со страницы.",
-			EN: "Your personal data is confidential (clause 1.3). Here you choose what everyone sees on your author page (clause 1.4): nothing is published unless ticked. Unticking a field removes it from the page at once.",
+			KK: "Жеке деректеріңіз құпия сақталады. Авторлық бетіңізде барлығына не көрсетілетінін осы жерде өзіңіз таңдайсыз: белгі қоймасаңыз, ештеңе жарияланбайды. Белгіні алып тастасаңыз, жол беттен бірден жойылады.",
+			RU: "Ваши персональные данные конфиденциальны. Здесь вы сами выбираете, что видно всем на вашей авторской странице: без отметки ничего не публикуется. Снятая отметка сразу убирает поле со страницы.",
+			EN: "Your personal data is confidential. Here you choose what everyone sees on your author page: nothing is published unless ticked. Unticking a field removes it from the page at once.",
 		},
 		"profiles.page.show":          {KK: "Көрсету", RU: "Показывать", EN: "Show"},
 		"profiles.field.display_name": {KK: "Көрсетілетін аты", RU: "Отображаемое имя", EN: "Display name"},

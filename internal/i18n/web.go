@@ -69,12 +69,12 @@ func init() {
 		"web.register.submit":     {KK: "Тіркелу", RU: "Зарегистрироваться", EN: "Register"},
 		"web.register.have":       {KK: "Аккаунтыңыз бар ма?", RU: "Уже есть аккаунт?", EN: "Already have an account?"},
 		"web.register.done.title": {KK: "Поштаңызды тексеріңіз", RU: "Проверьте почту", EN: "Check your email"},
-		"web.register.done":       {KK: "Рақмет. Көрсетілген мекенжайға хат жібердік: оны ашып, ондағы нұсқауды орындаңыз (жаңа есептік жазба сілтеме арқылы расталады, содан кейін сайтқа кіре аласыз). Хат бірнеше минут ішінде келмесе, «Спам» қалтасын тексеріңіз.", RU: "Спасибо. Мы отправили письмо на указанный адрес: откройте его и следуйте указаниям (новая учётная запись подтверждается по ссылке, после чего можно войти на сайт). Если письмо не пришло за несколько минут, проверьте папку «Спам».", EN: "Thank you. We have sent a message to the address you gave: open it and follow what it says (a new account is confirmed with the link in it, then you can log in). If it does not arrive within a few minutes, check your spam folder."},
+		"web.register.done":       {KK: "Рақмет, есептік жазба ашылды және сіз сайттасыз. Растау хатын мына мекенжайға жібердік:", RU: "Спасибо, учётная запись создана, и вы уже на сайте. Письмо для подтверждения мы отправили на адрес:", EN: "Thank you, your account is open and you are signed in. We have sent a confirmation message to:"},
 
 		"web.verify.title":  {KK: "Поштаны растау", RU: "Подтверждение почты", EN: "Confirm your email"},
 		"web.verify.intro":  {KK: "Электрондық пошта мекенжайыңызды растау үшін батырманы басыңыз.", RU: "Нажмите кнопку, чтобы подтвердить адрес электронной почты.", EN: "Press the button to confirm your email address."},
 		"web.verify.submit": {KK: "Растау", RU: "Подтвердить", EN: "Confirm"},
-		"web.verify.done":   {KK: "Электрондық пошта расталды. Енді сайтқа кіре аласыз.", RU: "Адрес почты подтверждён. Теперь можно войти на сайт.", EN: "Your email address is confirmed. You can now log in."},
+		"web.verify.done":   {KK: "Электрондық пошта расталды.", RU: "Адрес почты подтверждён.", EN: "Your email address is confirmed."},
 
 		"web.login.title":  {KK: "Кіру", RU: "Вход", EN: "Log in"},
 		"web.login.submit": {KK: "Кіру", RU: "Войти", EN: "Log in"},

@@ -22,7 +22,7 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := s.newPage(r, "web.account.title")
 	switch r.URL.Query().Get("done") {
-	case "profile", "password", "email", "consent", "verify-sent":
+	case "profile", "password", "email", "consent", "verify-sent", "verified":
 		pg.Notice = i18n.T(pg.Lang, "web.account.done."+r.URL.Query().Get("done"))
 	}
 	// The author's certificates of publication (issue 3 §6).
@@ -60,6 +60,11 @@ func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.send(r, mail.VerifyEmail(langOf(u), u.Email.Reveal(), s.link("/verify?token="+url.QueryEscape(token))))
+	if r.PostFormValue("next") == "/materials/new" {
+		// From the publish page: back to it, which says the mail went.
+		http.Redirect(w, r, "/materials/new?done=verify-sent", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/account?done=verify-sent", http.StatusSeeOther)
 }
 
@@ -249,13 +254,54 @@ func (s *Server) sessionEndOthers(w http.ResponseWriter, r *http.Request) {
 }
 
 type consentData struct {
-	Pending  []*consent.Document
-	Previous map[int64]int // document id → the version before it, for the diff link
-	Next     string
+	Docs []consentDoc
+	// First: the user never accepted any version (an administrator made
+	// from the command line): the page asks to read and accept, and does
+	// not say that a new version was published.
+	First bool
+	Next  string
+}
+
+// consentDoc is one document to accept: against the version the user
+// accepted last, its changes come first and the full text is a link.
+type consentDoc struct {
+	Doc  *consent.Document
+	From int // the version accepted last; 0 when none
+	Diff []consent.DiffLine
+}
+
+// consentPage builds the acceptance page for u's pending documents.
+func (s *Server) consentPage(r *http.Request, u *account.User, pending []*consent.Document, next string) (*page, error) {
+	accepted, err := s.Consent.Acceptances(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	last := map[consent.Kind]int{}
+	for _, a := range accepted {
+		last[a.Kind] = max(last[a.Kind], a.Version)
+	}
+	pg := s.newPage(r, "web.consent.title")
+	d := consentData{First: len(accepted) == 0, Next: next}
+	for _, doc := range pending {
+		cd := consentDoc{Doc: doc}
+		if v := last[doc.Kind]; v > 0 && v < doc.Version {
+			old, err := s.Consent.Version(r.Context(), doc.Kind, v)
+			if err != nil {
+				return nil, err
+			}
+			cd.From, cd.Diff = v, consent.Diff(old.BodyIn(pg.Lang), doc.BodyIn(pg.Lang))
+		}
+		d.Docs = append(d.Docs, cd)
+	}
+	if d.First {
+		pg.Title = i18n.T(pg.Lang, "details.consent.first.title")
+	}
+	pg.Data = d
+	return pg, nil
 }
 
 // consentForm asks a signed-in user to accept new versions of the
-// documents, or to leave (preamble P.4, clause 3.4).
+// documents (clause 3.4): the changes first, the full text behind a link.
 func (s *Server) consentForm(w http.ResponseWriter, r *http.Request) {
 	u, err := user(r)
 	if err != nil {
@@ -271,14 +317,11 @@ func (s *Server) consentForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	prev := map[int64]int{}
-	for _, d := range pending {
-		if d.Version > 1 {
-			prev[d.ID] = d.Version - 1
-		}
+	pg, err := s.consentPage(r, u, pending, safeNext(r.URL.Query().Get("next")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	pg := s.newPage(r, "web.consent.title")
-	pg.Data = consentData{Pending: pending, Previous: prev, Next: safeNext(r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "consent", pg)
 }
 
@@ -293,9 +336,16 @@ func (s *Server) consentAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !checked(r.PostForm, "accept") {
-		pending, _ := s.Consent.Pending(r.Context(), u.ID)
-		pg := s.newPage(r, "web.consent.title")
-		pg.Data = consentData{Pending: pending, Previous: map[int64]int{}, Next: safeNext(r.PostForm.Get("next"))}
+		pending, err := s.Consent.Pending(r.Context(), u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pg, err := s.consentPage(r, u, pending, safeNext(r.PostForm.Get("next")))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		pg.Errors = map[string]string{"accept": i18n.T(pg.Lang, "web.consent.tick")}
 		pg.Error = i18n.T(pg.Lang, "web.form.fix")
 		s.render(w, r, http.StatusUnprocessableEntity, "consent", pg)

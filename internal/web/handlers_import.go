@@ -250,7 +250,7 @@ func (s *Server) adminImportStatus(w http.ResponseWriter, r *http.Request) {
 	pg := s.newPage(r, "import.title")
 	pg.Data = importData{Batch: b}
 	var buf bytes.Buffer
-	if err := s.tmpl["admin_import_batch"].ExecuteTemplate(&buf, "import_status", pg); err != nil {
+	if err := s.tmpl[pg.Lang]["admin_import_batch"].ExecuteTemplate(&buf, "import_status", pg); err != nil {
 		s.fail(w, r, err)
 		return
 	}

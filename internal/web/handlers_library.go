@@ -194,7 +194,7 @@ func cardViews(l i18n.Lang, tax *library.Taxonomy, cards []library.Card) []cardV
 			Meta: tax.Name(library.KindType, c.Type, l) + " · " + tax.Name(library.KindSubject, c.Subject, l) + " · " +
 				tax.Name(library.KindGrade, c.Grade, l) + " · " + i18n.T(l, "library.lang."+c.Language),
 			Views: i18n.T(l, "library.views", c.Views), Downloads: i18n.T(l, "library.downloads", c.Downloads),
-			Day: c.PublishedAt.UTC().Format("2006-01-02"), Rating: ratingText(l, c.Rating())}
+			Day: i18n.Date(l, c.PublishedAt), Rating: ratingText(l, c.Rating())}
 	}
 	return out
 }
@@ -352,6 +352,11 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.Title = m.Title
+	pg.OGType = "article"
+	if pg.Description = plainSummary(m.Description); pg.Description == "" {
+		pg.Description = fmt.Sprintf("%s · %s · %s", tax.Name(library.KindSubject, m.Subject, pg.Lang),
+			tax.Name(library.KindGrade, m.Grade, pg.Lang), tax.Name(library.KindType, m.Type, pg.Lang))
+	}
 	switch done := r.URL.Query().Get("done"); done {
 	case "submitted":
 		pg.Notice = i18n.T(pg.Lang, "library.page.submitted")
@@ -370,6 +375,7 @@ type formData struct {
 	Langs    []string
 	Edit     *library.Material
 	MaxMB    int64
+	MaxBytes int64 // the same limit for the browser's check before sending
 	MaxFiles int
 	Accept   string
 	// PublishName is the name the "publish under my name" box offers
@@ -395,6 +401,17 @@ func publisher(r *http.Request) (*account.User, error) {
 	return u, nil
 }
 
+// unverifiedPublisher tells a teacher whose address is not confirmed yet
+// why they cannot publish, where the message went, and offers to send it
+// again (issue 13 §4), instead of a bare error page.
+func (s *Server) unverifiedPublisher(w http.ResponseWriter, r *http.Request) {
+	pg := s.newPage(r, "details.unverified.title")
+	if r.URL.Query().Get("done") == "verify-sent" {
+		pg.Notice = i18n.T(pg.Lang, "web.account.done.verify-sent")
+	}
+	s.render(w, r, http.StatusForbidden, "materials_unverified", pg)
+}
+
 func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error) {
 	tax, err := s.Library.Taxonomy(r.Context())
 	if err != nil {
@@ -406,7 +423,7 @@ func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error
 	}
 	pg := s.newPage(r, title)
 	fd := formData{Tax: tax, Langs: library.Languages, Edit: edit, MaxMB: s.Library.MaxFileSize() >> 20,
-		MaxFiles: s.Library.MaxFiles(), Accept: acceptList}
+		MaxBytes: s.Library.MaxFileSize(), MaxFiles: s.Library.MaxFiles(), Accept: acceptList}
 	if u := info(r).User; u != nil {
 		p, err := s.Library.PublicProfile(r.Context(), u.ID)
 		if err != nil {
@@ -444,6 +461,10 @@ func (s *Server) publishNameAfter(r *http.Request, pg *page, form url.Values, ac
 
 func (s *Server) materialNewForm(w http.ResponseWriter, r *http.Request) {
 	if _, err := publisher(r); err != nil {
+		if u := info(r).User; u != nil && !u.EmailVerified {
+			s.unverifiedPublisher(w, r)
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}
@@ -639,7 +660,20 @@ func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
 	if m.Status == library.StatusPublished {
 		done = "published"
 	}
-	http.Redirect(w, r, m.Path()+"?done="+done, http.StatusSeeOther)
+	uploadDone(w, r, m.Path()+"?done="+done)
+}
+
+// uploadDone sends the author to the material's page after a publish or
+// an edit. The form's script (ui/static/upload.js) sends with
+// XMLHttpRequest, which would follow a 303 itself and load the page once
+// for nothing (a view counted); it is told where to go instead, and goes.
+func uploadDone(w http.ResponseWriter, r *http.Request, to string) {
+	if r.Header.Get("X-Requested-With") == "XMLHttpRequest" {
+		w.Header().Set("X-Redirect", to)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // ownMaterial loads a material its signed-in author may edit.
@@ -722,7 +756,7 @@ func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
 	if m.Status == library.StatusPublished {
 		done = "published"
 	}
-	http.Redirect(w, r, m.Path()+"?done="+done, http.StatusSeeOther)
+	uploadDone(w, r, m.Path()+"?done="+done)
 }
 
 func (s *Server) materialWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -887,7 +921,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := s.newPage(r, "library.page.reported")
-	pg.Notice = i18n.T(pg.Lang, "library.page.reported.p", deadline.In(library.Kazakhstan).Format("2006-01-02 15:04"))
+	pg.Notice = i18n.T(pg.Lang, "library.page.reported.p", i18n.DateTime(pg.Lang, deadline))
 	s.render(w, r, http.StatusOK, "notice", pg)
 }
 

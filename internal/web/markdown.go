@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"net/http"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -41,3 +42,27 @@ func renderMarkdown(src string) template.HTML {
 	}
 	return template.HTML(sanitize.SanitizeBytes(buf.Bytes()))
 }
+
+// descriptionPreview renders a description as the material page will
+// show it, for the editor's Preview (issue 13 §4). Signed-in users only
+// (anyone else has nothing to preview), same-origin by the CSRF layer;
+// the answer is the sanitised fragment, never cached.
+func (s *Server) descriptionPreview(w http.ResponseWriter, r *http.Request) {
+	if _, err := user(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	src := r.PostFormValue("description")
+	if len(src) > maxDescriptionBytes {
+		s.renderError(w, r, http.StatusRequestEntityTooLarge, "web.error.badform")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.Write([]byte(renderMarkdown(src)))
+}
+
+// maxDescriptionBytes bounds a preview: the form's 20,000 characters in
+// the widest UTF-8 (4 bytes each).
+const maxDescriptionBytes = 80_000

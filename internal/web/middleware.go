@@ -140,6 +140,12 @@ func (s *Server) requestInfo(h http.Handler) http.Handler {
 			}
 		}
 		ri.Lang = i18n.FromRequest(r)
+		// ?hl= names a page's language in its address: the hreflang
+		// alternates search engines follow (issue 13 §5). It changes
+		// this page only, not the reader's choice.
+		if l, ok := i18n.Parse(r.URL.Query().Get("hl")); ok {
+			ri.Lang = l
+		}
 		w.Header().Set("X-Request-Id", ri.ID)
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, ri)))
 	})

@@ -385,7 +385,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (r *recorder) entry(key string, gen uint64, expires time.Time, note *pageNote) *cachedPage {
 	ct := r.header.Get("Content-Type")
 	if r.code != http.StatusOK || note.noStore || len(r.header.Values("Set-Cookie")) > 0 ||
-		strings.Contains(r.header.Get("Cache-Control"), "no-store") || !strings.HasPrefix(ct, "text/html") ||
+		strings.Contains(r.header.Get("Cache-Control"), "no-store") || !cacheableType(ct) ||
 		r.header.Get("Content-Encoding") != "" {
 		return nil
 	}

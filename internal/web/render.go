@@ -36,6 +36,14 @@ type page struct {
 	Data    any
 	Static  func(string) string
 	NowYear int
+	// For the head (issue 13 §5): the page's description for search
+	// results and link previews ("" = the site's), its address without
+	// and with each language, and its OpenGraph type.
+	Description string
+	URL         string
+	Alternates  []altLink
+	OGType      string
+	OGImage     string
 }
 
 // para is one paragraph of a published document.
@@ -75,7 +83,9 @@ func (p *page) IsStaff() bool {
 	return p.User != nil && (p.User.Role == account.RoleAdmin || p.User.Role == account.RoleModerator)
 }
 
-func parseTemplates() (map[string]*template.Template, error) {
+// parseTemplates parses every page for readers of lang: date and day
+// write times in Kazakhstan with the month names of lang (issue 13 §5).
+func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"t": func(l i18n.Lang, key string, args ...any) string { return i18n.T(l, key, args...) },
 		// jobName is a kind of background job by its name in l, or "" for
@@ -86,8 +96,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 			}
 			return i18n.T(l, "jobs.kind."+kind)
 		},
-		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"date": func(t time.Time) string { return i18n.DateTime(lang, t) },
+		"day":  func(t time.Time) string { return i18n.Date(lang, t) },
 		"langName": func(l i18n.Lang) string {
 			return map[i18n.Lang]string{i18n.KK: "Қазақша", i18n.RU: "Русский", i18n.EN: "English"}[l]
 		},
@@ -115,7 +125,10 @@ func parseTemplates() (map[string]*template.Template, error) {
 			}{p.Lang, es}
 		},
 		"upper": strings.ToUpper,
-		"size":  humanSize,
+		"ogLocale": func(l i18n.Lang) string {
+			return map[i18n.Lang]string{i18n.KK: "kk_KZ", i18n.RU: "ru_RU", i18n.EN: "en_US"}[l]
+		},
+		"size": humanSize,
 		"sel": func(p *page, name, label string, terms []library.Term) any {
 			return struct {
 				P           *page
@@ -179,16 +192,21 @@ func humanSize(n int64) string {
 // newPage fills the common fields.
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	ri := info(r)
-	return &page{
+	p := &page{
 		Lang: ri.Lang, Langs: i18n.Langs, Path: r.URL.RequestURI(), User: ri.User,
-		Title: i18n.T(ri.Lang, titleKey), Static: ui.StaticPath, NowYear: time.Now().Year(),
+		Title: i18n.T(ri.Lang, titleKey), Static: ui.StaticPath, NowYear: time.Now().In(i18n.Zone).Year(),
 	}
+	s.pageMeta(p, r)
+	return p
 }
 
 // render executes a page template into a buffer first, so a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := s.tmpl[name]
+	t, ok := s.tmpl[p.Lang][name]
+	if !ok {
+		t, ok = s.tmpl[i18n.Default][name]
+	}
 	if !ok {
 		s.Log.Error("unknown template", "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -15,6 +15,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{$}", s.public(s.home))
 	m.HandleFunc("GET /lang/{lang}", s.setLang)
 
+	// For search engines and feed readers (issue 13 §5).
+	m.HandleFunc("GET /robots.txt", s.robots)
+	m.HandleFunc("GET /favicon.ico", s.favicon)
+	m.HandleFunc("GET /sitemap.xml", s.public(s.sitemap))
+	m.HandleFunc("GET /sitemaps/{file}", s.public(s.sitemapPart))
+	m.HandleFunc("GET /feed.atom", s.public(s.feed))
+
 	// The documents (preamble P.2, P.3, clause 3.4).
 	m.HandleFunc("GET /agreement", s.agreement)
 	m.HandleFunc("GET /agreement/{kind}/{version}", s.agreementVersion)
@@ -57,6 +64,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /materials", s.public(s.catalog))
 	m.HandleFunc("GET /materials/new", s.materialNewForm)
 	m.HandleFunc("POST /materials/new", s.materialCreate)
+	m.HandleFunc("POST /materials/preview", s.descriptionPreview)
 	m.HandleFunc("GET /materials/{ref}", s.public(s.material))
 	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
 	m.HandleFunc("GET /materials/{id}/files/{file}/pages/{page}", s.previewImage)

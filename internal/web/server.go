@@ -5,6 +5,7 @@
 package web
 
 import (
+	"github.com/smartustaz/smartustaz/internal/i18n"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -53,6 +54,9 @@ type Deps struct {
 	Log    *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
+	// SitemapURLs is how many materials one sitemap file lists (0: the
+	// protocol's 50,000; tests lower it to see the index).
+	SitemapURLs int
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.
 	TrustProxy bool
 	// Registry receives the site's metrics; nil makes a private one.
@@ -78,7 +82,7 @@ type Deps struct {
 // Server holds the parsed templates and dependencies.
 type Server struct {
 	Deps
-	tmpl    map[string]*template.Template
+	tmpl    map[i18n.Lang]map[string]*template.Template // per language: date and day write its month names
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler
@@ -104,8 +108,11 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
 	var err error
-	if s.tmpl, err = parseTemplates(); err != nil {
-		return nil, err
+	s.tmpl = map[i18n.Lang]map[string]*template.Template{}
+	for _, l := range i18n.Langs {
+		if s.tmpl[l], err = parseTemplates(l); err != nil {
+			return nil, err
+		}
 	}
 	s.metrics = newMetrics(d.Registry)
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
