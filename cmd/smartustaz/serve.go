@@ -23,6 +23,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/privacy"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -168,6 +169,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
+		Processors: privacy.ProcessorsFromConfig(c.DB, c.Storage, c.SMTP),
 	})
 	if err != nil {
 		return err

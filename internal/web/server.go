@@ -22,6 +22,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/preview"
+	"github.com/smartustaz/smartustaz/internal/privacy"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -58,6 +59,10 @@ type Deps struct {
 	// Bus tells the other serve processes of a change to public pages, and
 	// this one of theirs (internal/cluster); nil: this process alone.
 	Bus *cluster.Bus
+	// Processors are the places personal data goes, read from the
+	// configuration (privacy.ProcessorsFromConfig); nil lists the site's
+	// server alone.
+	Processors []privacy.Processor
 }
 
 // Server holds the parsed templates and dependencies.
@@ -70,6 +75,8 @@ type Server struct {
 	pages   *pageCache // nil: off
 	// keyLog limits the log of requests that need a missing master key.
 	keyLog onceAMinute
+	// privacy is the privacy centre's services (handlers_privacy.go).
+	privacy privacyServices
 }
 
 // ServeHTTP serves the site.
@@ -92,6 +99,7 @@ func NewServer(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(d.Registry)
+	s.privacy = s.newPrivacy()
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
 		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
 	}
