@@ -162,3 +162,10 @@ func init() {
 		"privacy.footer.contacts": {KK: "Байланыс", RU: "Контакты", EN: "Contacts"},
 	})
 }
+
+func init() {
+	add(map[string]Message{
+		"audit.action.privacy_request": {KK: "Дербес деректер бойынша сұрау беру", RU: "Подача запроса о персональных данных", EN: "Filed a personal-data request"},
+		"audit.action.privacy_answer":  {KK: "Дербес деректер бойынша сұрауға жауап беру", RU: "Ответ на запрос о персональных данных", EN: "Answered a personal-data request"},
+	})
+}

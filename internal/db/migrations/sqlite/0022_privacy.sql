@@ -82,3 +82,21 @@ INSERT INTO holidays (day, off, name) VALUES
 	('2027-08-30', 1, 'Конституция күні / День Конституции'),
 	('2027-10-25', 1, 'Республика күні / День Республики'),
 	('2027-12-16', 1, 'Тәуелсіздік күні / День Независимости');
+
+-- The register of data subjects' requests (issue 12 §2): what was asked,
+-- when, the legal deadline counted on the calendar above, and the answer.
+-- The user's words and the answer are sealed with the user's key.
+CREATE TABLE privacy_requests (
+	id          BIGINT PRIMARY KEY,
+	user_id     BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	type        TEXT   NOT NULL,
+	status      TEXT   NOT NULL, -- open, answered
+	detail_enc  BLOB,
+	received_at BIGINT NOT NULL,
+	due_at      BIGINT NOT NULL,
+	answered_at BIGINT NOT NULL DEFAULT 0,
+	answered_by BIGINT NOT NULL DEFAULT 0,
+	answer_enc  BLOB
+);
+CREATE INDEX privacy_requests_queue ON privacy_requests (status, due_at);
+CREATE INDEX privacy_requests_user ON privacy_requests (user_id);
