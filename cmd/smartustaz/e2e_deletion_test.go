@@ -44,6 +44,11 @@ var userTables = map[string]struct{ owner, rule string }{
 	"reports":              {"reporter_id", "sealed"},
 	"materials":            {"author_id", "kept"},
 	"audit_log":            {"target_user_id", "kept"},
+	"consent_receipts":     {"user_id", "gone"},
+	"privacy_requests":     {"user_id", "sealed"},
+	// The consent-receipt signing key is the site's own, sealed under
+	// the site's data key (owner 0): nothing of any user.
+	"receipt_keys": {"id", "kept"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -268,6 +273,17 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			wantStatus(t, "download", teacher.get(files[1]), http.StatusOK)
 			otherID := publishApproved(t, admin, other, "Басқа мұғалімнің материалы")
 			wantStatus(t, "report", teacher.post("/materials/"+otherID+"/report", url.Values{"reason": {"copyright"}, "text": {"Бұл менің " + p.Phone + " жұмысым"}}), http.StatusOK)
+			wantStatus(t, "privacy request", teacher.post("/account/requests", url.Values{"type": {"correct"}, "detail": {"Телефоным " + p.Phone}}), http.StatusSeeOther)
+			reqID := requestRowRe.FindStringSubmatch(admin.get("/admin/requests").Body)
+			if reqID == nil {
+				t.Fatal("the request is not in the queue")
+			}
+			wantStatus(t, "answer", admin.post("/admin/requests/"+reqID[1]+"/answer", url.Values{"answer": {"Телефоныңыз түзетілді"}}), http.StatusSeeOther)
+			receipt := receiptLinkRe.FindStringSubmatch(teacher.get("/account/consent/receipts").Body)
+			if receipt == nil {
+				t.Fatal("the receipts page links no receipt")
+			}
+			wantStatus(t, "consent receipt", teacher.get(receipt[1]), http.StatusOK)
 			wantStatus(t, "email change", teacher.post("/account/email", url.Values{"email": {"new-" + p.Email}, "password": {p.Password}}), http.StatusOK)
 			wantStatus(t, "verify page before", admin.get("/verify/"+number), http.StatusOK)
 			if !strings.Contains(admin.get("/verify/"+number).Text(), p.FullName) {

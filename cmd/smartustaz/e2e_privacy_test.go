@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"mime/multipart"
@@ -186,5 +187,84 @@ func TestE2EContactsProcessorsHolidays(t *testing.T) {
 		if n := count(t, d, `SELECT COUNT(*) FROM audit_log WHERE action = 'settings_change'`); n != 4 {
 			t.Errorf("%d settings changes audited, want 4 (contacts, country, day added, day removed)", n)
 		}
+	})
+}
+
+var requestRowRe = regexp.MustCompile(`href="/admin/requests/(\d+)"`)
+
+// TestE2EPrivacyRequests: a teacher files requests and sees each one's
+// deadline; the administrator's queue shows them by deadline, opening
+// one is audited, answering closes it and emails the teacher in their
+// language; a second answer is refused (issue 12 §2; law L10–L13).
+func TestE2EPrivacyRequests(t *testing.T) {
+	eachEngine(t, func(t *testing.T, srv *testServer) {
+		admin, _ := setupAdmin(t, srv)
+		p := newPerson("requests")
+		uc := signup(t, srv, p)
+		wantStatus(t, "choose Russian", uc.get("/lang/ru?next=/account"), http.StatusSeeOther) // the page and the email in Russian
+
+		bad := uc.post("/account/requests", url.Values{"type": {"correct"}, "detail": {"  "}})
+		wantStatus(t, "correction without words", bad, http.StatusUnprocessableEntity)
+		wantText(t, "correction without words", bad, i18n.T(i18n.RU, "privacy.requests.detail_required"))
+		bad = uc.post("/account/requests", url.Values{"type": {"breach"}})
+		wantStatus(t, "unknown type", bad, http.StatusUnprocessableEntity)
+		wantText(t, "unknown type", bad, i18n.T(i18n.RU, "privacy.requests.type_bad"))
+
+		r := uc.post("/account/requests", url.Values{"type": {"correct"}, "detail": {"Мекемем ауысты: №12 мектеп-гимназия"}})
+		wantStatus(t, "file correction", r, http.StatusSeeOther)
+		wantStatus(t, "file access", uc.post("/account/requests", url.Values{"type": {"access"}}), http.StatusSeeOther)
+		page := uc.get("/account/requests?filed=1")
+		wantText(t, "my requests", page, i18n.T(i18n.RU, "privacy.requests.filed"))
+		wantText(t, "my requests", page, i18n.T(i18n.RU, "privacy.request.correct"))
+		wantText(t, "my requests", page, "Мекемем ауысты")
+		wantText(t, "my requests", page, i18n.T(i18n.RU, "privacy.requests.status.open"))
+
+		q := admin.get("/admin/requests")
+		wantStatus(t, "queue", q, http.StatusOK)
+		if strings.Contains(q.Text(), "Мекемем ауысты") {
+			t.Errorf("the queue shows the user's words without an audited opening")
+		}
+		ids := requestRowRe.FindAllStringSubmatch(q.Body, -1)
+		if len(ids) != 2 {
+			t.Fatalf("%d requests in the queue, want 2", len(ids))
+		}
+		// The correction (1 working day) is due before the access request (3).
+		first := admin.get("/admin/requests/" + ids[0][1])
+		wantText(t, "first in queue", first, "Мекемем ауысты")
+		d := openDB(t, srv)
+		if n := count(t, d, `SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND detail = ?`, "request "+ids[0][1]); n != 1 {
+			t.Errorf("opening a request audited %d times, want 1", n)
+		}
+
+		empty := admin.post("/admin/requests/"+ids[0][1]+"/answer", url.Values{"answer": {" "}})
+		wantStatus(t, "empty answer", empty, http.StatusUnprocessableEntity)
+		wantText(t, "empty answer", empty, i18n.T(i18n.KK, "privacy.requests.answer_required"))
+		before := len(mailsTo(t, srv, p.Email)) // the sign-up's own mail
+		r = admin.post("/admin/requests/"+ids[0][1]+"/answer", url.Values{"answer": {"Мекеме атауы түзетілді."}})
+		wantStatus(t, "answer", r, http.StatusSeeOther)
+		m := waitMailTo(t, srv, p.Email, before+1)
+		if !strings.Contains(m.Subject, i18n.T(i18n.RU, "privacy.request.correct")) || !strings.Contains(m.Text, "Мекеме атауы түзетілді.") {
+			t.Errorf("answer email: subject or text missing the answer")
+		}
+		wantStatus(t, "second answer", admin.post("/admin/requests/"+ids[0][1]+"/answer", url.Values{"answer": {"Тағы"}}), http.StatusConflict)
+		page = uc.get("/account/requests")
+		wantText(t, "answered", page, "Мекеме атауы түзетілді.")
+		wantText(t, "answered", page, i18n.T(i18n.RU, "privacy.requests.status.answered"))
+		if n := count(t, d, `SELECT COUNT(*) FROM audit_log WHERE action = 'privacy_answer'`); n != 1 {
+			t.Errorf("%d answers audited, want 1", n)
+		}
+		q = admin.get("/admin/requests")
+		if ids := requestRowRe.FindAllStringSubmatch(q.Body, -1); len(ids) != 1 {
+			t.Errorf("%d open requests after the answer, want 1", len(ids))
+		}
+		// Overdue: move the open request's deadline into the past.
+		if _, err := d.Exec(context.Background(), `UPDATE privacy_requests SET due_at = ? WHERE status = 'open'`, int64(1)); err != nil {
+			t.Fatal(err)
+		}
+		q = admin.get("/admin/requests")
+		if !strings.Contains(q.Body, `class="overdue"`) {
+			t.Errorf("an overdue request is not marked")
+		}
+		wantText(t, "overdue", q, i18n.T(i18n.KK, "privacy.requests.overdue"))
 	})
 }

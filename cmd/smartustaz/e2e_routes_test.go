@@ -264,6 +264,13 @@ func routeTable() []routeRow {
 			want: adminOnly("303 /admin/holidays?saved=1")},
 		{route: "POST /admin/holidays/{day}/delete", path: "/admin/holidays/{hday}/delete", fresh: (*matrix).holiday,
 			want: adminOnly("303 /admin/holidays?saved=1")},
+		{route: "GET /account/requests", path: "/account/requests", want: forUsers("200")},
+		{route: "POST /account/requests", path: "/account/requests", form: url.Values{"type": {"access"}},
+			want: forUsers("303 /account/requests?filed=1")},
+		{route: "GET /admin/requests", path: "/admin/requests", want: adminOnly("200")},
+		{route: "GET /admin/requests/{id}", path: "/admin/requests/{req}", fresh: (*matrix).privacyRequest, want: adminOnly("200")},
+		{route: "POST /admin/requests/{id}/answer", path: "/admin/requests/{req}/answer", fresh: (*matrix).privacyRequest,
+			form: url.Values{"answer": {"Деректеріңіздің көшірмесі қосымшада."}}, want: adminOnly("303 /admin/requests?answered=1")},
 
 		// Moderation.
 		{route: "GET /admin/moderation", path: "/admin/moderation", want: staffOnly("200")},
@@ -558,6 +565,20 @@ func (m *matrix) authorAcceptance(role) vars {
 		m.t.Fatal(err)
 	}
 	return vars{"acc": strconv.FormatInt(id, 10)}
+}
+
+// privacyRequest has the author file an access request and returns its id.
+func (m *matrix) privacyRequest(role) vars {
+	m.t.Helper()
+	r := m.main[user].post("/account/requests", url.Values{"type": {"access"}, "detail": {"matrix {n}"}})
+	if r.Status != http.StatusSeeOther {
+		m.t.Fatalf("file a request: status %d", r.Status)
+	}
+	var id int64
+	if err := m.d.QueryRow(context.Background(), `SELECT id FROM privacy_requests ORDER BY received_at DESC, id DESC LIMIT 1`).Scan(&id); err != nil {
+		m.t.Fatal(err)
+	}
+	return vars{"req": strconv.FormatInt(id, 10)}
 }
 
 // holiday puts a day into the holiday calendar for a row to remove.

@@ -169,3 +169,44 @@ func init() {
 		"audit.action.privacy_answer":  {KK: "Дербес деректер бойынша сұрауға жауап беру", RU: "Ответ на запрос о персональных данных", EN: "Answered a personal-data request"},
 	})
 }
+
+func init() {
+	add(map[string]Message{
+		"privacy.requests.title": {KK: "Дербес деректер бойынша сұрауларым", RU: "Мои запросы о персональных данных", EN: "My personal-data requests"},
+		"privacy.requests.p": {
+			KK: "Сақталған деректеріңізді білуге, түзетуге, бұғаттауға, келісімді қайтарып алуға немесе тіркелгіні жоюға сұрау жіберіңіз. Әр сұрау заңдағы мерзіммен (Қазақстанның жұмыс күндерімен) тіркеледі, жауап осында және поштаңызға келеді.",
+			RU: "Запросите сведения о хранимых данных, их исправление, блокирование, отзыв согласия или удаление учётной записи. Каждый запрос регистрируется со сроком по закону (в рабочих днях Казахстана); ответ придёт сюда и на вашу почту.",
+			EN: "Ask what data is held, to correct or block it, to withdraw your consent or to delete your account. Each request is registered with its legal deadline (in working days of Kazakhstan); the answer appears here and in your email.",
+		},
+		"privacy.requests.new":              {KK: "Жаңа сұрау", RU: "Новый запрос", EN: "New request"},
+		"privacy.requests.detail":           {KK: "Сұраудың мәні", RU: "Суть запроса", EN: "What you ask"},
+		"privacy.requests.detail.hint":      {KK: "Түзету үшін не дұрыс емес екенін және қалай болуы керегін жазыңыз. Басқа сұрауларда міндетті емес.", RU: "Для исправления напишите, что неверно и как должно быть. Для других запросов необязательно.", EN: "For a correction, say what is wrong and what it should be. Optional for other requests."},
+		"privacy.requests.submit":           {KK: "Сұрау жіберу", RU: "Отправить запрос", EN: "Send the request"},
+		"privacy.requests.filed":            {KK: "Сұрау тіркелді. Жауап мерзімі кестеде көрсетілген.", RU: "Запрос зарегистрирован. Срок ответа указан в таблице.", EN: "Your request is registered. The deadline for the answer is in the table."},
+		"privacy.requests.mine":             {KK: "Сұрауларым", RU: "Мои запросы", EN: "My requests"},
+		"privacy.requests.none":             {KK: "Сұрау жоқ.", RU: "Запросов нет.", EN: "No requests."},
+		"privacy.requests.received":         {KK: "Түскен уақыты", RU: "Получен", EN: "Received"},
+		"privacy.requests.due":              {KK: "Мерзімі", RU: "Срок", EN: "Due"},
+		"privacy.requests.status":           {KK: "Күйі", RU: "Состояние", EN: "Status"},
+		"privacy.requests.status.open":      {KK: "Қаралуда", RU: "На рассмотрении", EN: "Open"},
+		"privacy.requests.status.answered":  {KK: "Жауап берілді", RU: "Отвечен", EN: "Answered"},
+		"privacy.requests.type_bad":         {KK: "Сұраудың түрін тізімнен таңдаңыз.", RU: "Выберите вид запроса из списка.", EN: "Choose the kind of request from the list."},
+		"privacy.requests.detail_required":  {KK: "Нені түзету керегін жазыңыз.", RU: "Напишите, что нужно исправить.", EN: "Say what should be corrected."},
+		"privacy.requests.not_found":        {KK: "Мұндай сұрау жоқ.", RU: "Такого запроса нет.", EN: "There is no such request."},
+		"privacy.requests.already_answered": {KK: "Бұл сұрауға жауап берілген.", RU: "На этот запрос уже ответили.", EN: "This request has already been answered."},
+		"privacy.requests.queue":            {KK: "Дербес деректер бойынша сұраулар", RU: "Запросы о персональных данных", EN: "Personal-data requests"},
+		"privacy.requests.queue.p":          {KK: "Ашық сұраулар мерзімі жақынынан бастап. Мерзімі өткендер қызылмен белгіленген.", RU: "Открытые запросы, начиная с ближайшего срока. Просроченные отмечены красным.", EN: "Open requests, the nearest deadline first. Overdue ones are marked in red."},
+		"privacy.requests.overdue":          {KK: "мерзімі өтті", RU: "просрочен", EN: "overdue"},
+		"privacy.requests.account":          {KK: "Тіркелгі", RU: "Учётная запись", EN: "Account"},
+		"privacy.requests.answer":           {KK: "Жауап беру", RU: "Ответить", EN: "Answer"},
+		"privacy.requests.answered":         {KK: "Жауап жіберілді, сұрау жабылды.", RU: "Ответ отправлен, запрос закрыт.", EN: "The answer was sent and the request closed."},
+		"privacy.requests.audited":          {KK: "Бұл сұрауды ашқаныңыз аудит журналына жазылды.", RU: "Просмотр этого запроса записан в журнал аудита.", EN: "Opening this request was written to the audit log."},
+		"privacy.requests.answer.label":     {KK: "Жауап", RU: "Ответ", EN: "Answer"},
+		"privacy.requests.answer.hint":      {KK: "Жауап пайдаланушыға поштамен жіберіледі және сұрауды жабады.", RU: "Ответ уйдёт пользователю по почте и закроет запрос.", EN: "The answer is emailed to the user and closes the request."},
+		"privacy.requests.answer.submit":    {KK: "Жауап беріп, жабу", RU: "Ответить и закрыть", EN: "Answer and close"},
+		"privacy.requests.answer_required":  {KK: "Жауапты жазыңыз.", RU: "Напишите ответ.", EN: "Write the answer."},
+		"privacy.requests.mail.subject":     {KK: "Сұрауыңызға жауап: %s", RU: "Ответ на ваш запрос: %s", EN: "The answer to your request: %s"},
+		"privacy.requests.mail.text":        {KK: "Сәлеметсіз бе!\n\n%s туралы %s күнгі сұрауыңызға жауап:", RU: "Здравствуйте!\n\nОтвет на ваш запрос «%s» от %s:", EN: "Hello,\n\nThe answer to your request (%s) of %s:"},
+		"privacy.requests.link":             {KK: "Дербес деректер бойынша сұраулар", RU: "Запросы о персональных данных", EN: "Personal-data requests"},
+	})
+}

@@ -138,3 +138,39 @@ func TestRequestRefusals(t *testing.T) {
 		}
 	})
 }
+
+// A deletion empties the requests' words and answers and removes the
+// receipts; the request rows stay as the record of deadlines met.
+func TestEraseUser(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		rs := requests(e)
+		user, other := e.register(t), e.register(t)
+		for _, u := range []int64{user, other} {
+			x, err := rs.File(ctx, u, privacy.RequestCorrect, "Тегім қате", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := rs.Answer(ctx, x.ID, "Түзетілді", 9, 9); err != nil {
+				t.Fatal(err)
+			}
+			receiptOf(t, e, u)
+		}
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return privacy.EraseUser(ctx, tx, user) }); err != nil {
+			t.Fatal(err)
+		}
+		var sealed, rows, receipts int
+		_ = d.QueryRow(ctx, `SELECT COUNT(*) FROM privacy_requests WHERE user_id = ? AND (detail_enc IS NOT NULL OR answer_enc IS NOT NULL)`, user).Scan(&sealed)
+		_ = d.QueryRow(ctx, `SELECT COUNT(*) FROM privacy_requests WHERE user_id = ?`, user).Scan(&rows)
+		_ = d.QueryRow(ctx, `SELECT COUNT(*) FROM consent_receipts WHERE user_id = ?`, user).Scan(&receipts)
+		if sealed != 0 || rows != 1 || receipts != 0 {
+			t.Errorf("after erase: %d sealed, %d rows, %d receipts; want 0, 1, 0", sealed, rows, receipts)
+		}
+		_ = d.QueryRow(ctx, `SELECT COUNT(*) FROM privacy_requests WHERE user_id = ? AND detail_enc IS NOT NULL`, other).Scan(&sealed)
+		_ = d.QueryRow(ctx, `SELECT COUNT(*) FROM consent_receipts WHERE user_id = ?`, other).Scan(&receipts)
+		if sealed != 1 || receipts != 1 {
+			t.Errorf("another user's data was erased")
+		}
+	})
+}

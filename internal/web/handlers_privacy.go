@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -8,9 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/privacy"
 )
 
@@ -23,6 +26,7 @@ type privacyServices struct {
 	contacts   *privacy.Contacts
 	holidays   *privacy.Holidays
 	processors *privacy.Registry
+	requests   *privacy.Requests
 }
 
 func (s *Server) newPrivacy() privacyServices {
@@ -31,6 +35,7 @@ func (s *Server) newPrivacy() privacyServices {
 		a = audit.New(s.DB, s.Vault)
 	}
 	contacts := privacy.NewContacts(s.DB, a)
+	holidays := privacy.NewHolidays(s.DB, a)
 	base := s.Processors
 	if base == nil {
 		base = privacy.ProcessorsFromConfig("", "", "")
@@ -38,8 +43,9 @@ func (s *Server) newPrivacy() privacyServices {
 	return privacyServices{
 		receipts:   privacy.NewReceipts(s.DB, s.Vault, s.Consent, contacts, func() string { return s.BaseURL }),
 		contacts:   contacts,
-		holidays:   privacy.NewHolidays(s.DB, a),
+		holidays:   holidays,
 		processors: privacy.NewRegistry(s.DB, a, base),
+		requests:   privacy.NewRequests(s.DB, s.Vault, a, holidays),
 	}
 }
 
@@ -318,3 +324,162 @@ func (s *Server) adminHolidayRemove(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/admin/holidays?saved=1", http.StatusSeeOther)
 }
+
+// requestsData is the user's requests page.
+type requestsData struct {
+	Requests []privacy.Request
+	Types    []privacy.RequestType
+	Now      time.Time
+}
+
+func (s *Server) myRequestsPage(w http.ResponseWriter, r *http.Request, pg *page, status int) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.privacy.requests.ForUser(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg.Data = requestsData{Requests: list, Types: privacy.FileTypes, Now: time.Now()}
+	s.render(w, r, status, "privacy_requests", pg)
+}
+
+// myRequests lists the user's requests with their deadlines and answers,
+// and the form to file one (issue 12 §2).
+func (s *Server) myRequests(w http.ResponseWriter, r *http.Request) {
+	pg := s.newPage(r, "privacy.requests.title")
+	if r.URL.Query().Get("filed") == "1" {
+		pg.Notice = i18n.T(pg.Lang, "privacy.requests.filed")
+	}
+	s.myRequestsPage(w, r, pg, http.StatusOK)
+}
+
+func (s *Server) fileRequest(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	m := s.meta(r)
+	_, err = s.privacy.requests.File(r.Context(), u.ID, privacy.RequestType(r.PostForm.Get("type")), r.PostForm.Get("detail"), m.SessionID)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
+		pg := s.newPage(r, "privacy.requests.title")
+		pg.Form = r.PostForm
+		pg.Errors = map[string]string{e.Field: i18n.T(pg.Lang, e.Key, e.Args...)}
+		pg.Error = i18n.T(pg.Lang, "web.form.fix")
+		s.myRequestsPage(w, r, pg, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account/requests?filed=1", http.StatusSeeOther)
+}
+
+// adminRequestsData is the queue.
+type adminRequestsData struct {
+	Open, Answered []privacy.Request
+	Now            time.Time
+	Request        *privacy.Request // the one opened to answer
+}
+
+// adminRequests is the queue of open requests, the nearest deadline
+// first, overdue ones marked; the users' words stay sealed here.
+func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
+	open, answered, err := s.privacy.requests.Queue(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "privacy.requests.queue")
+	if r.URL.Query().Get("answered") == "1" {
+		pg.Notice = i18n.T(pg.Lang, "privacy.requests.answered")
+	}
+	pg.Data = adminRequestsData{Open: open, Answered: answered, Now: time.Now()}
+	s.render(w, r, http.StatusOK, "admin_requests", pg)
+}
+
+func (s *Server) adminRequestPage(w http.ResponseWriter, r *http.Request, pg *page, status int) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "privacy.requests.not_found")
+		return
+	}
+	m := s.meta(r)
+	x, err := s.privacy.requests.Open(r.Context(), id, m.ActorID, m.SessionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg.Data = adminRequestsData{Request: x, Now: time.Now()}
+	s.render(w, r, status, "admin_request", pg)
+}
+
+// adminRequest opens one request to answer it; the view is audited.
+func (s *Server) adminRequest(w http.ResponseWriter, r *http.Request) {
+	s.adminRequestPage(w, r, s.newPage(r, "privacy.requests.answer"), http.StatusOK)
+}
+
+// adminRequestAnswer closes a request and emails the answer to the user
+// in their language through the site's mail sender.
+func (s *Server) adminRequestAnswer(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "privacy.requests.not_found")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	m := s.meta(r)
+	x, err := s.privacy.requests.Answer(r.Context(), id, r.PostForm.Get("answer"), m.ActorID, m.SessionID)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
+		pg := s.newPage(r, "privacy.requests.answer")
+		pg.Errors = map[string]string{e.Field: i18n.T(pg.Lang, e.Key, e.Args...)}
+		pg.Error = i18n.T(pg.Lang, "web.form.fix")
+		s.adminRequestPage(w, r, pg, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.mailAnswer(r, x)
+	http.Redirect(w, r, "/admin/requests?answered=1", http.StatusSeeOther)
+}
+
+// mailAnswer tells the user the answer. A failure is logged without the
+// address; the answer stays on the user's requests page.
+func (s *Server) mailAnswer(r *http.Request, x *privacy.Request) {
+	if s.Mail == nil || s.Accounts == nil {
+		return
+	}
+	u, err := s.Accounts.Get(r.Context(), x.UserID)
+	if err != nil || u.Status != account.StatusActive || u.Email.IsZero() {
+		return
+	}
+	l, ok := i18n.Parse(u.Locale)
+	if !ok {
+		l = i18n.Default
+	}
+	typ := i18n.T(l, "privacy.request."+string(x.Type))
+	text := i18n.T(l, "privacy.requests.mail.text", typ, day(x.ReceivedAt)) + "\n\n" + x.Answer.Reveal() +
+		"\n\n" + s.link("/account/requests")
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+	defer cancel()
+	msg := mail.Message{To: u.Email.Reveal(), Subject: i18n.T(l, "privacy.requests.mail.subject", typ), Text: text, Lang: l}
+	if err := s.Mail.Send(ctx, msg); err != nil {
+		s.Log.Error("privacy: answer email not sent", "request_id", info(r).ID, "privacy_request", x.ID, "err", err)
+	}
+}
+
+func day(t time.Time) string { return t.In(privacy.Almaty).Format(privacy.DayLayout) }

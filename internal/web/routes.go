@@ -123,6 +123,11 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/holidays", s.requireRole(adminOnly, s.adminHolidays))
 	m.Handle("POST /admin/holidays", s.requireRole(adminOnly, s.adminHolidaySet))
 	m.Handle("POST /admin/holidays/{day}/delete", s.requireRole(adminOnly, s.adminHolidayRemove))
+	m.HandleFunc("GET /account/requests", s.myRequests)
+	m.HandleFunc("POST /account/requests", s.fileRequest)
+	m.Handle("GET /admin/requests", s.requireRole(adminOnly, s.adminRequests))
+	m.Handle("GET /admin/requests/{id}", s.requireRole(adminOnly, s.adminRequest))
+	m.Handle("POST /admin/requests/{id}/answer", s.requireRole(adminOnly, s.adminRequestAnswer))
 
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)
