@@ -207,6 +207,7 @@ func init() {
 		"privacy.requests.answer_required":  {KK: "Жауапты жазыңыз.", RU: "Напишите ответ.", EN: "Write the answer."},
 		"privacy.requests.mail.subject":     {KK: "Сұрауыңызға жауап: %s", RU: "Ответ на ваш запрос: %s", EN: "The answer to your request: %s"},
 		"privacy.requests.mail.text":        {KK: "Сәлеметсіз бе!\n\n%s туралы %s күнгі сұрауыңызға жауап:", RU: "Здравствуйте!\n\nОтвет на ваш запрос «%s» от %s:", EN: "Hello,\n\nThe answer to your request (%s) of %s:"},
+		"privacy.requests.due_at":           {KK: "%s, 23:59 (Астана уақыты)", RU: "%s, 23:59 (по времени Астаны)", EN: "%s, 23:59 (Astana time)"},
 		"privacy.requests.link":             {KK: "Дербес деректер бойынша сұраулар", RU: "Запросы о персональных данных", EN: "Personal-data requests"},
 	})
 }

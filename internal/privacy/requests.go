@@ -49,6 +49,10 @@ type Request struct {
 	Answer     vault.Secret
 }
 
+// DueDay is the last day of the deadline in Kazakhstan, YYYY-MM-DD (the
+// deadline is 23:59:59 of that day, Astana time).
+func (r *Request) DueDay() string { return r.Due.In(Almaty).Format(DayLayout) }
+
 // Overdue reports whether the request is open past its deadline at now.
 func (r *Request) Overdue(now time.Time) bool { return r.Status == StatusOpen && now.After(r.Due) }
 
