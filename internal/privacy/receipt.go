@@ -145,6 +145,10 @@ type Receipts struct {
 	consent  AcceptanceSource
 	contacts *Contacts
 	baseURL  func() string
+	// Processors, when set, tells whether data goes abroad: the receipt's
+	// crossBorderTransfer is true when any processor's country is set and
+	// is not KZ (law L2, L18).
+	Processors *Registry
 }
 
 // NewReceipts returns the receipts service. baseURL gives the site's
@@ -386,6 +390,16 @@ func (r *Receipts) build(ctx context.Context, userID int64, a *consent.Acceptanc
 		return nil, err
 	}
 	base := strings.TrimRight(r.baseURL(), "/")
+	abroad := false
+	if r.Processors != nil {
+		ps, err := r.Processors.List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			abroad = abroad || (p.Country != "" && !p.Domestic())
+		}
+	}
 	ctrl := PIIController{Name: c.OperatorName, Address: c.OperatorAddress, Email: c.ContactEmail, Contact: c.ResponsibleName,
 		BIN: c.OperatorBIN, URL: base + "/contacts"}
 	if ctrl.Name == "" {
@@ -397,7 +411,7 @@ func (r *Receipts) build(ctx context.Context, userID int64, a *consent.Acceptanc
 		ConsentTimestamp: a.At.Unix(),
 		CollectionMethod: collectionMethod(a.Method),
 		ConsentReceiptID: uuid.NewString(),
-		Language:         "kk",
+		Language:         "en", // the purposes and method are written in English, the receipt standard's common language
 		PIIPrincipalID:   principal(userID),
 		PIIControllers:   []PIIController{ctrl},
 		PolicyURL:        base + "/agreement",
@@ -407,6 +421,7 @@ func (r *Receipts) build(ctx context.Context, userID int64, a *consent.Acceptanc
 		Documents: []ReceiptDocument{{Kind: string(a.Kind), Version: a.Version, Hash: a.DocumentHash,
 			URL: fmt.Sprintf("%s/agreement/%s/%d", base, a.Kind, a.Version)}},
 		AcceptanceID: strconv.FormatInt(a.ID, 10),
+		CrossBorder:  abroad,
 	}, nil
 }
 

@@ -151,6 +151,39 @@ func TestReceiptSignVerify(t *testing.T) {
 	})
 }
 
+// A receipt says data goes abroad when a processor's country is set to
+// another than KZ (law L2, L18); unknown is not claimed as abroad.
+func TestReceiptCrossBorder(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		reg := privacy.NewRegistry(d, audit.New(d, e.v), privacy.ProcessorsFromConfig("", "s3://b?endpoint=files.example.de", ""))
+		e.r.Processors = reg
+		user := e.register(t)
+		list, _ := e.r.List(ctx, user)
+		flag := func(acc int64) bool {
+			jws, err := e.r.Receipt(ctx, user, acc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc, err := e.r.Verify(ctx, jws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rc.CrossBorder
+		}
+		if flag(list[0].Acceptance.ID) {
+			t.Errorf("unknown countries claimed as a transfer abroad")
+		}
+		if err := reg.SetCountry(ctx, "storage", "DE", 1, 1); err != nil {
+			t.Fatal(err)
+		}
+		if !flag(list[1].Acceptance.ID) {
+			t.Errorf("storage in Germany, receipt says no transfer abroad")
+		}
+	})
+}
+
 // The receipt names its subject by account id and holds none of the
 // personal values the acceptance stores (address, browser) nor any of
 // the user's profile (law L5).

@@ -40,11 +40,14 @@ func (s *Server) newPrivacy() privacyServices {
 	if base == nil {
 		base = privacy.ProcessorsFromConfig("", "", "")
 	}
+	processors := privacy.NewRegistry(s.DB, a, base)
+	receipts := privacy.NewReceipts(s.DB, s.Vault, s.Consent, contacts, func() string { return s.BaseURL })
+	receipts.Processors = processors
 	return privacyServices{
-		receipts:   privacy.NewReceipts(s.DB, s.Vault, s.Consent, contacts, func() string { return s.BaseURL }),
+		receipts:   receipts,
 		contacts:   contacts,
 		holidays:   holidays,
-		processors: privacy.NewRegistry(s.DB, a, base),
+		processors: processors,
 		requests:   privacy.NewRequests(s.DB, s.Vault, a, holidays),
 	}
 }
