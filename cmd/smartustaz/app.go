@@ -17,6 +17,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/library"
+	"github.com/smartustaz/smartustaz/internal/privacy"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -90,7 +91,7 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 	}
 	a := &app{cfg: c, db: d, vault: v, store: store,
 		// A deletion empties every domain's tables in one transaction.
-		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, correspondence.EraseUser, importer.EraseUser}}),
+		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, correspondence.EraseUser, importer.EraseUser, privacy.EraseUser}}),
 		consent:  consent.New(d, v),
 		audit:    audit.New(d, v),
 	}

@@ -51,6 +51,13 @@ func (s *testServer) smtpAddr(t *testing.T) string {
 // message form does.
 func (c *client) postFile(path string, fields url.Values, name string, data []byte) *response {
 	c.t.Helper()
+	return c.postFileAs(path, fields, "file", name, data)
+}
+
+// postFileAs submits a multipart form with fields and one file under
+// field (none when name is empty).
+func (c *client) postFileAs(path string, fields url.Values, field, name string, data []byte) *response {
+	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, vs := range fields {
@@ -60,7 +67,7 @@ func (c *client) postFile(path string, fields url.Values, name string, data []by
 	}
 	if name != "" {
 		h := nettextproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="%s"`, name))
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, field, name))
 		h.Set("Content-Type", "application/octet-stream")
 		w, _ := mw.CreatePart(h)
 		w.Write(data)

@@ -62,6 +62,11 @@ var userTables = map[string]struct{ owner, rule string }{
 	"mail_undeliverable": {"user_id", "gone"},
 	"import_users":       {"user_id", "gone"},
 	"import_chunks":      {"user_id", "gone"},
+	"consent_receipts":   {"user_id", "gone"},
+	"privacy_requests":   {"user_id", "sealed"},
+	// The consent-receipt signing key is the site's own, sealed under
+	// the site's data key (owner 0): nothing of any user.
+	"receipt_keys": {"id", "kept"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -298,6 +303,17 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			if code := smtpSend(t, srv.smtpAddr(t), "", "no-reply@"+replyDomain, bounceEmail(p.Email)); code != 0 {
 				t.Fatalf("the bounce was refused with %d", code)
 			}
+			wantStatus(t, "privacy request", teacher.post("/account/requests", url.Values{"type": {"correct"}, "detail": {"Телефоным " + p.Phone}}), http.StatusSeeOther)
+			reqID := requestRowRe.FindStringSubmatch(admin.get("/admin/requests").Body)
+			if reqID == nil {
+				t.Fatal("the request is not in the queue")
+			}
+			wantStatus(t, "answer", admin.post("/admin/requests/"+reqID[1]+"/answer", url.Values{"answer": {"Телефоныңыз түзетілді"}}), http.StatusSeeOther)
+			receipt := receiptLinkRe.FindStringSubmatch(teacher.get("/account/consent/receipts").Body)
+			if receipt == nil {
+				t.Fatal("the receipts page links no receipt")
+			}
+			wantStatus(t, "consent receipt", teacher.get(receipt[1]), http.StatusOK)
 			wantStatus(t, "email change", teacher.post("/account/email", url.Values{"email": {"new-" + p.Email}, "password": {p.Password}}), http.StatusOK)
 			wantStatus(t, "verify page before", admin.get("/verify/"+number), http.StatusOK)
 			if !strings.Contains(admin.get("/verify/"+number).Text(), p.FullName) {

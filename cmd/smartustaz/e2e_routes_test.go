@@ -318,6 +318,32 @@ func routeTable() []routeRow {
 			"name_kk": {"Жұмыс парағы"}, "name_ru": {"Рабочий лист"}, "name_en": {"Worksheet"}, "active": {"yes"}, "sort": {"90"}},
 			want: adminOnly("303 /admin/taxonomy?done=saved")},
 
+		// The privacy centre (issue 12 §2, §3a, §5).
+		{route: "GET /account/consent/receipts", path: "/account/consent/receipts", want: forUsers("200")},
+		{route: "GET /account/consent/receipts/{id}", path: "/account/consent/receipts/{acc}", fresh: (*matrix).authorAcceptance,
+			want: want{toLogin, "200", "404", "404", "404"}},
+		{route: "GET /consent/public-key", path: "/consent/public-key", want: everyone("200")},
+		{route: "GET /consent/verify", path: "/consent/verify", want: everyone("200")},
+		{route: "POST /consent/verify", path: "/consent/verify", form: url.Values{"receipt": {"not-a-receipt"}}, want: everyone("422")},
+		{route: "GET /contacts", path: "/contacts", want: everyone("200")},
+		{route: "GET /admin/privacy", path: "/admin/privacy", want: adminOnly("200")},
+		{route: "POST /admin/privacy/contacts", path: "/admin/privacy/contacts", form: url.Values{"operator_name": {"ТОО «Смарт Ұстаз»"},
+			"operator_bin": {"123456789012"}, "contact_email": {"privacy@mektep.test"}}, want: adminOnly("303 /admin/privacy?saved=1")},
+		{route: "POST /admin/privacy/processors/{id}", path: "/admin/privacy/processors/server", form: url.Values{"country": {"KZ"}},
+			want: adminOnly("303 /admin/privacy?saved=1")},
+		{route: "GET /admin/holidays", path: "/admin/holidays", want: adminOnly("200")},
+		{route: "POST /admin/holidays", path: "/admin/holidays", form: url.Values{"day": {"2026-12-31"}, "off": {"1"}, "name": {"Жаңа жыл қарсаңы"}},
+			want: adminOnly("303 /admin/holidays?saved=1")},
+		{route: "POST /admin/holidays/{day}/delete", path: "/admin/holidays/{hday}/delete", fresh: (*matrix).holiday,
+			want: adminOnly("303 /admin/holidays?saved=1")},
+		{route: "GET /account/requests", path: "/account/requests", want: forUsers("200")},
+		{route: "POST /account/requests", path: "/account/requests", form: url.Values{"type": {"access"}},
+			want: forUsers("303 /account/requests?filed=1")},
+		{route: "GET /admin/requests", path: "/admin/requests", want: adminOnly("200")},
+		{route: "GET /admin/requests/{id}", path: "/admin/requests/{req}", fresh: (*matrix).privacyRequest, want: adminOnly("200")},
+		{route: "POST /admin/requests/{id}/answer", path: "/admin/requests/{req}/answer", fresh: (*matrix).privacyRequest,
+			form: url.Values{"answer": {"Деректеріңіздің көшірмесі қосымшада."}}, want: adminOnly("303 /admin/requests?answered=1")},
+
 		// Moderation.
 		{route: "GET /admin/moderation", path: "/admin/moderation", want: staffOnly("200")},
 		{route: "GET /admin/reports", path: "/admin/reports", want: staffOnly("200")},
@@ -643,6 +669,41 @@ func (m *matrix) authorSession(role) vars {
 	}
 	m.t.Fatalf("the new session of the author is not listed")
 	return nil
+}
+
+// authorAcceptance returns the id of one of the author's acceptances.
+func (m *matrix) authorAcceptance(role) vars {
+	m.t.Helper()
+	var id int64
+	author, _ := strconv.ParseInt(m.base["author"], 10, 64)
+	err := m.d.QueryRow(context.Background(), `SELECT id FROM acceptances WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT 1`, author).Scan(&id)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return vars{"acc": strconv.FormatInt(id, 10)}
+}
+
+// privacyRequest has the author file an access request and returns its id.
+func (m *matrix) privacyRequest(role) vars {
+	m.t.Helper()
+	r := m.main[user].post("/account/requests", url.Values{"type": {"access"}, "detail": {"matrix {n}"}})
+	if r.Status != http.StatusSeeOther {
+		m.t.Fatalf("file a request: status %d", r.Status)
+	}
+	var id int64
+	if err := m.d.QueryRow(context.Background(), `SELECT id FROM privacy_requests ORDER BY received_at DESC, id DESC LIMIT 1`).Scan(&id); err != nil {
+		m.t.Fatal(err)
+	}
+	return vars{"req": strconv.FormatInt(id, 10)}
+}
+
+// holiday puts a day into the holiday calendar for a row to remove.
+func (m *matrix) holiday(role) vars {
+	m.t.Helper()
+	if _, err := m.d.Exec(context.Background(), `INSERT INTO holidays (day, off, name) VALUES ('2031-01-01', 1, 'test') ON CONFLICT (day) DO NOTHING`); err != nil {
+		m.t.Fatal(err)
+	}
+	return vars{"hday": "2031-01-01"}
 }
 
 // verifyToken registers a new teacher and returns the emailed token.

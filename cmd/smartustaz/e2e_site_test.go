@@ -359,6 +359,18 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/account/notifications", "/account/notifications", signed, true},
 			{"/account/downloads", "/account/downloads", signed, true},
 			{"/digest/unsubscribe?u=1&t=x", "/digest/unsubscribe", all(200), true},
+			{"/account/consent/receipts", "/account/consent/receipts", signed, true},
+			{"/account/consent/receipts/12345", "/account/consent/receipts/{id}", [3]int{303, 404, 404}, true},
+			{"/consent/public-key", "/consent/public-key", all(200), false},
+			{"/consent/verify", "/consent/verify", all(200), true},
+			{"/contacts", "/contacts", all(200), true},
+			{"/admin/privacy", "/admin/privacy", adminOnly, true},
+			{"/admin/privacy?saved=1", "/admin/privacy", adminOnly, true},
+			{"/admin/holidays", "/admin/holidays", adminOnly, true},
+			{"/account/requests", "/account/requests", signed, true},
+			{"/account/requests?filed=1", "/account/requests", signed, true},
+			{"/admin/requests", "/admin/requests", adminOnly, true},
+			{"/admin/requests/12345", "/admin/requests/{id}", [3]int{303, 403, 404}, true},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}

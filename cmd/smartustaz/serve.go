@@ -28,6 +28,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/mailq"
+	"github.com/smartustaz/smartustaz/internal/privacy"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -210,6 +211,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 		Corr: corr, ReplyDomain: replyDomain,
+		Processors: privacy.ProcessorsFromConfig(c.DB, c.Storage, c.SMTP),
 	})
 	if err != nil {
 		return err

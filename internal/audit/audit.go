@@ -40,12 +40,16 @@ const (
 	ActionKeyRotation     = "keys_rotate"      // the master key was rotated
 	ActionKeyAdd          = "keys_add"         // a master key was added, not active yet
 	ActionReanchor        = "audit_reanchor"   // the checkpoints were replaced after a restore (Reanchor)
+	ActionSettingsChange  = "settings_change"  // an administrator changed a site setting (contacts, processors, holidays)
+	ActionPrivacyRequest  = "privacy_request"  // a user filed a data-subject request (access, correction, …)
+	ActionPrivacyAnswer   = "privacy_answer"   // an administrator answered and closed such a request
 )
 
 // Actions lists every action above, for filters and for the test that
 // each one has a translated name.
 var Actions = []string{ActionReveal, ActionRoleChange, ActionPublishDocument, ActionUserDelete,
-	ActionAdminCreate, ActionUserBlock, ActionUserUnblock, ActionDataExport, ActionImport, ActionKeyRotation, ActionKeyAdd, ActionReanchor}
+	ActionAdminCreate, ActionUserBlock, ActionUserUnblock, ActionDataExport, ActionImport, ActionKeyRotation, ActionKeyAdd, ActionReanchor,
+	ActionSettingsChange, ActionPrivacyRequest, ActionPrivacyAnswer}
 
 // ActionKey is the i18n message key naming action.
 func ActionKey(action string) string { return "audit.action." + action }

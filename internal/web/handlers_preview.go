@@ -18,6 +18,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/preview"
+	"github.com/smartustaz/smartustaz/internal/privacy"
 )
 
 // started is when the process started (this package is initialised at
@@ -159,6 +160,9 @@ type statusData struct {
 	CanRetry bool
 	// Admin: the viewer may run failed jobs again.
 	Admin bool
+	// Processors is the register of processors (handlers_privacy.go),
+	// with a warning for one abroad or of unknown country (law L7, L18).
+	Processors []privacy.Processor
 	// Jobs are the background jobs not done, by kind; JobFailures the
 	// latest that failed for good (handlers_jobs.go).
 	Jobs        []jobCount
@@ -187,6 +191,11 @@ func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Admin = adminOnly(info(r).User.Role)
+	var err error
+	if d.Processors, err = s.privacy.processors.List(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	d.CanRetry = s.Previews != nil && d.Admin
 	pg := s.newPage(r, "preview.status.title")
 	if n, err := strconv.Atoi(r.URL.Query().Get("retried")); err == nil && n >= 0 {

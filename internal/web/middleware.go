@@ -261,7 +261,8 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 // versions of the documents to the acceptance page before anything else
 // (clause 3.4, preamble P.4). Pages needed to read, decide or leave stay open.
 func (s *Server) consentGate(h http.Handler) http.Handler {
-	open := []string{"/account/consent", "/logout", "/agreement", "/static/", "/account/delete", "/account/export.json", "/healthz", "/lang/"}
+	open := []string{"/account/consent", "/logout", "/agreement", "/static/", "/account/delete", "/account/export.json", "/healthz", "/lang/",
+		"/contacts", "/consent/"} // who answers, and checking a receipt, before deciding
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r)
 		if ri.User == nil {

@@ -126,6 +126,28 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /verify/{number}", s.certVerify)
 	m.HandleFunc("POST /verify/{number}", s.certNameMatch)
 
+	// The privacy centre (issue 12; clauses 2.3, 3.2; Law 94-V): consent
+	// receipts anyone can verify, who answers for personal data, the
+	// holiday calendar legal deadlines are counted in, the operator's
+	// details and the register of processors.
+	m.HandleFunc("GET /account/consent/receipts", s.receiptsPage)
+	m.HandleFunc("GET /account/consent/receipts/{id}", s.receiptDownload)
+	m.HandleFunc("GET /consent/public-key", s.receiptPublicKey)
+	m.HandleFunc("GET /consent/verify", s.receiptVerifyForm)
+	m.HandleFunc("POST /consent/verify", s.receiptVerify)
+	m.HandleFunc("GET /contacts", s.contacts)
+	m.Handle("GET /admin/privacy", s.requireRole(adminOnly, s.adminPrivacy))
+	m.Handle("POST /admin/privacy/contacts", s.requireRole(adminOnly, s.adminPrivacyContacts))
+	m.Handle("POST /admin/privacy/processors/{id}", s.requireRole(adminOnly, s.adminProcessorCountry))
+	m.Handle("GET /admin/holidays", s.requireRole(adminOnly, s.adminHolidays))
+	m.Handle("POST /admin/holidays", s.requireRole(adminOnly, s.adminHolidaySet))
+	m.Handle("POST /admin/holidays/{day}/delete", s.requireRole(adminOnly, s.adminHolidayRemove))
+	m.HandleFunc("GET /account/requests", s.myRequests)
+	m.HandleFunc("POST /account/requests", s.fileRequest)
+	m.Handle("GET /admin/requests", s.requireRole(adminOnly, s.adminRequests))
+	m.Handle("GET /admin/requests/{id}", s.requireRole(adminOnly, s.adminRequest))
+	m.Handle("POST /admin/requests/{id}/answer", s.requireRole(adminOnly, s.adminRequestAnswer))
+
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)
 	m.HandleFunc("POST /account/public", s.publicProfileSave)

@@ -26,6 +26,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/preview"
+	"github.com/smartustaz/smartustaz/internal/privacy"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -77,6 +78,10 @@ type Deps struct {
 	Corr *correspondence.Service
 	// ReplyDomain is the domain of the reply+TOKEN addresses of answers.
 	ReplyDomain string
+	// Processors are the places personal data goes, read from the
+	// configuration (privacy.ProcessorsFromConfig); nil lists the site's
+	// server alone.
+	Processors []privacy.Processor
 }
 
 // Server holds the parsed templates and dependencies.
@@ -90,6 +95,8 @@ type Server struct {
 	pages   *pageCache // nil: off
 	// keyLog limits the log of requests that need a missing master key.
 	keyLog onceAMinute
+	// privacy is the privacy centre's services (handlers_privacy.go).
+	privacy privacyServices
 }
 
 // ServeHTTP serves the site.
@@ -115,6 +122,7 @@ func NewServer(d Deps) (*Server, error) {
 		}
 	}
 	s.metrics = newMetrics(d.Registry)
+	s.privacy = s.newPrivacy()
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
 		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
 	}
