@@ -22,6 +22,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/preview"
+	"github.com/smartustaz/smartustaz/internal/telemetry"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -58,6 +59,11 @@ type Deps struct {
 	// Bus tells the other serve processes of a change to public pages, and
 	// this one of theirs (internal/cluster); nil: this process alone.
 	Bus *cluster.Bus
+	// Telemetry records page views (internal/telemetry); nil records none.
+	Telemetry *telemetry.Recorder
+	// TelemetryLimit is how many of a user's newest technical records
+	// their data page shows (the export has them all).
+	TelemetryLimit int
 }
 
 // Server holds the parsed templates and dependencies.
