@@ -64,6 +64,9 @@ type Deps struct {
 	// TelemetryLimit is how many of a user's newest technical records
 	// their data page shows (the export has them all).
 	TelemetryLimit int
+	// TelemetryRetention is how long technical records are kept (for the
+	// pages that say so); 0: telemetry.DefaultRetention.
+	TelemetryRetention time.Duration
 }
 
 // Server holds the parsed templates and dependencies.
