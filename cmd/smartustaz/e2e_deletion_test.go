@@ -31,19 +31,21 @@ import (
 // schema (every migration applied), so a new table with a user column or
 // a sealed column and no row here fails the test.
 var userTables = map[string]struct{ owner, rule string }{
-	"users":                {"id", "sealed"},
-	"user_keys":            {"user_id", "gone"},
-	"sessions":             {"user_id", "gone"},
-	"tokens":               {"user_id", "gone"},
-	"profile_changes":      {"user_id", "sealed"},
-	"acceptances":          {"user_id", "sealed"},
-	"public_profiles":      {"user_id", "gone"},
-	"publication_consents": {"user_id", "kept"},
-	"file_events":          {"user_id", "sealed"},
-	"certificates":         {"author_id", "sealed"},
-	"reports":              {"reporter_id", "sealed"},
-	"materials":            {"author_id", "kept"},
-	"audit_log":            {"target_user_id", "kept"},
+	"users":                 {"id", "sealed"},
+	"user_keys":             {"user_id", "gone"},
+	"sessions":              {"user_id", "gone"},
+	"tokens":                {"user_id", "gone"},
+	"profile_changes":       {"user_id", "sealed"},
+	"acceptances":           {"user_id", "sealed"},
+	"public_profiles":       {"user_id", "gone"},
+	"publication_consents":  {"user_id", "kept"},
+	"file_events":           {"user_id", "sealed"},
+	"certificates":          {"author_id", "sealed"},
+	"reports":               {"reporter_id", "sealed"},
+	"materials":             {"author_id", "kept"},
+	"audit_log":             {"target_user_id", "kept"},
+	"telemetry_records":     {"user_id", "gone"},
+	"telemetry_preferences": {"user_id", "gone"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -279,6 +281,11 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
+			// The teacher's page views are written within a second
+			// (internal/telemetry).
+			waitFor(t, "the teacher's page views recorded", func() bool {
+				return count(t, d, `SELECT COUNT(*) FROM telemetry_preferences WHERE user_id = ?`, uid) > 0
+			})
 			before := userRows(t, d, uid)
 			secrets := userSecrets(t, d, uid)
 			for tbl, rule := range userTables {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +134,35 @@ func TestE2ETelemetry(t *testing.T) {
 				}
 			}
 			waitFor(t, "three views of the home page counted", func() bool { return liveViews(t, d, "/") == before+3 })
+
+			// Administrators see a user's records only through the
+			// audited reveal.
+			uid := teacher.export().Profile.ID
+			userPage := "/admin/users/" + strconv.FormatInt(uid, 10)
+			if r := admin.get(userPage); r.Status != http.StatusOK || strings.Contains(r.Body, telIP) || strings.Contains(r.Body, `id="tech-records"`) {
+				t.Fatalf("the user's page shows technical records before a reveal (status %d)", r.Status)
+			}
+			rv := admin.post(userPage+"/reveal", url.Values{"purpose": {"Шағым бойынша техникалық тексеру"}})
+			if rv.Status != http.StatusOK || !strings.Contains(rv.Body, `id="tech-records"`) || !strings.Contains(rv.Body, telIP) {
+				t.Fatalf("the audited reveal does not show the user's technical records (status %d)", rv.Status)
+			}
+
+			// Deleting the account erases its records and preferences.
+			p := newPerson("tel-del")
+			gone := signup(t, srv, p)
+			acceptPending(t, gone)
+			gid := gone.export().Profile.ID
+			gone.get("/materials?subject=math")
+			waitFor(t, "the second teacher's visits written", func() bool {
+				return count(t, d, `SELECT COUNT(*) FROM telemetry_preferences WHERE user_id = ?`, gid) > 0
+			})
+			if r := gone.post("/account/delete", url.Values{"password": {p.Password}}); r.Status != http.StatusOK {
+				t.Fatalf("delete the account: %d", r.Status)
+			}
+			if n := count(t, d, `SELECT COUNT(*) FROM telemetry_records WHERE user_id = ?`, gid) +
+				count(t, d, `SELECT COUNT(*) FROM telemetry_preferences WHERE user_id = ?`, gid); n != 0 {
+				t.Fatalf("%d technical rows of a deleted account are left", n)
+			}
 
 			// A graceful stop writes the views not yet written.
 			for range 4 {

@@ -178,7 +178,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
-		Telemetry: rec.recorder(),
+		Telemetry: rec.recorder(), TelemetryRetention: rec.retention(),
 	})
 	if err != nil {
 		return err

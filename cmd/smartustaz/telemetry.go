@@ -42,6 +42,15 @@ func (t *telemetryFlags) define(fs *flag.FlagSet, getenv func(string) string) {
 type telemetryRun struct {
 	rec  *telemetry.Recorder
 	ipdb *telemetry.IPDB
+	keep time.Duration
+}
+
+// retention is how long records are kept (0 when nothing is recorded).
+func (r *telemetryRun) retention() time.Duration {
+	if r == nil {
+		return 0
+	}
+	return r.keep
 }
 
 func (r *telemetryRun) recorder() *telemetry.Recorder {
@@ -88,5 +97,5 @@ func startTelemetry(t telemetryFlags, a *app, lib *library.Service, q *jobs.Queu
 		ipdb.Close()
 		return nil, err
 	}
-	return &telemetryRun{rec: telemetry.NewRecorder(w, telemetry.Options{Registry: reg, Log: log}), ipdb: ipdb}, nil
+	return &telemetryRun{rec: telemetry.NewRecorder(w, telemetry.Options{Registry: reg, Log: log}), ipdb: ipdb, keep: keep}, nil
 }
