@@ -37,7 +37,11 @@ type env struct {
 	w *telemetry.Writer
 }
 
-func newEnv(t *testing.T, d *db.DB, o telemetry.WriterOptions) *env {
+func newEnvB(b *testing.B, d *db.DB) *env { return newEnvTB(b, d, telemetry.WriterOptions{}) }
+
+func newEnv(t *testing.T, d *db.DB, o telemetry.WriterOptions) *env { return newEnvTB(t, d, o) }
+
+func newEnvTB(t testing.TB, d *db.DB, o telemetry.WriterOptions) *env {
 	t.Helper()
 	v, _, err := vault.Open(d, t.TempDir(), func(string) string { return "" })
 	if err != nil {
@@ -52,7 +56,7 @@ func newEnv(t *testing.T, d *db.DB, o telemetry.WriterOptions) *env {
 }
 
 // user makes a user with a data key (the account package's job in the site).
-func (e *env) user(t *testing.T, id int64) {
+func (e *env) user(t testing.TB, id int64) {
 	t.Helper()
 	err := e.d.InTx(context.Background(), func(tx *db.Tx) error {
 		_, err := e.v.NewUserKey(context.Background(), tx, id)

@@ -49,6 +49,11 @@ type Writer struct {
 	// written for the open day, so a returning visitor costs no write.
 	seen    map[seenKey]struct{}
 	seenDay string
+	// refs caches referrer domains, days the day of each UTC day number;
+	// buf is the hash input.
+	refs map[[2]string]string
+	days map[int64]string
+	buf  []byte
 }
 
 type topicEntry struct {
@@ -68,7 +73,8 @@ func NewWriter(d *db.DB, v *vault.Vault, o WriterOptions) *Writer {
 		o.Now = time.Now
 	}
 	return &Writer{db: d, v: v, o: o, salts: map[string][]byte{}, closed: map[string]bool{},
-		agents: map[string]Agent{}, topics: map[int64]topicEntry{}, seen: map[seenKey]struct{}{}}
+		agents: map[string]Agent{}, topics: map[int64]topicEntry{}, seen: map[seenKey]struct{}{},
+		refs: map[[2]string]string{}, days: map[int64]string{}}
 }
 
 // Day is the day (UTC) of a Unix-millisecond time, as the tables key it.
@@ -101,10 +107,21 @@ func (w *Writer) Write(ctx context.Context, events []Event) error {
 	if len(w.topics) > 100000 {
 		clear(w.topics)
 	}
+	if len(w.refs) > 50000 {
+		clear(w.refs)
+	}
+	if len(w.days) > 1000 {
+		clear(w.days)
+	}
 	visits := make([]visit, 0, len(events))
 	for i := range events {
 		e := &events[i]
-		day := Day(e.At)
+		dn := e.At / 86_400_000
+		day, ok := w.days[dn]
+		if !ok {
+			day = Day(e.At)
+			w.days[dn] = day
+		}
 		salt, err := w.salt(ctx, day)
 		if err != nil {
 			return err
@@ -207,13 +224,13 @@ func (w *Writer) parse(ctx context.Context, v *visit, salt []byte) error {
 	if len(ua) > maxUA {
 		ua = ua[:maxUA]
 	}
-	h := sha256.New()
-	h.Write(salt)
-	b := addr.AsSlice()
-	h.Write(b)
-	h.Write([]byte{0})
-	h.Write([]byte(ua))
-	copy(v.hash[:], h.Sum(nil))
+	buf := append(w.buf[:0], salt...)
+	buf = append(buf, addr.AsSlice()...)
+	buf = append(buf, 0)
+	buf = append(buf, ua...)
+	w.buf = buf
+	sum := sha256.Sum256(buf)
+	copy(v.hash[:], sum[:])
 
 	id := MaterialID(e.Path)
 	if e.Download {
@@ -238,7 +255,15 @@ func (w *Writer) parse(ctx context.Context, v *visit, salt []byte) error {
 		v.vals[FBrowser] += " " + a.Version
 	}
 	v.vals[FOS], v.vals[FDevice] = a.OS, a.Device
-	v.vals[FReferrer] = ReferrerDomain(e.Referrer, e.Host)
+	if e.Referrer != "" {
+		rk := [2]string{e.Referrer, e.Host}
+		ref, ok := w.refs[rk]
+		if !ok {
+			ref = ReferrerDomain(e.Referrer, e.Host)
+			w.refs[[2]string{strings.Clone(e.Referrer), strings.Clone(e.Host)}] = ref
+		}
+		v.vals[FReferrer] = ref
+	}
 	v.vals[FSection] = Section(e.Path)
 	v.vals[FPath] = clipPath(e.Path)
 	var t Topic
@@ -329,7 +354,7 @@ func (w *Writer) forget(day string) {
 	w.closed[day] = true
 }
 
-const chunk = 400
+const chunk = 1000
 
 // insertMany runs prefix + "(?, …), (?, …)" + suffix over rows of n
 // columns, chunk rows at a time.
@@ -373,18 +398,26 @@ func (w *Writer) writeViews(ctx context.Context, tx *db.Tx, views map[aggKey]int
 
 func (w *Writer) writeVisitors(ctx context.Context, tx *db.Tx, fresh []seenKey, days []string) error {
 	args := make([]any, 0, len(fresh)*4)
-	dedup := make(map[aggKey]map[[16]byte]bool)
+	// Triples of the open day are unique already (Writer.seen); those of
+	// another day (a batch across midnight, a late event) are made so
+	// here, as one statement must not name a row twice.
+	var dedup map[aggKey]map[[16]byte]bool
 	for i, k := range fresh {
-		ak := aggKey{days[i], k.dim, k.value}
-		m := dedup[ak]
-		if m == nil {
-			m = map[[16]byte]bool{}
-			dedup[ak] = m
+		if days[i] != w.seenDay {
+			ak := aggKey{days[i], k.dim, k.value}
+			if dedup == nil {
+				dedup = map[aggKey]map[[16]byte]bool{}
+			}
+			m := dedup[ak]
+			if m == nil {
+				m = map[[16]byte]bool{}
+				dedup[ak] = m
+			}
+			if m[k.hash] {
+				continue
+			}
+			m[k.hash] = true
 		}
-		if m[k.hash] {
-			continue
-		}
-		m[k.hash] = true
 		h := k.hash
 		args = append(args, days[i], k.dim, k.value, h[:])
 	}

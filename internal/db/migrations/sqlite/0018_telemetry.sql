@@ -17,7 +17,7 @@ CREATE TABLE telemetry_live (
 	value TEXT   NOT NULL,
 	views BIGINT NOT NULL,
 	PRIMARY KEY (day, dim, value)
-);
+) WITHOUT ROWID;
 
 -- The visitor hashes of the day still open, per dimension and value;
 -- deleted with the salt when the day is closed.
@@ -27,7 +27,7 @@ CREATE TABLE telemetry_live_visitors (
 	value TEXT NOT NULL,
 	hash  BLOB NOT NULL,
 	PRIMARY KEY (day, dim, value, hash)
-);
+) WITHOUT ROWID;
 
 -- Closed days: what the statistics page reads. Values seen by fewer than
 -- k visitors are merged into "other" when the day is closed.
@@ -38,7 +38,7 @@ CREATE TABLE telemetry_daily (
 	views    BIGINT NOT NULL,
 	visitors BIGINT NOT NULL,
 	PRIMARY KEY (dim, day, value)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE telemetry_days (
 	day       TEXT   PRIMARY KEY,
@@ -75,4 +75,4 @@ CREATE TABLE telemetry_preferences (
 	value_enc  BLOB   NOT NULL,
 	views      BIGINT NOT NULL,
 	PRIMARY KEY (user_id, month, kind, value_bidx)
-);
+) WITHOUT ROWID;
