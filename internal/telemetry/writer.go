@@ -114,6 +114,7 @@ func (w *Writer) Write(ctx context.Context, events []Event) error {
 		clear(w.days)
 	}
 	visits := make([]visit, 0, len(events))
+	batchSalts := map[string][]byte{} // nil for a closed day
 	for i := range events {
 		e := &events[i]
 		dn := e.At / 86_400_000
@@ -122,9 +123,13 @@ func (w *Writer) Write(ctx context.Context, events []Event) error {
 			day = Day(e.At)
 			w.days[dn] = day
 		}
-		salt, err := w.salt(ctx, day)
-		if err != nil {
-			return err
+		salt, ok := batchSalts[day]
+		if !ok {
+			var err error
+			if salt, err = w.salt(ctx, day); err != nil {
+				return err
+			}
+			batchSalts[day] = salt
 		}
 		if salt == nil {
 			continue // closed
@@ -335,12 +340,15 @@ func (w *Writer) salt(ctx context.Context, day string) ([]byte, error) {
 	if err := w.db.QueryRow(ctx, `SELECT salt FROM telemetry_salts WHERE day = ?`, day).Scan(&s); err != nil {
 		return nil, fmt.Errorf("telemetry: the day's salt: %w", err)
 	}
-	// Only today's and yesterday's salts are kept in memory; older ones
-	// are forgotten, so a closed day's salt does not live on here.
+	// Only the newest day's salt is kept in memory: a later day's first
+	// event drops the earlier one, and a late event of an earlier day
+	// reads it from the database without keeping it, so no process holds
+	// a salt after its day is closed and deleted.
 	for d := range w.salts {
-		if d < day {
-			delete(w.salts, d)
+		if d > day {
+			return s, nil
 		}
+		delete(w.salts, d)
 	}
 	w.salts[day] = s
 	return s, nil

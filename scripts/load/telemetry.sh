@@ -22,7 +22,7 @@ DBFLAG=""
 if [ -n "${DB:-}" ]; then DBFLAG="--db $DB"; fi
 # shellcheck disable=SC2086
 "$BIN" demo --data "$DATA" $DBFLAG --users 200 --materials "$MATERIALS" >/dev/null 2>&1
-for round in 1 2; do
+for round in 1 2 3; do
 	for tel in false true; do
 		# shellcheck disable=SC2086
 		SMARTUSTAZ_PAGE_IMAGES=false "$BIN" serve --data "$DATA" $DBFLAG --addr $ADDR --telemetry=$tel >"$DATA/serve.log" 2>&1 &
