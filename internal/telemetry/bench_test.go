@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 
@@ -131,26 +132,39 @@ func fillDaily(b *testing.B, d *db.DB, days int) {
 				if len(args) == 0 {
 					return nil
 				}
-				q := `INSERT INTO telemetry_daily (dim, day, value, views, visitors) VALUES `
-				for j := 0; j < len(args)/5; j++ {
+				q := `INSERT INTO telemetry_daily (dim, day, value, views, visitors, rank) VALUES `
+				for j := 0; j < len(args)/6; j++ {
 					if j > 0 {
 						q += ", "
 					}
-					q += "(?, ?, ?, ?, ?)"
+					q += "(?, ?, ?, ?, ?, ?)"
 				}
 				_, err := tx.Exec(ctx, q, args...)
 				args = args[:0]
 				return err
 			}
 			for dim, n := range per {
+				// Views fall with the value's number (a long tail), with
+				// noise, and are ranked as closing a day ranks them.
+				type row struct {
+					val          string
+					views, users int
+				}
+				rs := make([]row, n)
 				for v := range n {
 					val := fmt.Sprintf("%s-%d", dim, v)
 					if dim == telemetry.DimTotal {
 						val = ""
 					}
-					args = append(args, dim, day, val, 5+r.IntN(500), 5+r.IntN(100))
+					rs[v] = row{val, 5 + 5000/(v+1) + r.IntN(20), 5 + r.IntN(100)}
+				}
+				sort.Slice(rs, func(i, j int) bool {
+					return rs[i].views > rs[j].views || rs[i].views == rs[j].views && rs[i].val < rs[j].val
+				})
+				for i, x := range rs {
+					args = append(args, dim, day, x.val, x.views, x.users, i+1)
 					rows++
-					if len(args) >= 500*5 {
+					if len(args) >= 500*6 {
 						if err := flush(); err != nil {
 							return err
 						}

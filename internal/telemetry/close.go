@@ -138,13 +138,26 @@ func closeDay(ctx context.Context, tx *db.Tx, day string) error {
 		}
 		out[dv{dim, Other}].visitors += int64(len(seen))
 	}
-	var args []any
+	// Each value's rank among its dimension's values of the day.
+	byDim := map[string][]*liveRow{}
 	for _, r := range out {
-		args = append(args, r.dim, day, r.value, r.views, r.visitors)
+		byDim[r.dim] = append(byDim[r.dim], r)
 	}
-	if err := insertMany(ctx, tx, `INSERT INTO telemetry_daily (dim, day, value, views, visitors) VALUES `,
+	var args []any
+	for _, rs := range byDim {
+		sort.Slice(rs, func(i, j int) bool {
+			if rs[i].views != rs[j].views {
+				return rs[i].views > rs[j].views
+			}
+			return rs[i].value < rs[j].value
+		})
+		for i, r := range rs {
+			args = append(args, r.dim, day, r.value, r.views, r.visitors, i+1)
+		}
+	}
+	if err := insertMany(ctx, tx, `INSERT INTO telemetry_daily (dim, day, value, views, visitors, rank) VALUES `,
 		` ON CONFLICT (dim, day, value) DO UPDATE SET views = telemetry_daily.views + excluded.views,
-		visitors = telemetry_daily.visitors + excluded.visitors`, 5, args); err != nil {
+		visitors = telemetry_daily.visitors + excluded.visitors`, 6, args); err != nil {
 		return err
 	}
 	for _, q := range []string{

@@ -3,6 +3,8 @@ package telemetry
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/smartustaz/smartustaz/internal/db"
 )
@@ -45,22 +47,66 @@ type Count struct {
 }
 
 // Top reads the most viewed values of a dimension between from and to.
+// It does not sum every value of every day (a quarter of a year of a big
+// site is hundreds of thousands of daily rows): the candidates are the
+// values ranked within the first max(10·limit, 100) of at least one day
+// of the period (an index range per day), and only they are summed,
+// exactly, through the (dim, value, day) index. A value that was never
+// near the top of any single day is not a candidate; for dimensions with
+// fewer values than that a day, every value is one and the result is exact.
 func Top(ctx context.Context, d *db.DB, dim, from, to string, limit int) ([]Count, error) {
-	rows, err := d.Query(ctx, `SELECT value, SUM(views) AS v, SUM(visitors) FROM telemetry_daily
-		WHERE dim = ? AND day >= ? AND day <= ? GROUP BY value ORDER BY v DESC, value LIMIT ?`, dim, from, to, limit)
+	cut := max(10*limit, 100)
+	rows, err := d.Query(ctx, `SELECT DISTINCT value FROM telemetry_daily WHERE dim = ? AND day >= ? AND day <= ? AND rank <= ?`,
+		dim, from, to, cut)
 	if err != nil {
 		return nil, fmt.Errorf("telemetry: top %s: %w", dim, err)
 	}
-	defer rows.Close()
-	var out []Count
+	var cands []any
 	for rows.Next() {
-		var c Count
-		if err := rows.Scan(&c.Value, &c.Views, &c.Visitors); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("telemetry: top %s: %w", dim, err)
 		}
-		out = append(out, c)
+		cands = append(cands, v)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("telemetry: top %s: %w", dim, err)
+	}
+	var out []Count
+	for len(cands) > 0 {
+		part := cands[:min(len(cands), 500)]
+		cands = cands[len(part):]
+		args := append([]any{dim, from, to}, part...)
+		rows, err := d.Query(ctx, `SELECT value, SUM(views), SUM(visitors) FROM telemetry_daily
+			WHERE dim = ? AND day >= ? AND day <= ? AND value IN (?`+strings.Repeat(", ?", len(part)-1)+`) GROUP BY value`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("telemetry: top %s: %w", dim, err)
+		}
+		for rows.Next() {
+			var c Count
+			if err := rows.Scan(&c.Value, &c.Views, &c.Visitors); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("telemetry: top %s: %w", dim, err)
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("telemetry: top %s: %w", dim, err)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Views != out[j].Views {
+			return out[i].Views > out[j].Views
+		}
+		return out[i].Value < out[j].Value
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // Totals sums a dimension over the period (all values).

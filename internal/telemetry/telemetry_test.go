@@ -574,3 +574,42 @@ func buildIPDB(t testing.TB) string {
 	}
 	return path
 }
+
+// Top sums a period's days exactly for every value that is near the top
+// of some day, and orders by the period's views.
+func TestTopOverPeriod(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, telemetry.WriterOptions{})
+		// Day 1: a leads; day 2: b leads by enough to win the period.
+		for _, dayViews := range []struct {
+			t     time.Time
+			paths map[string]int
+		}{
+			{day0, map[string]int{"/authors/1": 6, "/authors/2": 5}},
+			{day0.Add(24 * time.Hour), map[string]int{"/authors/2": 8, "/authors/1": 5}},
+		} {
+			var events []telemetry.Event
+			for p, n := range dayViews.paths {
+				for i := range n {
+					events = append(events, ev(dayViews.t, p, fmt.Sprintf("198.51.100.%d", i+1), chromeUA, 0))
+				}
+			}
+			e.write(t, events...)
+		}
+		if _, err := telemetry.CloseDays(ctx, d, day0.Add(48*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		top, err := telemetry.Top(ctx, d, "path", "2026-11-20", "2026-11-21", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(top) != 1 || top[0].Value != "/authors/2" || top[0].Views != 13 || top[0].Visitors != 13 {
+			t.Fatalf("top of the period: %+v, want /authors/2 with 13 views", top)
+		}
+		top, _ = telemetry.Top(ctx, d, "path", "2026-11-20", "2026-11-20", 5)
+		if len(top) != 2 || top[0].Value != "/authors/1" || top[0].Views != 6 {
+			t.Fatalf("top of day 1: %+v", top)
+		}
+	})
+}

@@ -37,8 +37,15 @@ CREATE TABLE telemetry_daily (
 	value    TEXT   NOT NULL,
 	views    BIGINT NOT NULL,
 	visitors BIGINT NOT NULL,
+	-- the value's place among the day's values of its dimension by views
+	-- (1 = most viewed): a period's top values are looked for among
+	-- those near the top of some day, then summed exactly
+	rank     BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (dim, day, value)
 );
+
+CREATE INDEX telemetry_daily_rank ON telemetry_daily (dim, day, rank) INCLUDE (value);
+CREATE INDEX telemetry_daily_value ON telemetry_daily (dim, value, day) INCLUDE (views, visitors);
 
 CREATE TABLE telemetry_days (
 	day       TEXT   PRIMARY KEY,
