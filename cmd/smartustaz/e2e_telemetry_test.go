@@ -121,6 +121,22 @@ func TestE2ETelemetry(t *testing.T) {
 				t.Error("the address the client itself put in X-Forwarded-For was believed")
 			}
 
+			// The public page lists exactly what the recorder records
+			// (telemetry.Defs), in the reader's language, from the footer.
+			anonPage := newClient(t, srv)
+			if home := anonPage.get("/"); !strings.Contains(home.Body, `href="/agreement/collected"`) {
+				t.Fatal("the visitor notice does not link the page of what is collected")
+			}
+			about := anonPage.get("/agreement/collected")
+			for _, def := range telemetry.Defs {
+				if !strings.Contains(about.Body, `id="def-`+def.Name+`"`) || !strings.Contains(about.Text(), i18n.T(i18n.KK, "telemetry.def."+def.Name+".why")) {
+					t.Errorf("the page of what is collected does not describe %q", def.Name)
+				}
+			}
+			if n := strings.Count(about.Body, `<tr id="def-`); n != len(telemetry.Defs) {
+				t.Errorf("the page of what is collected lists %d items, the recorder %d", n, len(telemetry.Defs))
+			}
+
 			// The address and browser string are nowhere in plaintext.
 			scanNoPlaintext(t, srv, []string{telIP, "TelemetryProbe/4.2"})
 

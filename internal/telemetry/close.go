@@ -85,7 +85,7 @@ func closeDay(ctx context.Context, tx *db.Tx, day string) error {
 	small := map[string][]string{} // dimension → its values under K
 	for i := range live {
 		r := &live[i]
-		if r.dim != DimTotal && r.visitors < K {
+		if r.dim != DimTotal && r.dim != DimDownloads && r.visitors < K {
 			small[r.dim] = append(small[r.dim], r.value)
 			o := out[dv{r.dim, Other}]
 			if o == nil {

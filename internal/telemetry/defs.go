@@ -76,6 +76,10 @@ var Defs = [nDefs]Def{
 // day's visits and unique visitors. It is never merged into "other".
 const DimTotal = "total"
 
+// DimDownloads is the aggregate of every download of the day (value ""),
+// so a period's total is read from one row a day. Never merged either.
+const DimDownloads = "downloads"
+
 // Other is the value that groups seen by fewer than K visitors in a day
 // are merged into.
 const Other = "other"

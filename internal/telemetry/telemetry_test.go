@@ -292,6 +292,12 @@ func TestKAnonymityMerge(t *testing.T) {
 		// saw both.
 		events = append(events, ev(day0, "/authors/2", "198.51.100.1", chromeUA, 0), ev(day0, "/authors/2", "198.51.100.2", chromeUA, 0),
 			ev(day0, "/authors/3", "198.51.100.1", chromeUA, 0))
+		// Two downloads of one material by two visitors.
+		for i := range 2 {
+			dl := ev(day0, "/materials/9/files/1", fmt.Sprintf("198.51.100.%d", i+1), chromeUA, 0)
+			dl.Download = true
+			events = append(events, dl)
+		}
 		e.write(t, events...)
 		if _, err := telemetry.CloseDays(ctx, d, day0.Add(24*time.Hour)); err != nil {
 			t.Fatal(err)
@@ -310,6 +316,14 @@ func TestKAnonymityMerge(t *testing.T) {
 		}
 		if n := e.count(t, `SELECT COUNT(*) FROM telemetry_daily WHERE value IN ('/authors/2', '/authors/3')`); n != 0 {
 			t.Fatal("a page seen by fewer than 5 visitors is named in the aggregates")
+		}
+		// The material downloaded by 2 visitors is not named; the day's
+		// downloads are still counted in full.
+		if dl, _ := telemetry.Top(ctx, d, "download", "2026-11-20", "2026-11-20", 10); len(dl) != 1 || dl[0].Value != telemetry.Other || dl[0].Views != 2 {
+			t.Fatalf("downloads by material: %+v, want only other with 2", dl)
+		}
+		if c, _ := telemetry.Totals(ctx, d, telemetry.DimDownloads, "2026-11-20", "2026-11-20"); c.Views != 2 || c.Visitors != 2 {
+			t.Fatalf("the day's downloads: %+v, want 2 by 2 visitors", c)
 		}
 		// The total is never merged.
 		if s, _ := telemetry.Series(ctx, d, telemetry.DimTotal, "", "2026-11-20", "2026-11-20"); len(s) != 1 || s[0].Views != 9 || s[0].Visitors != 6 {

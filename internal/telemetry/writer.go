@@ -165,7 +165,10 @@ func (w *Writer) Write(ctx context.Context, events []Event) error {
 			freshDay = append(freshDay, v.day)
 		}
 		if v.e.Download {
-			count(Defs[FDownload].Name, v.vals[FDownload])
+			count(DimDownloads, "")
+			if v.vals[FDownload] != "" {
+				count(Defs[FDownload].Name, v.vals[FDownload])
+			}
 			continue
 		}
 		count(DimTotal, "")

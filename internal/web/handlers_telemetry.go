@@ -170,7 +170,7 @@ func (s *Server) loadStats(ctx context.Context, from, to string, limit int) (*st
 	if d.Total, err = telemetry.Totals(ctx, s.DB, telemetry.DimTotal, from, to); err != nil {
 		return nil, err
 	}
-	if d.Downloads, err = telemetry.Totals(ctx, s.DB, "download", from, to); err != nil {
+	if d.Downloads, err = telemetry.Totals(ctx, s.DB, telemetry.DimDownloads, from, to); err != nil {
 		return nil, err
 	}
 	if d.Series, err = telemetry.Series(ctx, s.DB, telemetry.DimTotal, "", from, to); err != nil {
