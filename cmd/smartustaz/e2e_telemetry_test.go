@@ -124,7 +124,7 @@ func TestE2ETelemetry(t *testing.T) {
 			// The public page lists exactly what the recorder records
 			// (telemetry.Defs), in the reader's language, from the footer.
 			anonPage := newClient(t, srv)
-			if home := anonPage.get("/"); !strings.Contains(home.Body, `href="/agreement/collected"`) {
+			if login := anonPage.get("/login"); !strings.Contains(login.Body, `href="/agreement/collected"`) {
 				t.Fatal("the visitor notice does not link the page of what is collected")
 			}
 			about := anonPage.get("/agreement/collected")
