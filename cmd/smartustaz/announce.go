@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 )
 
 // announcePage is how many users one announcement job writes to.
@@ -20,13 +22,19 @@ const announcePage = 200
 // announceArgs is one page of the announcement of a new document version
 // (clause 3.4): the active users with ids above After, by id. The first
 // page is enqueued in the transaction that publishes the version, and each
-// page enqueues the next when it is done, so the announcement survives a
-// crash, a restart or a node killed with SIGKILL: an interrupted page is
-// taken again by any node (those of its users already written to may get
-// the notice twice; issue 10's outbox makes each message once). A page of
-// which no mail went out (the mail server down) is retried with backoff;
-// an address refused alone is logged and skipped, as one bad address must
-// not send the notice again to the rest of its page.
+// page enqueues its messages into the mail queue (internal/mailq) and the
+// next page in one transaction, so the announcement survives a crash, a
+// restart or a node killed with SIGKILL: an interrupted page is taken
+// again by any node and enqueues nothing twice (each message has the
+// idempotency key of its version and user). The mail queue hands the
+// messages to the mail server at --mail-rate, retries them for a day, and
+// shows the bulk send's progress on /admin/mail.
+//
+// The notice carries no List-Unsubscribe: it is the notice of a change to
+// the agreement that clause 3.4 requires the site to give every user, not
+// a list one may leave (RFC 2369 and RFC 8058 are for such lists). A
+// user who does not want it may delete their account, as the notice
+// says.
 type announceArgs struct {
 	DocKind string `json:"kind"`
 	Version int    `json:"version,string"`
@@ -39,9 +47,15 @@ func (announceArgs) Kind() string { return "consent.announce" }
 // announcer writes the announcement, a page a job.
 type announcer struct {
 	q        *jobs.Queue
+	db       *db.DB
 	accounts *account.Service
-	mail     mail.Sender
-	log      *slog.Logger
+	mail     *mailq.Queue
+	// undeliverable tells an address that bounced (the correspondence's
+	// bounce register): the notice is queued in the announcement's own
+	// transaction, past the Suppress that guards every other mail, so
+	// the page asks it itself. nil: no address is skipped.
+	undeliverable func(ctx context.Context, email string) (bool, error)
+	log           *slog.Logger
 	// base is the site's public address, known once serve listens.
 	base atomic.Pointer[string]
 }
@@ -65,8 +79,12 @@ func (an *announcer) page(ctx context.Context, a announceArgs) error {
 		base = *b
 	}
 	link := fmt.Sprintf("%s/agreement/%s/%d", base, a.DocKind, a.Version)
-	sent, failed := 0, 0
-	var lastErr error
+	bulk := fmt.Sprintf("agreement/%s/%d", a.DocKind, a.Version)
+	type notice struct {
+		user int64
+		m    mail.Message
+	}
+	var notices []notice
 	for _, sum := range list {
 		if sum.Status != account.StatusActive {
 			continue
@@ -79,30 +97,47 @@ func (an *announcer) page(ctx context.Context, a announceArgs) error {
 		if !ok {
 			l = i18n.Default
 		}
-		if err := an.mail.Send(ctx, mail.AgreementChanged(l, u.Email.Reveal(), link)); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err() // shutting down: the page is taken again
+		if an.undeliverable != nil {
+			if bad, err := an.undeliverable(ctx, u.Email.Reveal()); err != nil {
+				return fmt.Errorf("announce: bounce register: %w", err)
+			} else if bad {
+				continue // told on /account; mailed again once confirmed
 			}
-			// One address refused is that user's; the page goes on.
-			an.log.Error("announce: mail not sent", "user_id", sum.ID, "err", err)
-			failed, lastErr = failed+1, err
-			continue
 		}
-		sent++
+		m := mail.AgreementChanged(l, u.Email.Reveal(), link)
+		m.Key = fmt.Sprintf("announce/%s/%d/user/%d", a.DocKind, a.Version, sum.ID)
+		notices = append(notices, notice{sum.ID, m})
 	}
-	if sent == 0 && failed > 0 {
-		// Nothing went out: the mail server is down, not an address. The
-		// page is tried again later (with backoff), and nobody gets the
-		// notice twice.
-		return fmt.Errorf("announce: no mail of the page sent (%d failed): %w", failed, lastErr)
-	}
-	if len(list) == announcePage {
-		next := a
-		next.After = list[len(list)-1].ID
-		if err := an.q.Enqueue(ctx, next); err != nil {
-			return fmt.Errorf("announce: next page: %w", err)
+	queued := 0
+	err = an.db.InTx(ctx, func(tx *db.Tx) error {
+		queued = 0
+		if a.After == 0 {
+			if err := an.mail.BeginBulk(ctx, tx, bulk, "agreement"); err != nil {
+				return err
+			}
 		}
+		for _, n := range notices {
+			err := an.mail.SendTx(ctx, tx, n.m, mailq.Bulk(bulk))
+			if errors.Is(err, mail.ErrRecipient) {
+				// One unusable address is that user's; the page goes on.
+				an.log.Error("announce: address refused", "user_id", n.user)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			queued++
+		}
+		if len(list) == announcePage {
+			next := a
+			next.After = list[len(list)-1].ID
+			return an.q.EnqueueTx(ctx, tx, next)
+		}
+		return an.mail.EndBulk(ctx, tx, bulk)
+	})
+	if err != nil {
+		return fmt.Errorf("announce: page after user %d: %w", a.After, err)
 	}
-	an.log.Info("announced new document version", "kind", a.DocKind, "version", a.Version, "after_user_id", a.After, "emails", sent)
+	an.log.Info("announced new document version", "kind", a.DocKind, "version", a.Version, "after_user_id", a.After, "emails_queued", queued)
 	return nil
 }

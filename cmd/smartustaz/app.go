@@ -13,7 +13,9 @@ import (
 	"github.com/smartustaz/smartustaz/internal/blob"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/telemetry"
 	"github.com/smartustaz/smartustaz/internal/vault"
@@ -28,6 +30,7 @@ type app struct {
 	accounts *account.Service
 	consent  *consent.Service
 	audit    *audit.Log
+	imports  *importer.Service
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -88,10 +91,13 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 	}
 	a := &app{cfg: c, db: d, vault: v, store: store,
 		// A deletion empties every domain's tables in one transaction.
-		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, telemetry.EraseUser}}),
+		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, correspondence.EraseUser, importer.EraseUser, telemetry.EraseUser}}),
 		consent:  consent.New(d, v),
 		audit:    audit.New(d, v),
 	}
+	a.imports = importer.New(d, v, a.accounts, a.audit)
+	// An imported user's first acceptance is recorded as such (issue 11).
+	a.consent.MethodFor = a.imports.AcceptMethod
 	n, err := a.accounts.ApplyTombstones(ctx)
 	if err != nil {
 		d.Close()

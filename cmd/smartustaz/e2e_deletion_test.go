@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,19 +32,36 @@ import (
 // schema (every migration applied), so a new table with a user column or
 // a sealed column and no row here fails the test.
 var userTables = map[string]struct{ owner, rule string }{
-	"users":                 {"id", "sealed"},
-	"user_keys":             {"user_id", "gone"},
-	"sessions":              {"user_id", "gone"},
-	"tokens":                {"user_id", "gone"},
-	"profile_changes":       {"user_id", "sealed"},
-	"acceptances":           {"user_id", "sealed"},
-	"public_profiles":       {"user_id", "gone"},
-	"publication_consents":  {"user_id", "kept"},
-	"file_events":           {"user_id", "sealed"},
-	"certificates":          {"author_id", "sealed"},
-	"reports":               {"reporter_id", "sealed"},
-	"materials":             {"author_id", "kept"},
-	"audit_log":             {"target_user_id", "kept"},
+	"users":                {"id", "sealed"},
+	"user_keys":            {"user_id", "gone"},
+	"sessions":             {"user_id", "gone"},
+	"tokens":               {"user_id", "gone"},
+	"profile_changes":      {"user_id", "sealed"},
+	"acceptances":          {"user_id", "sealed"},
+	"public_profiles":      {"user_id", "gone"},
+	"publication_consents": {"user_id", "kept"},
+	"file_events":          {"user_id", "sealed"},
+	"certificates":         {"author_id", "sealed"},
+	"reports":              {"reporter_id", "sealed"},
+	"materials":            {"author_id", "kept"},
+	"audit_log":            {"target_user_id", "kept"},
+	// Issue 13: what the user saved, rated, wrote, followed and was told.
+	"ratings":       {"user_id", "gone"},
+	"comments":      {"user_id", "gone"},
+	"favourites":    {"user_id", "gone"},
+	"collections":   {"owner_id", "gone"},
+	"follows":       {"follower_id", "gone"},
+	"digest_prefs":  {"user_id", "gone"},
+	"notifications": {"user_id", "gone"},
+	// The teacher's correspondence goes with them (their threads, the
+	// administration's answers in them, their messages, a bounce of their
+	// address). An administrator's answers in other users' threads would
+	// stay, under those users' keys: they are those users' correspondence.
+	"corr_threads":          {"user_id", "gone"},
+	"corr_messages":         {"author_id", "gone"},
+	"mail_undeliverable":    {"user_id", "gone"},
+	"import_users":          {"user_id", "gone"},
+	"import_chunks":         {"user_id", "gone"},
 	"telemetry_records":     {"user_id", "gone"},
 	"telemetry_preferences": {"user_id", "gone"},
 }
@@ -246,7 +264,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			ctx := context.Background()
 			dataDir, dsn := t.TempDir(), dbtest.DSN(t, e)
 			const noImages = "SMARTUSTAZ_PAGE_IMAGES=false"
-			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages)
+			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages, "SMARTUSTAZ_SMTP_LISTEN=127.0.0.1:0", "SMARTUSTAZ_REPLY_DOMAIN="+replyDomain)
 			admin, _ := setupAdmin(t, srv)
 			other := newClientSignedIn(t, srv)
 			p := newPerson("deleted")
@@ -270,6 +288,18 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			wantStatus(t, "download", teacher.get(files[1]), http.StatusOK)
 			otherID := publishApproved(t, admin, other, "Басқа мұғалімнің материалы")
 			wantStatus(t, "report", teacher.post("/materials/"+otherID+"/report", url.Values{"reason": {"copyright"}, "text": {"Бұл менің " + p.Phone + " жұмысым"}}), http.StatusOK)
+			// Issue 13: a rating with a comment, a save, a collection, a
+			// follow (which turns the digest on).
+			wantStatus(t, "rate", teacher.post("/materials/"+otherID+"/rate", url.Values{"stars": {"4"}, "comment": {"Жақсы жоспар"}}), http.StatusSeeOther)
+			wantStatus(t, "save", teacher.post("/materials/"+otherID+"/save", url.Values{}), http.StatusSeeOther)
+			wantStatus(t, "collection", teacher.post("/collections", url.Values{"title": {"Жойылатын жинақ"}, "public": {"yes"}}), http.StatusSeeOther)
+			wantStatus(t, "follow", teacher.post("/authors/"+strconv.FormatInt(other.export().Profile.ID, 10)+"/follow", url.Values{}), http.StatusSeeOther)
+			// Correspondence: a thread with a file, an answer, a bounce.
+			thread := writeThread(t, teacher, "Жойылатын автордың сұрағы", "Менің телефоным "+p.Phone, "хат.pdf", sample(t, "sample.pdf"))
+			wantStatus(t, "answer", admin.post("/admin/messages/"+thread+"/answer", url.Values{"body": {"Әкімшілік жауабы"}}), http.StatusSeeOther)
+			if code := smtpSend(t, srv.smtpAddr(t), "", "no-reply@"+replyDomain, bounceEmail(p.Email)); code != 0 {
+				t.Fatalf("the bounce was refused with %d", code)
+			}
 			wantStatus(t, "email change", teacher.post("/account/email", url.Values{"email": {"new-" + p.Email}, "password": {p.Password}}), http.StatusOK)
 			wantStatus(t, "verify page before", admin.get("/verify/"+number), http.StatusOK)
 			if !strings.Contains(admin.get("/verify/"+number).Text(), p.FullName) {
@@ -281,6 +311,7 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
+			markImported(t, d, dataDir, uid)
 			// The teacher's page views are written within a second
 			// (internal/telemetry).
 			waitFor(t, "the teacher's page views recorded", func() bool {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -201,9 +202,18 @@ func TestE2ELibrary(t *testing.T) {
 			t.Errorf("description not rendered as sanitised Markdown")
 		}
 		wantText(t, "preview", page, "Ұстаз шәкірттеріне")
-		links := regexp.MustCompile(`href="(/materials/`+id+`/files/\d+)"`).FindAllStringSubmatch(page.Body, -1)
+		// The Download button under the title links the first file too.
+		var links [][]string
+		for _, l := range regexp.MustCompile(`href="(/materials/`+id+`/files/\d+)"`).FindAllStringSubmatch(page.Body, -1) {
+			if !slices.ContainsFunc(links, func(m []string) bool { return m[1] == l[1] }) {
+				links = append(links, l)
+			}
+		}
 		if len(links) != 2 {
 			t.Fatalf("material page links %d files, want 2", len(links))
+		}
+		if !strings.Contains(page.Body, `<a class="btn btn-dl" href="`+links[0][1]+`" download>`) {
+			t.Error("the material page has no Download button for its first file")
 		}
 
 		dl := visitor.get(links[0][1])

@@ -85,6 +85,9 @@ type routeRow struct {
 	form url.Values
 	// upload: the form is multipart and carries a JPEG as "files".
 	upload bool
+	// importCSV, when not "", makes the form multipart with this CSV as
+	// "file" (the import's upload form).
+	importCSV string
 	// fresh makes objects of the row's own for one request (a
 	// material, a report, a token) and returns their placeholders.
 	fresh func(m *matrix, r role) vars
@@ -186,6 +189,27 @@ func routeTable() []routeRow {
 			want: forUsers("303 /account/public?done=saved")},
 		{route: "GET /account/materials", path: "/account/materials", want: forUsers("200")},
 
+		// Correspondence with the administration (clause 1.2 (a)). {thread}
+		// is the author's thread, {threadfile} its message with a file.
+		{route: "GET /account/messages", path: "/account/messages", want: forUsers("200")},
+		{route: "POST /account/messages", path: "/account/messages", form: url.Values{"subject": {"Матрица сұрағы {n}"}, "body": {"Матрица хаты {n}"}},
+			want: forUsers("303 /account/messages?done=sent")},
+		{route: "GET /account/messages/{id}", path: "/account/messages/{thread}", want: want{toLogin, "200", "404", "404", "404"}},
+		{route: "POST /account/messages/{id}", path: "/account/messages/{thread}", form: url.Values{"body": {"Матрица жауабы {n}"}},
+			want: want{toLogin, "303 /account/messages/{thread}?done=sent", "404", "404", "404"}},
+		{route: "GET /account/messages/{id}/files/{msg}", path: "/account/messages/{thread}/files/{threadfile}", want: want{toLogin, "200", "404", "404", "404"}},
+		{route: "POST /account/email/reconfirm", path: "/account/email/reconfirm", want: forUsers("303 /account?done=verify-sent")},
+		{route: "GET /contact", path: "/contact", want: everyone("200")},
+		{route: "POST /contact", path: "/contact", form: url.Values{"email": {"matrix-contact-{n}@mektep.test"}, "subject": {"Матрица {n}"}, "body": {"Қонақ хаты {n}"}},
+			want: everyone("303 /contact?done=sent")},
+		{route: "GET /admin/messages", path: "/admin/messages", want: adminOnly("200")},
+		{route: "GET /admin/messages/{id}", path: "/admin/messages/{thread}", want: adminOnly("200")},
+		{route: "POST /admin/messages/{id}/reveal", path: "/admin/messages/{thread}/reveal", form: url.Values{"purpose": {"Рөлдер кестесін тексеру {n}"}},
+			want: adminOnly("200")},
+		{route: "POST /admin/messages/{id}/answer", path: "/admin/messages/{thread}/answer", form: url.Values{"body": {"Әкімшілік жауабы {n}"}},
+			want: adminOnly("303 /admin/messages/{thread}?done=answered")},
+		{route: "POST /admin/messages/{id}/files/{msg}", path: "/admin/messages/{thread}/files/{threadfile}", want: adminOnly("200")},
+
 		// The library. {mat} is the author's published material, {pend}
 		// their material waiting for moderation.
 		{route: "GET /materials", path: "/materials", want: everyone("200")},
@@ -197,6 +221,8 @@ func routeTable() []routeRow {
 		{route: "GET /materials/{id}/files/{file}", path: "/materials/{mat}/files/{matfile}", want: everyone("200")},
 		{route: "GET /materials/{id}/files/{file}", path: "/materials/{pend}/files/{pendfile}", want: want{"404", "200", "404", "200", "200"}},
 		{route: "GET /materials/{id}/files/{file}/pages/{page}", path: "/materials/{mat}/files/{matfile}/pages/1.jpg", want: everyone("200")},
+		{route: "GET /materials/{id}/files/{file}/thumb.png", path: "/materials/{mat}/files/{matfile}/thumb.png", want: everyone("200")},
+		{route: "GET /materials/{id}/files/{file}/thumb.png", path: "/materials/{pend}/files/{pendfile}/thumb.png", want: want{"404", "404", "404", "404", "404"}},
 		{route: "POST /materials/{id}/report", path: "/materials/{mat}/report",
 			form: url.Values{"reason": {"wrong_content"}, "text": {"Матрица шағымы {n}"}}, want: everyone("200")},
 		{route: "GET /materials/{id}/edit", path: "/materials/{mat}/edit", want: want{toLogin, "200", "404", "404", "404"}},
@@ -219,6 +245,32 @@ func routeTable() []routeRow {
 		// Public profiles.
 		{route: "GET /authors/{id}", path: "/authors/{author}", want: everyone("200")},
 
+		// The habits of the big portals (issue 13 §3). Saving and
+		// following toggle, so the answer names only where it leads; the
+		// author does not rate their own material nor follow themselves;
+		// {privcoll} and {pubcoll} are the author's collections.
+		{route: "POST /materials/{id}/save", path: "/materials/{mat}/save", want: forUsers("303 /materials/{mat}-*")},
+		{route: "POST /materials/{id}/rate", path: "/materials/{mat}/rate", form: url.Values{"stars": {"4"}},
+			want: want{toLogin, "403", "303 /materials/{mat}-*", "303 /materials/{mat}-*", "303 /materials/{mat}-*"}},
+		{route: "POST /materials/{id}/collect", path: "/materials/{mat}/collect", form: url.Values{"collection": {"{privcoll}"}},
+			want: want{toLogin, "303 /materials/{mat}-*", "404", "404", "404"}},
+		{route: "POST /collections", path: "/collections", form: url.Values{"title": {"Матрица жинағы {n}"}}, want: forUsers("303 /collections/*")},
+		{route: "GET /collections/{id}", path: "/collections/{pubcoll}", want: everyone("200")},
+		{route: "GET /collections/{id}", path: "/collections/{privcoll}", want: want{"404", "200", "404", "404", "404"}},
+		{route: "POST /authors/{id}/follow", path: "/authors/{author}/follow",
+			want: want{toLogin, "403", "303 /authors/{author}?done=*", "303 /authors/{author}?done=*", "303 /authors/{author}?done=*"}},
+		{route: "GET /account/saved", path: "/account/saved", want: forUsers("200")},
+		{route: "GET /account/notifications", path: "/account/notifications", want: forUsers("200")},
+		{route: "POST /account/digest", path: "/account/digest", form: url.Values{"frequency": {"weekly"}},
+			want: forUsers("303 /account/notifications?done=digest")},
+		{route: "GET /account/downloads", path: "/account/downloads", want: forUsers("200")},
+		// The unsubscribe link works without signing in; a forged token
+		// is refused for everyone.
+		{route: "GET /digest/unsubscribe", path: "/digest/unsubscribe?u={author}&t=x", want: everyone("200")},
+		{route: "POST /digest/unsubscribe", path: "/digest/unsubscribe", form: url.Values{"u": {"{author}"}, "t": {"forged"}}, want: everyone("410")},
+		{route: "POST /admin/comments/{id}/{action}", path: "/admin/comments/{comment}/approve", fresh: (*matrix).pendingComment,
+			want: staffOnly("303 /admin/moderation?done=comment_approve")},
+
 		// The first administrator's link is used up by the time anyone
 		// else exists.
 		{route: "GET /setup", path: "/setup?token=x", want: everyone("410")},
@@ -229,6 +281,8 @@ func routeTable() []routeRow {
 		{route: "GET /admin/status", path: "/admin/status", want: staffOnly("200")},
 		{route: "POST /admin/status/previews/retry", path: "/admin/status/previews/retry", want: adminOnly("303 /admin/status")},
 		{route: "POST /admin/status/jobs/retry", path: "/admin/status/jobs/retry", want: adminOnly("303 /admin/status?jobs_retried=0")},
+		{route: "GET /admin/mail", path: "/admin/mail", want: adminOnly("200")},
+		{route: "POST /admin/mail/retry", path: "/admin/mail/retry", want: adminOnly("303 /admin/mail?retried=0")},
 		{route: "GET /admin/users", path: "/admin/users", want: adminOnly("200")},
 		{route: "POST /admin/users/find", path: "/admin/users/find", form: url.Values{"email": {"matrix-nobody-{n}@mektep.test"}},
 			want: adminOnly("200")},
@@ -245,6 +299,15 @@ func routeTable() []routeRow {
 			form: url.Values{"kind": {"privacy"}, "title_kk": {"{title_kk}"}, "title_ru": {"{title_ru}"}, "title_en": {"{title_en}"},
 				"body_kk": {"{body_kk}"}, "body_ru": {"{body_ru}"}, "body_en": {"{body_en}"}},
 			after: (*matrix).acceptAll, want: adminOnly("200")},
+		{route: "GET /admin/import", path: "/admin/import", want: adminOnly("200")},
+		{route: "POST /admin/import", path: "/admin/import", importCSV: "email,full_name\nmatrix-import-{n}@mektep.test,Матрица\n",
+			want: adminOnly("200")},
+		{route: "GET /admin/import/{id}", path: "/admin/import/{batch}", fresh: (*matrix).importBatch, want: adminOnly("200")},
+		{route: "GET /admin/import/{id}/status", path: "/admin/import/{batch}/status", fresh: (*matrix).importBatch, want: adminOnly("200")},
+		{route: "POST /admin/import/{id}/run", path: "/admin/import/{batch}/run", fresh: (*matrix).importBatch,
+			want: adminOnly("303 /admin/import/{batch}")},
+		{route: "POST /admin/import/{id}/invite", path: "/admin/import/{batch}/invite", fresh: (*matrix).importBatch,
+			want: adminOnly("303 /admin/import/{batch}")},
 		{route: "GET /admin/taxonomy", path: "/admin/taxonomy", want: adminOnly("200")},
 		{route: "POST /admin/taxonomy", path: "/admin/taxonomy", form: url.Values{"kind": {"type"}, "code": {"worksheet"},
 			"name_kk": {"Жұмыс парағы"}, "name_ru": {"Рабочий лист"}, "name_en": {"Worksheet"}, "active": {"yes"}, "sort": {"90"}},
@@ -427,7 +490,11 @@ func newMatrix(t *testing.T, srv *testServer) *matrix {
 	if r := m.main[user].post("/materials/"+mat+"/certificate", url.Values{"name": {m.people[user].FullName}, "lang": {"kk"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("issue the certificate: status %d %s", r.Status, pageErrors(r))
 	}
+	pubcoll, privcoll := m.collection("Матрица: ашық жинақ", true), m.collection("Матрица: жабық жинақ", false)
+	thread, threadFile := m.thread()
 	m.base = vars{
+		"pubcoll": pubcoll, "privcoll": privcoll,
+		"thread": thread, "threadfile": threadFile,
 		"css": css[1], "mat": mat, "matref": matref, "matfile": m.fileOf(matref),
 		"pend": pend, "pendref": pendref, "pendfile": m.fileOf(pendref),
 		"cert": certNumber(t, m.main[user], mat), "certname": m.people[user].FullName,
@@ -474,7 +541,47 @@ func (m *matrix) fileOf(ref string) string {
 	return f[1]
 }
 
+// collection has the author make a collection; it returns its id.
+func (m *matrix) collection(title string, public bool) string {
+	m.t.Helper()
+	f := url.Values{"title": {title}}
+	if public {
+		f.Set("public", "yes")
+	}
+	r := m.main[user].post("/collections", f)
+	c := matrixCollectionRe.FindStringSubmatch(r.Location())
+	if r.Status != http.StatusSeeOther || c == nil {
+		m.t.Fatalf("make a collection: status %d to %q", r.Status, r.Location())
+	}
+	return c[1]
+}
+
+var (
+	matrixCollectionRe = regexp.MustCompile(`^/collections/(\d+)\?done=created$`)
+	matrixCommentRe    = regexp.MustCompile(`/admin/comments/(\d+)/approve`)
+)
+
 // Fresh objects, one per request.
+
+// pendingComment: another teacher rates the published material with a
+// comment, which waits for a moderator.
+func (m *matrix) pendingComment(role) vars {
+	m.t.Helper()
+	before := map[string]bool{}
+	for _, x := range matrixCommentRe.FindAllStringSubmatch(m.main[admin].get("/admin/moderation").Body, -1) {
+		before[x[1]] = true
+	}
+	if r := m.main[other].post("/materials/"+m.base["mat"]+"/rate", url.Values{"stars": {"5"}, "comment": {"Матрица пікірі " + m.next()}}); r.Status != http.StatusSeeOther {
+		m.t.Fatalf("comment: status %d", r.Status)
+	}
+	for _, x := range matrixCommentRe.FindAllStringSubmatch(m.main[admin].get("/admin/moderation").Body, -1) {
+		if !before[x[1]] {
+			return vars{"comment": x[1]}
+		}
+	}
+	m.t.Fatalf("the new comment is not in the moderation queue")
+	return nil
+}
 
 func (m *matrix) publishedMaterial(role) vars {
 	id, _ := m.material("Матрица: жаңа "+m.next(), true)
@@ -650,7 +757,18 @@ func (m *matrix) send(row *routeRow, r role, v vars, session string) *response {
 				form.Add(k, v.expand(x))
 			}
 		}
-		if row.upload {
+		if row.importCSV != "" {
+			mw := multipart.NewWriter(&body)
+			for k, vs := range form {
+				for _, x := range vs {
+					mw.WriteField(k, x)
+				}
+			}
+			fw, _ := mw.CreateFormFile("file", "users.csv")
+			fw.Write([]byte(v.expand(row.importCSV)))
+			mw.Close()
+			ctype = mw.FormDataContentType()
+		} else if row.upload {
 			mw := multipart.NewWriter(&body)
 			for k, vs := range form {
 				for _, x := range vs {

@@ -309,6 +309,7 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/setup?token=x", "/setup", all(410), true},
 			{"/admin", "/admin", adminOnly, true},
 			{"/admin/status", "/admin/status", adminOnly, true},
+			{"/admin/mail", "/admin/mail", adminOnly, true},
 			{"/admin/users", "/admin/users", adminOnly, true},
 			{"/admin/users?after=1", "/admin/users", adminOnly, true},
 			{"/admin/users/" + uid, "/admin/users/{id}", adminOnly, true},
@@ -327,6 +328,7 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/materials/x", "/materials/{ref}", all(404), true},
 			{"/materials/12345/files/1", "/materials/{id}/files/{file}", all(404), true},
 			{"/materials/12345/files/1/pages/1.png", "/materials/{id}/files/{file}/pages/{page}", all(404), true},
+			{"/materials/12345/files/1/thumb.png", "/materials/{id}/files/{file}/thumb.png", all(404), true},
 			{"/materials/12345/edit", "/materials/{id}/edit", [3]int{303, 404, 404}, true},
 			{"/account/materials", "/account/materials", signed, true},
 			{"/admin/moderation", "/admin/moderation", adminOnly, true},
@@ -340,6 +342,22 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/verify/garbage", "/verify/{number}", all(404), true},
 			{"/account/public", "/account/public", signed, true},
 			{"/authors/12345", "/authors/{id}", all(404), true},
+			// Mail, correspondence, import (issues 10, 11).
+			{"/admin/import", "/admin/import", adminOnly, true},
+			{"/admin/import/12345", "/admin/import/{id}", [3]int{303, 403, 404}, true},
+			{"/admin/import/12345/status", "/admin/import/{id}/status", [3]int{303, 403, 404}, false},
+			{"/account/messages", "/account/messages", signed, true},
+			{"/account/messages/12345", "/account/messages/{id}", [3]int{303, 404, 404}, true},
+			{"/account/messages/12345/files/1", "/account/messages/{id}/files/{msg}", [3]int{303, 404, 404}, false},
+			{"/contact", "/contact", all(200), true},
+			{"/admin/messages", "/admin/messages", adminOnly, true},
+			{"/admin/messages/12345", "/admin/messages/{id}", [3]int{303, 403, 404}, true},
+			// The habits of the big portals (issue 13 §3).
+			{"/collections/12345", "/collections/{id}", all(404), true},
+			{"/account/saved", "/account/saved", signed, true},
+			{"/account/notifications", "/account/notifications", signed, true},
+			{"/account/downloads", "/account/downloads", signed, true},
+			{"/digest/unsubscribe?u=1&t=x", "/digest/unsubscribe", all(200), true},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}

@@ -18,11 +18,13 @@ func TestCommandHelpSucceeds(t *testing.T) {
 		{"migrate", "--help"},
 		{"demo", "--help"},
 		{"reindex", "--help"},
+		{"digest", "--help"},
 		{"keys", "status", "--help"},
 		{"keys", "add", "--help"},
 		{"keys", "rotate", "--help"},
 		{"audit", "verify", "--help"},
 		{"admin", "create", "--help"},
+		{"import", "users", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			data := filepath.Join(t.TempDir(), "data")

@@ -245,7 +245,7 @@ func libraryWalk(t *testing.T, chrome string, e db.Engine) {
 	if !strings.Contains(tabEval[string](visitor, `document.querySelector('main').innerText`), "шағалалардың") {
 		t.Errorf("the material page's preview does not show the Word document's text")
 	}
-	links := tabEval[[][2]string](visitor, `[...document.querySelectorAll('main a[href*="/files/"]')].map(a => [a.getAttribute('href'), a.textContent.trim()])`)
+	links := tabEval[[][2]string](visitor, `[...document.querySelectorAll('main .files a[href*="/files/"]')].map(a => [a.getAttribute('href'), a.textContent.trim()])`)
 	if len(links) != 2 {
 		t.Fatalf("the material page links %d files, want 2", len(links))
 	}

@@ -6,6 +6,7 @@
 //	smartustaz keys add | keys rotate | keys status
 //	smartustaz audit verify | audit reanchor --reason TEXT
 //	smartustaz demo --users N
+//	smartustaz import users FILE | --dsn DSN --mapping FILE
 //
 // Every subcommand takes --data and --db, and SMARTUSTAZ_DATA,
 // SMARTUSTAZ_DB, SMARTUSTAZ_ADDR from the environment.
@@ -43,7 +44,9 @@ Commands:
   audit verify   check the audit log's hash chain and its checkpoints; exit 1 on the first problem
   audit reanchor after restoring an older database backup: record it and start new checkpoints (--reason)
   demo           fill the database with synthetic teachers and materials (--users N --materials M)
+  import users   bring users over from another site: a CSV or JSON Lines file, or a database (--dsn, --mapping)
   reindex        recompute every material's search terms after an upgrade (--check: only say whether due)
+  digest         send the digests of followed authors due now (--at TIME: for that moment)
 
 Run "smartustaz COMMAND -h" for a command's flags.
 `
@@ -95,10 +98,17 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 			return cmdAuditReanchor(ctx, rest[1:], getenv, stdout, stderr)
 		}
 		return fmt.Errorf(`usage: smartustaz audit verify | audit reanchor --reason TEXT`)
+	case "import":
+		if len(rest) == 0 || rest[0] != "users" {
+			return fmt.Errorf(`usage: smartustaz import users FILE | --dsn DSN --mapping FILE`)
+		}
+		return cmdImportUsers(ctx, rest[1:], getenv, stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
 	case "reindex":
 		return cmdReindex(ctx, rest, getenv, stdout, stderr)
+	case "digest":
+		return cmdDigest(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

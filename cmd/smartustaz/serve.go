@@ -10,19 +10,24 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	netmail "net/mail"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/emersion/go-smtp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/config"
+	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -38,7 +43,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// never fill anything, and `smartustaz demo` has its own counts.
 	var demo bool
 	var tel telemetryFlags
+	var smtpListen, replyDomain string
 	c, _, err := parse("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&smtpListen, "smtp-listen", getenv("SMARTUSTAZ_SMTP_LISTEN"), "receive replies to the administration's answers and bounces by SMTP on this address, e.g. 127.0.0.1:2525; empty = off [SMARTUSTAZ_SMTP_LISTEN]")
+		fs.StringVar(&replyDomain, "reply-domain", getenv("SMARTUSTAZ_REPLY_DOMAIN"), "domain of the reply+TOKEN addresses of answers (its MX must lead to --smtp-listen); empty = the domain of --mail-from [SMARTUSTAZ_REPLY_DOMAIN]")
 		config.BoolVar(fs, &demo, "demo", "SMARTUSTAZ_DEMO", false, getenv, fmt.Sprintf("on start, fill an empty catalog with %d demo teachers and %d demo materials, as the demo command does; never on a site with real users [SMARTUSTAZ_DEMO]", demoServeUsers, demoServeMaterials))
 		tel.define(fs, getenv)
 	})
@@ -52,6 +60,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer a.Close()
 	a.db.SetLogger(log)
+	a.accounts.SetLogger(log)
 	// Work beside the requests is stopped before the database closes,
 	// within the shutdown deadline (an early return gives it a deadline
 	// of its own).
@@ -62,9 +71,22 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		bg.stop(sctx)
 	}()
 
-	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
+	// transport is where mail goes (the SMTP server, or the outbox
+	// folder); only the mail queue below hands it messages.
+	transport, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
 	if err != nil {
 		return err
+	}
+	// The correspondence (clause 1.2 (a)).
+	corr := correspondence.New(a.db, a.vault, a.audit)
+	corr.OwnerOf = func(ctx context.Context, email string) int64 {
+		if u, err := a.accounts.FindByEmail(ctx, email); err == nil {
+			return u.ID
+		}
+		return 0
+	}
+	if replyDomain == "" {
+		replyDomain = mailDomain(c.MailFrom)
 	}
 	store := a.store
 	// The audit chain is anchored outside the database (open: the data
@@ -91,6 +113,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Every message the site sends is stored (sealed) in the database
+	// and delivered by the job queue from there (internal/mailq): a crash
+	// or a mail server that is down loses none. The queue is the
+	// mail.Sender everything else is given.
+	mq := mailq.New(a.db, a.vault, queue, transport, mailq.Options{Rate: c.MailRate, From: c.MailFrom, Log: log})
+	if err := mq.Register(ctx); err != nil {
+		return err
+	}
+	// Every mail of the site goes through the correspondence's Suppress
+	// first, so an address that bounced is not mailed until it is
+	// confirmed again. It wraps the queue, not the transport: the choice
+	// is made when a message is queued, where the request that may send
+	// the confirmation link anyway is still known.
+	sender := corr.Suppress(mq)
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
@@ -104,11 +140,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := registerJanitor(queue, a.accounts, blobJanitor{lib}, log); err != nil {
 		return err
 	}
+	// The digest of followed authors' new materials (digest.go).
+	if err := registerDigest(queue, lib, log); err != nil {
+		return err
+	}
 	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.
-	an := &announcer{q: queue, accounts: a.accounts, mail: sender, log: log}
+	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, undeliverable: corr.Undeliverable, log: log}
 	an.register(a.consent)
+	// Imports uploaded at /admin/import and their invitations (issue 11).
+	a.imports.UseJobs(importJobs(queue, sender, log, an))
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {
@@ -175,10 +217,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stopNode()
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
-		Library: lib, Previews: pv, Queue: queue, Mail: sender, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
+		Library: lib, Previews: pv, Queue: queue, Mail: sender, MailQueue: mq, Import: a.imports, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 		Telemetry: rec.recorder(), TelemetryRetention: rec.retention(),
+		Corr: corr, ReplyDomain: replyDomain,
 	})
 	if err != nil {
 		return err
@@ -223,8 +266,29 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
+
+	// Replies to answers and bounces come in by SMTP (internal/
+	// correspondence inbound.go), only when asked for.
+	if smtpListen != "" {
+		sl, err := net.Listen("tcp", smtpListen)
+		if err != nil {
+			return fmt.Errorf("serve: smtp listen: %w", err)
+		}
+		ss := corr.NewListener(correspondence.ListenerOptions{Domain: replyDomain, Log: log,
+			Limiter: a.accounts.Limiter("smtp", 10),
+			CheckFile: func(ctx context.Context, name string, data []byte) (string, string, error) {
+				return library.CheckAttachment(ctx, "file", name, data, correspondence.MaxAttachment)
+			}})
+		go func() {
+			if err := ss.Serve(sl); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+				errc <- fmt.Errorf("smtp listener: %w", err)
+			}
+		}()
+		defer ss.Close()
+		fmt.Fprintf(stdout, "smartustaz: receiving replies by SMTP on %s for reply+TOKEN@%s\n", sl.Addr(), replyDomain)
+	}
 
 	var ms *http.Server
 	if c.MetricsAddr != "" {
@@ -328,6 +392,19 @@ func contacts(accounts *account.Service) library.Contacts {
 		}
 		return u.Email.Reveal(), l, nil
 	}
+}
+
+// mailDomain is the domain of a From address ("name <a@b>" → "b").
+func mailDomain(from string) string {
+	if from == "" {
+		from = mail.DefaultFrom
+	}
+	if a, err := netmail.ParseAddress(from); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok {
+			return d
+		}
+	}
+	return "localhost"
 }
 
 func displayAddr(a net.Addr) string {

@@ -31,6 +31,9 @@ type testServer struct {
 	env      map[string]string
 	mu       sync.Mutex
 	out      strings.Builder
+	// mailDB reads the mail queue (e2e_mail_test.go), open while the
+	// server runs.
+	mailDB *db.DB
 }
 
 func (s *testServer) getenv(k string) string { return s.env[k] }
@@ -79,6 +82,7 @@ func startServerOn(t *testing.T, e db.Engine, dataDir, dsn string, args []string
 func launchServer(t *testing.T, e db.Engine, dataDir, dsn string, args []string, wantSetup bool, env ...string) (*testServer, func()) {
 	t.Helper()
 	s := &testServer{DataDir: dataDir, Engine: e, DSN: dsn}
+	addNodeDir(dsn, dataDir)
 	s.env = map[string]string{"SMARTUSTAZ_DATA": dataDir, "SMARTUSTAZ_DB": dsn}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -97,6 +101,11 @@ func launchServer(t *testing.T, e db.Engine, dataDir, dsn string, args []string,
 			return
 		}
 		stopped = true
+		defer func() {
+			if s.mailDB != nil {
+				s.mailDB.Close()
+			}
+		}()
 		cancel()
 		select {
 		case err := <-done:
@@ -143,6 +152,9 @@ func launchServer(t *testing.T, e db.Engine, dataDir, dsn string, args []string,
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				if s.mailDB, err = db.Open(context.Background(), dsn, dataDir); err != nil {
+					t.Fatalf("open the database to read the mail queue: %v", err)
+				}
 				return s, stop
 			}
 		}
@@ -163,8 +175,16 @@ func (s *testServer) runCmd(t *testing.T, stdin string, args ...string) (string,
 // outbox lists the .eml files written so far, oldest first.
 func (s *testServer) outbox(t *testing.T) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(s.DataDir, "outbox", "*.eml"))
-	sort.Strings(files)
+	s.drainMail(t)
+	// Any node of the site may deliver a message (the mail queue is
+	// shared), each into its own outbox: read them all, in sending order
+	// (the file names begin with the time).
+	var files []string
+	for _, dir := range nodeDirs(s.DSN, s.DataDir) {
+		f, _ := filepath.Glob(filepath.Join(dir, "outbox", "*.eml"))
+		files = append(files, f...)
+	}
+	sort.Slice(files, func(i, j int) bool { return filepath.Base(files[i]) < filepath.Base(files[j]) })
 	return files
 }
 

@@ -123,11 +123,12 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	}
 }
 
-// A background job that does not finish (the announcement of a new
-// agreement version, stuck on an SMTP server that accepts and never
-// answers) does not keep serve running past --shutdown-timeout: run
-// returns, and the job is still in the queue, for any node to take again
-// (issue 14 §4: not lost with the process).
+// A background job that does not finish (the delivery of the announcement
+// of a new agreement version, stuck on an SMTP server that accepts and
+// never answers) does not keep serve running past --shutdown-timeout: run
+// returns, and the job and its message are still in the queue, for any
+// node to take again (issue 14 §4, issue 10 §1: not lost with the
+// process).
 func TestShutdownDeadlineCancelsStuckJob(t *testing.T) {
 	smtp, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -204,11 +205,15 @@ func TestShutdownDeadlineCancelsStuckJob(t *testing.T) {
 	}
 	defer d.Close()
 	var state string
-	if err := d.QueryRow(context.Background(), `SELECT state FROM river_job WHERE kind = 'consent.announce'`).Scan(&state); err != nil {
-		t.Fatalf("the announcement is not in the queue after shutdown: %v", err)
+	if err := d.QueryRow(context.Background(), `SELECT state FROM river_job WHERE kind = 'mail.bulk'`).Scan(&state); err != nil {
+		t.Fatalf("the announcement's delivery is not in the queue after shutdown: %v", err)
 	}
 	if state == "completed" || state == "cancelled" || state == "discarded" {
-		t.Fatalf("the interrupted announcement is %q, want it waiting to be taken again", state)
+		t.Fatalf("the interrupted delivery is %q, want it waiting to be taken again", state)
+	}
+	var status string
+	if err := d.QueryRow(context.Background(), `SELECT status FROM mail_queue WHERE bulk <> ''`).Scan(&status); err != nil || status != "pending" {
+		t.Fatalf("the announcement's message is %q (%v), want pending", status, err)
 	}
 }
 

@@ -14,10 +14,10 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -158,6 +158,8 @@ type Service struct {
 	// against it when the address is unknown, so an unknown address costs
 	// exactly one argon2 computation, like a wrong password.
 	dummy string
+	// log is where the service logs (SetLogger).
+	log atomic.Pointer[slog.Logger]
 	// OnDeleted, when set, is told of each account deleted through Delete
 	// after its transaction commits: serve tells the other nodes, which
 	// put the user on their own deletion list and forget the cached key.
@@ -197,12 +199,14 @@ func New(d *db.DB, v *vault.Vault, o Options) *Service {
 	s := &Service{db: d, v: v, o: o, now: o.Now, audit: audit.New(d, v)}
 	s.pw = newHasher(hashParams{memory: o.Memory, time: o.Time, threads: o.Threads}, o.MaxConcurrentHashes, func() { s.hashes.Add(1) })
 	s.thr = &throttle{db: d, v: v, now: o.Now}
-	salt, key := make([]byte, saltLen), make([]byte, keyLen)
-	rand.Read(salt)
-	rand.Read(key)
-	s.dummy = encodeHash(s.pw.p, salt, key)
+	s.dummy = s.pw.dummy
+	s.log.Store(slog.Default())
 	return s
 }
+
+// SetLogger sets where the service logs (slog's default until then). Its
+// lines carry user ids, never personal data.
+func (s *Service) SetLogger(l *slog.Logger) { s.log.Store(l) }
 
 // nowMS is the service clock in the database's unit (Unix milliseconds).
 func (s *Service) nowMS() int64 { return s.now().UnixMilli() }

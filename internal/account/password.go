@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smartustaz/smartustaz/internal/passhash"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/text/unicode/norm"
 )
@@ -35,19 +36,27 @@ type hashParams struct {
 	threads uint8
 }
 
-// hasher hashes and verifies passwords with argon2id. A buffered channel
-// bounds how many hashes run at once, because each one takes `memory` KiB
-// and a burst of logins must not exhaust the server's memory.
+// hasher hashes and verifies passwords with argon2id, and verifies the
+// hashes of other systems that imported users bring (package passhash).
+// A buffered channel bounds how many hashes run at once, because each one
+// takes `memory` KiB (or, for bcrypt and the like, a core for a while) and
+// a burst of logins must not exhaust the server.
 type hasher struct {
 	p   hashParams
 	sem chan struct{}
 	// count is incremented for every argon2 computation; tests read it to
 	// prove that a throttled attempt never reaches the hash.
 	count func()
+	// dummy is a well-formed argon2id hash with these parameters and a
+	// random salt and key, which no password matches.
+	dummy string
 }
 
 func newHasher(p hashParams, concurrent int, count func()) *hasher {
-	return &hasher{p: p, sem: make(chan struct{}, concurrent), count: count}
+	salt, key := make([]byte, saltLen), make([]byte, keyLen)
+	rand.Read(salt)
+	rand.Read(key)
+	return &hasher{p: p, sem: make(chan struct{}, concurrent), count: count, dummy: encodeHash(p, salt, key)}
 }
 
 // acquire waits for a hashing slot, or for ctx to end.
@@ -123,9 +132,26 @@ func decodeHash(s string) (hashParams, []byte, []byte, error) {
 
 // verify reports whether pw matches encoded, comparing in constant time.
 // needsRehash is true when the stored hash is weaker than the current
-// parameters, so a successful login can upgrade it.
+// parameters, or is not argon2id at all (a hash imported from another
+// system), so a successful login can replace it.
+//
+// A wrong password costs one argon2 computation whatever the stored
+// format: after a failed check of an imported hash (MD5 takes
+// microseconds) the dummy hash is verified too, so the time of a failure
+// does not tell an imported account from any other. An empty hash (a user
+// imported without a password, who sets one through the reset link) and a
+// hash of no accepted format are errBadHash, before any work: the caller
+// does the dummy verification.
 func (h *hasher) verify(ctx context.Context, pw, encoded string) (ok, needsRehash bool, err error) {
-	p, salt, want, err := decodeHash(encoded)
+	imported := !strings.HasPrefix(encoded, "$argon2id$")
+	if encoded == "" || (imported && !passhash.Known(encoded)) {
+		return false, false, errBadHash
+	}
+	argonHash := encoded
+	if imported {
+		argonHash = h.dummy
+	}
+	p, salt, want, err := decodeHash(argonHash)
 	if err != nil {
 		return false, false, err
 	}
@@ -133,9 +159,21 @@ func (h *hasher) verify(ctx context.Context, pw, encoded string) (ok, needsRehas
 		return false, false, err
 	}
 	defer h.release()
+	if imported {
+		// The old system hashed the bytes it received, most likely as
+		// typed; NFC (this site's form) is tried next in case it
+		// normalised them.
+		ok, _ = passhash.Verify(pw, encoded)
+		if nfc := string(preparePassword(pw)); !ok && nfc != pw {
+			ok, _ = passhash.Verify(nfc, encoded)
+		}
+		if ok {
+			return true, true, nil
+		}
+	}
 	h.count()
 	got := argon2.IDKey(preparePassword(pw), salt, p.time, p.memory, p.threads, uint32(len(want)))
-	ok = subtle.ConstantTimeCompare(got, want) == 1
+	ok = !imported && subtle.ConstantTimeCompare(got, want) == 1
 	needsRehash = p.memory < h.p.memory || p.time < h.p.time || p.threads < h.p.threads || len(want) < keyLen
 	return ok, needsRehash, nil
 }

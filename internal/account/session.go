@@ -58,6 +58,14 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 	ok, rehash, err := s.pw.verify(ctx, password, stored)
 	if errors.Is(err, errBadHash) {
 		// An unusable stored hash is a failed login, after the same work.
+		// An empty one is a user imported without a password (they set
+		// one through the reset link); anything else is a hash the
+		// importer should not have let in, worth the operator's eye. The
+		// line names the user by id only, never the hash.
+		if found && stored != "" {
+			s.log.Load().Warn("account: login refused: the stored password hash is of no accepted format; the user can set a new password through the reset link",
+				"user_id", id)
+		}
 		_, _, err = s.pw.verify(ctx, password, s.dummy)
 		ok = false
 	}
@@ -72,8 +80,10 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 	}
 	newHash := ""
 	if rehash {
-		// The parameters were raised since this hash was made: upgrade it
-		// now that the password is known to be right.
+		// The parameters were raised since this hash was made, or it is
+		// an imported user's hash of another system (clause 1.2 (b)):
+		// replace it with argon2id now that the password is known to be
+		// right, in the transaction that opens the session.
 		if newHash, err = s.pw.hash(ctx, password); err != nil {
 			return nil, nil, "", fmt.Errorf("account: login: %w", err)
 		}
@@ -92,7 +102,7 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 			return errLoginFailed()
 		}
 		if newHash != "" {
-			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, id); err != nil {
+			if err := s.upgradeHash(ctx, tx, id, password, stored, newHash); err != nil {
 				return err
 			}
 		}
@@ -112,6 +122,34 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*U
 		return nil, nil, "", fmt.Errorf("account: login: %w", err)
 	}
 	return u, sess, tok, nil
+}
+
+// upgradeHash replaces the stored hash the password was checked against
+// (old) with newHash, only if it is still the stored one: a password reset
+// or change that committed since the check must not be undone by it, nor
+// let the old password open a session. If the hash changed, the login
+// goes on only when the password matches the hash as it now stands (a
+// second login of the same user upgraded it first, say).
+func (s *Service) upgradeHash(ctx context.Context, tx *db.Tx, id int64, password, old, newHash string) error {
+	res, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, newHash, id, old)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var now string
+	if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, id).Scan(&now); err != nil {
+		return err
+	}
+	ok, _, err := s.pw.verify(ctx, password, now)
+	if err != nil && !errors.Is(err, errBadHash) {
+		return err
+	}
+	if !ok {
+		return errLoginFailed()
+	}
+	return nil
 }
 
 // openSession stores a new session with a fresh token (a new one at every

@@ -22,8 +22,12 @@ type Config struct {
 	DB          string // database address; "" = SQLite in DataDir
 	SMTP        string // smtp://user:pass@host:port; "" = write mail to DataDir/outbox
 	MailFrom    string
-	BaseURL     string // public address used in emailed links
-	TrustProxy  bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
+	// MailRate is how many bulk messages (the notice of a new agreement
+	// version) a second the site hands to the mail server, all nodes
+	// together.
+	MailRate   float64
+	BaseURL    string // public address used in emailed links
+	TrustProxy bool   // trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front
 	// BaseURLDerived: no base URL was given, so it was made from Addr;
 	// serve then uses the address it really listens on (port 0 too).
 	BaseURLDerived  bool
@@ -73,6 +77,9 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	BoolVar(fs, &c.Pprof, "pprof", "SMARTUSTAZ_PPROF", false, getenv, "also serve Go's profiler at /debug/pprof/ on --metrics-addr, without authentication; off by default [SMARTUSTAZ_PPROF]")
 	fs.StringVar(&c.SMTP, "smtp", env("SMARTUSTAZ_SMTP", ""), "SMTP server smtp://user:pass@host:port; empty = write mail as .eml files into DATA/outbox [SMARTUSTAZ_SMTP]")
 	fs.StringVar(&c.MailFrom, "mail-from", env("SMARTUSTAZ_MAIL_FROM", "smartustaz <no-reply@smartustaz.local>"), "From address of outgoing mail [SMARTUSTAZ_MAIL_FROM]")
+	fromEnvVar(fs, "mail-rate", "SMARTUSTAZ_MAIL_RATE", "a number", getenv, func() {
+		fs.Float64Var(&c.MailRate, "mail-rate", 5, "bulk mail (the notice of a new agreement version) handed to the mail server, in `messages` a second, all nodes together [SMARTUSTAZ_MAIL_RATE]")
+	})
 	fs.StringVar(&c.BaseURL, "base-url", env("SMARTUSTAZ_BASE_URL", ""), "public address of the site for links in email; empty = http://ADDR [SMARTUSTAZ_BASE_URL]")
 	BoolVar(fs, &c.TrustProxy, "trust-proxy", "SMARTUSTAZ_TRUST_PROXY", false, getenv, "trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy) [SMARTUSTAZ_TRUST_PROXY]")
 	fs.StringVar(&c.Storage, "storage", env("SMARTUSTAZ_STORAGE", ""), "file storage: empty = the folder DATA/files; s3://bucket?endpoint=host:port&region=…&secure=false for an S3-compatible store (keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) [SMARTUSTAZ_STORAGE]")
@@ -181,6 +188,10 @@ func (c *Config) Finish() error {
 	}
 	if c.PageCacheMB < 0 || c.PageCacheMB > 65536 {
 		return fmt.Errorf("config: --page-cache-mb [SMARTUSTAZ_PAGE_CACHE_MB] must be between 0 and 65536")
+	}
+	// NaN fails both comparisons: !(x >= 0.1) catches it.
+	if !(c.MailRate >= 0.1 && c.MailRate <= 10000) {
+		return fmt.Errorf("config: --mail-rate [SMARTUSTAZ_MAIL_RATE] must be between 0.1 and 10000 messages a second")
 	}
 	if c.Pprof && c.MetricsAddr == "" {
 		return fmt.Errorf("config: --pprof needs --metrics-addr: the profiler is never served on the site's address")

@@ -17,6 +17,9 @@ import (
 const (
 	MethodRegistration = "registration" // the ticked box on the registration form
 	MethodReacceptance = "reacceptance" // accepting a new version after it was published
+	// MethodImportFirstLogin: a user brought over from another site's
+	// database (clause 1.2 (b)) accepting at their first sign-in here.
+	MethodImportFirstLogin = "import-first-login"
 )
 
 // Meta is where an acceptance came from. IP and UserAgent are personal
@@ -121,6 +124,16 @@ func (s *Service) Accept(ctx context.Context, userID int64, docIDs []int64, m Me
 		if err != nil {
 			return err
 		}
+		method := MethodReacceptance
+		if s.MethodFor != nil {
+			m, err := s.MethodFor(ctx, tx, userID)
+			if err != nil {
+				return err
+			}
+			if m != "" {
+				method = m
+			}
+		}
 		seen := map[int64]bool{}
 		for _, id := range docIDs {
 			if seen[id] {
@@ -143,7 +156,7 @@ func (s *Service) Accept(ctx context.Context, userID int64, docIDs []int64, m Me
 			if cur.ID != id {
 				return apperr.New(apperr.Conflict, "consent.accept.not_current")
 			}
-			if err := insertAcceptance(ctx, tx, key, userID, id, hash, MethodReacceptance, m); err != nil {
+			if err := insertAcceptance(ctx, tx, key, userID, id, hash, method, m); err != nil {
 				return err
 			}
 		}

@@ -89,6 +89,11 @@ type Service struct {
 	// so it exists exactly when the version does and no crash loses it.
 	// Set it before serving.
 	OnPublished func(ctx context.Context, tx *db.Tx, doc *Document) error
+	// MethodFor, when set, names the method of an acceptance made through
+	// Accept, inside its transaction ("" keeps MethodReacceptance): the
+	// importer answers MethodImportFirstLogin for an imported user's first
+	// acceptance and marks their consent status. Set it before serving.
+	MethodFor func(ctx context.Context, q db.Querier, userID int64) (string, error)
 }
 
 // New returns a Service over d; v seals the address and browser of each

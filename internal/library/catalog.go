@@ -21,12 +21,14 @@ const (
 	SortNew       Sort = "new"
 	SortPopular   Sort = "popular"
 	SortDownloads Sort = "downloads"
+	// SortRating orders by the rating's Bayesian score (social.go).
+	SortRating Sort = "rating"
 )
 
 // ParseSort returns the sort named by s, SortNew for anything else.
 func ParseSort(s string) Sort {
 	switch Sort(s) {
-	case SortPopular, SortDownloads:
+	case SortPopular, SortDownloads, SortRating, SortRelevance:
 		return Sort(s)
 	}
 	return SortNew
@@ -43,6 +45,8 @@ func (s Sort) column() string {
 		return "views"
 	case SortDownloads:
 		return "downloads"
+	case SortRating:
+		return "rating_score"
 	}
 	return "published_at"
 }
@@ -92,10 +96,16 @@ type Card struct {
 	Subject, Grade, Type, Language string
 	Views, Downloads               int64
 	PublishedAt                    time.Time
+	// RatingSum and RatingCount make the average on the card;
+	// RatingScore is the "rating" sort's key.
+	RatingSum, RatingCount, RatingScore int64
 	// AuthorName is the author's public display name, "" unless they
 	// chose to show one (clause 1.4).
 	AuthorName string
 }
+
+// Rating is the card's average and count.
+func (c Card) Rating() Rating { return Rating{Sum: c.RatingSum, Count: c.RatingCount} }
 
 // Path is the card's material address.
 func (c Card) Path() string { return MaterialPath(c.ID, c.Slug) }
@@ -106,6 +116,8 @@ func (c Card) cursor(s Sort) Cursor {
 		return Cursor{c.Views, c.ID}
 	case SortDownloads:
 		return Cursor{c.Downloads, c.ID}
+	case SortRating:
+		return Cursor{c.RatingScore, c.ID}
 	}
 	return Cursor{c.PublishedAt.UnixMilli(), c.ID}
 }
@@ -127,12 +139,13 @@ type Searcher interface {
 // MaxPage bounds a catalog page.
 const MaxPage = 100
 
-const cardColumns = `m.id, m.author_id, m.title, m.slug, m.subject, m.grade, m.type, m.language, m.views, m.downloads, m.published_at`
+const cardColumns = `m.id, m.author_id, m.title, m.slug, m.subject, m.grade, m.type, m.language, m.views, m.downloads, m.published_at,
+	m.rating_sum, m.rating_count, m.rating_score`
 
 func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
 	var c Card
 	var pub int64
-	err := sc.Scan(&c.ID, &c.AuthorID, &c.Title, &c.Slug, &c.Subject, &c.Grade, &c.Type, &c.Language, &c.Views, &c.Downloads, &pub)
+	err := sc.Scan(&c.ID, &c.AuthorID, &c.Title, &c.Slug, &c.Subject, &c.Grade, &c.Type, &c.Language, &c.Views, &c.Downloads, &pub, &c.RatingSum, &c.RatingCount, &c.RatingScore)
 	c.PublishedAt = db.Time(pub)
 	return c, err
 }
@@ -332,6 +345,9 @@ func (s *Service) ForgetCaches() {
 	s.related.mu.Lock()
 	s.related.m = nil
 	s.related.mu.Unlock()
+	s.home.mu.Lock()
+	s.home.h = nil
+	s.home.mu.Unlock()
 }
 
 // ByAuthor lists an author's own materials in every status, newest first.

@@ -419,6 +419,11 @@ type Verification struct {
 	// MaterialStatus is where the material is now: a valid certificate
 	// of a material no longer published says so (see the notes above).
 	MaterialStatus Status
+	// AuthorName is the author's public name when they chose to publish
+	// under it (clause 1.4, issue 13), with AuthorID for the link to their
+	// page; "" otherwise.
+	AuthorName string
+	AuthorID   int64
 }
 
 // MaterialWithdrawn reports whether the material's author took it out of
@@ -477,6 +482,13 @@ func (s *Service) VerifyCertificate(ctx context.Context, number string) (*Verifi
 	}
 	if c.ShowName && out.SignatureOK {
 		out.Name = name.Reveal()
+	}
+	names, err := s.DisplayNames(ctx, []int64{c.AuthorID})
+	if err != nil {
+		return nil, err
+	}
+	if out.AuthorName = names[c.AuthorID]; out.AuthorName != "" {
+		out.AuthorID = c.AuthorID
 	}
 	return out, nil
 }

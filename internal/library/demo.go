@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -425,7 +426,7 @@ func (s *Service) CreateDemoMaterials(ctx context.Context, n int, o DemoOptions)
 					return err
 				}
 			}
-			return insertRows(ctx, tx, `material_search (material_id, terms)`, rows.search)
+			return insertRows(ctx, tx, `material_search (material_id, terms, title_terms, desc_terms)`, rows.search)
 		})
 		if err != nil {
 			return done, fmt.Errorf("library: demo materials: %w", err)
@@ -533,7 +534,15 @@ func (p *demoPrep) batch(ctx context.Context, first, size int) (demoRows, error)
 			rows.files = append(rows.files, []any{db.NewID(), id, st.f.sha, st.f.size, st.f.kind, df.Name, pos, st.f.excerpt, dl, pub})
 			add(st.terms)
 		}
-		rows.search = append(rows.search, []any{id, strings.Join(ts, " ")})
+		desc := append([]string{}, p.terms(sp.Description)...)
+		for _, tag := range sp.Tags {
+			for _, t := range p.terms(tag) {
+				if !slices.Contains(desc, t) {
+					desc = append(desc, t)
+				}
+			}
+		}
+		rows.search = append(rows.search, []any{id, strings.Join(ts, " "), strings.Join(p.terms(sp.Title), " "), strings.Join(desc, " ")})
 	}
 	return rows, nil
 }

@@ -2,6 +2,7 @@ package library
 
 import (
 	"context"
+	"strings"
 
 	"github.com/smartustaz/smartustaz/internal/db"
 )
@@ -15,15 +16,36 @@ import (
 // deleted), the counts and the register of complaints (clause 3.2) keep
 // their dates and decisions. Publication consents keep only field names
 // and dates, and stay. Published materials stay published: they are the
-// public work, not personal data.
+// public work, not personal data. Ratings, comments, favourites,
+// collections, follows (both ways), the digest choice and the inbox go
+// (issue 13); the materials' averages lose the user's stars.
 func EraseUser(ctx context.Context, tx *db.Tx, userID int64) error {
 	for _, q := range []string{
 		`DELETE FROM public_profiles WHERE user_id = ?`,
 		`UPDATE certificates SET name_enc = NULL, show_name = 0 WHERE author_id = ?`,
 		`UPDATE file_events SET ip_enc = NULL, ua_enc = NULL WHERE user_id = ?`,
 		`UPDATE reports SET text_enc = NULL WHERE reporter_id = ?`,
+		// Issue 13: what the user saved, followed, wrote and was told.
+		// Their ratings leave the materials' averages first.
+		`UPDATE materials SET rating_sum = rating_sum - (SELECT r.stars FROM ratings r WHERE r.material_id = materials.id AND r.user_id = ?),
+			rating_count = rating_count - 1,
+			rating_score = CASE WHEN rating_count <= 1 THEN 0
+				ELSE (rating_sum - (SELECT r.stars FROM ratings r WHERE r.material_id = materials.id AND r.user_id = ?) + 6) * 1000 / (rating_count + 1) END
+			WHERE id IN (SELECT material_id FROM ratings WHERE user_id = ?)`,
+		`DELETE FROM ratings WHERE user_id = ?`,
+		`UPDATE reports SET comment_id = 0 WHERE comment_id IN (SELECT id FROM comments WHERE user_id = ?)`,
+		`DELETE FROM comments WHERE user_id = ?`,
+		`DELETE FROM favourites WHERE user_id = ?`,
+		`DELETE FROM collections WHERE owner_id = ?`,
+		`DELETE FROM follows WHERE follower_id = ? OR author_id = ?`,
+		`DELETE FROM digest_prefs WHERE user_id = ?`,
+		`DELETE FROM notifications WHERE user_id = ?`,
 	} {
-		if _, err := tx.Exec(ctx, q, userID); err != nil {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = userID
+		}
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return wrap("erase user", err)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 // env is one test's library over a fresh database of one engine.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	d     *db.DB
 	v     *vault.Vault
 	lib   *library.Service
@@ -27,7 +27,7 @@ type clock struct{ now time.Time }
 
 func (c *clock) Now() time.Time { return c.now }
 
-func newEnv(t *testing.T, d *db.DB, o library.Options) *env {
+func newEnv(t testing.TB, d *db.DB, o library.Options) *env {
 	t.Helper()
 	dir := t.TempDir()
 	v, _, err := vault.Open(d, dir, func(string) string { return "" })

@@ -146,6 +146,7 @@ type Service struct {
 	browseWindow int
 	views        viewCounts
 	related      relatedCache
+	home         homeCache
 }
 
 // taxonomyTTL bounds how long another node's taxonomy edit takes to show.

@@ -139,6 +139,16 @@ func (s *Service) decide(ctx context.Context, moderatorID, id int64, from []Stat
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, db.NewID(), id, moderatorID, action, reason, note, now); err != nil {
 			return err
 		}
+		// The author's inbox keeps the decision and its reasons; a first
+		// publication also reaches the author's followers (issue 13).
+		if err := s.inboxTx(ctx, tx, m.AuthorID, inboxKind(action), id, 0, reason, note); err != nil {
+			return err
+		}
+		if to == StatusPublished && m.PublishedAt.IsZero() {
+			if err := s.followersInboxTx(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		if extra != nil {
 			return extra(tx, now)
 		}
@@ -225,4 +235,15 @@ func (s *Service) Decisions(ctx context.Context, id int64) ([]Decision, error) {
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// inboxKind names a moderation action as the author's inbox does.
+func inboxKind(action string) string {
+	switch action {
+	case ActionApprove:
+		return "approved"
+	case ActionReject:
+		return "rejected"
+	}
+	return "taken_down"
 }

@@ -53,5 +53,5 @@ func composeDecision(lang i18n.Lang, to, kind, title, link, reason, note string)
 		h.WriteString("<p>" + html.EscapeString(l) + "</p>")
 	}
 	h.WriteString("</body></html>")
-	return mail.Message{To: to, Subject: subject, Text: strings.Join(lines, "\n"), HTML: h.String(), Lang: lang}
+	return mail.Message{To: to, Subject: subject, Text: strings.Join(lines, "\n"), HTML: h.String(), Lang: lang, Kind: "library." + kind}
 }

@@ -179,6 +179,46 @@ func (s *Service) PublicationConsents(ctx context.Context, userID int64) ([]Publ
 type AuthorPage struct {
 	Profile   *PublicProfile
 	Materials []Card
+	// Views and Downloads add up the published materials' counters.
+	Views, Downloads int64
+	// Certificates are the valid certificates of published materials:
+	// their numbers lead to the public verify page.
+	Certificates []AuthorCertificate
+	// Collections are the author's public collections.
+	Collections []Collection
+	Followers   int
+}
+
+// AuthorCertificate is a certificate as the author page lists it.
+type AuthorCertificate struct {
+	Number, Title string
+	IssuedAt      time.Time
+}
+
+// SetPublishName is the choice on the publish form (issue 13 §2):
+// publish under name (the name from the profile) or not. It changes only
+// the display name of the public profile, through SavePublicProfile, so
+// the choice is recorded as a publication consent (clause 1.4) like one
+// made at /account/public, and only when it changes something.
+func (s *Service) SetPublishName(ctx context.Context, userID, sessionID int64, show bool, name string) error {
+	p, err := s.PublicProfile(ctx, userID)
+	if err != nil {
+		return err
+	}
+	name = cleanProfileValue(ProfileDisplayName, name)
+	cur, shown := p.Fields[ProfileDisplayName]
+	if show == shown && (!show || cur == name) {
+		return nil
+	}
+	chosen := map[string]string{}
+	for f, v := range p.Fields {
+		chosen[f] = v
+	}
+	delete(chosen, ProfileDisplayName)
+	if show {
+		chosen[ProfileDisplayName] = name
+	}
+	return s.SavePublicProfile(ctx, userID, sessionID, chosen)
 }
 
 // Author returns an author's public page: the fields they chose and their
@@ -198,10 +238,40 @@ func (s *Service) Author(ctx context.Context, userID int64) (*AuthorPage, error)
 	if p.Empty() && len(cards) == 0 {
 		return nil, errNotFound()
 	}
+	a := &AuthorPage{Profile: p, Materials: cards}
 	for i := range cards {
 		cards[i].AuthorName = p.DisplayName()
 	}
-	return &AuthorPage{Profile: p, Materials: cards}, nil
+	if err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(views), 0), COALESCE(SUM(downloads), 0) FROM materials WHERE author_id = ? AND status = ?`,
+		userID, string(StatusPublished)).Scan(&a.Views, &a.Downloads); err != nil {
+		return nil, wrap("author", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT c.number, c.title, c.issued_at FROM certificates c JOIN materials m ON m.id = c.material_id
+		WHERE c.author_id = ? AND c.revoked_at = 0 AND m.status = ? ORDER BY c.issued_at DESC LIMIT 500`, userID, string(StatusPublished))
+	if err != nil {
+		return nil, wrap("author", err)
+	}
+	for rows.Next() {
+		var c AuthorCertificate
+		var at int64
+		if err := rows.Scan(&c.Number, &c.Title, &at); err != nil {
+			rows.Close()
+			return nil, wrap("author", err)
+		}
+		c.IssuedAt = db.Time(at)
+		a.Certificates = append(a.Certificates, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("author", err)
+	}
+	if a.Collections, err = s.Collections(ctx, userID, true); err != nil {
+		return nil, err
+	}
+	if a.Followers, err = s.Followers(ctx, userID); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // DisplayNames returns the public display names of the given authors

@@ -180,6 +180,10 @@ func (s *Service) Publish(ctx context.Context, authorID int64, in Input, up *Upl
 			return err
 		}
 		if status == StatusPublished {
+			// The author's followers learn of it in their inbox (issue 13).
+			if err := s.followersInboxTx(ctx, tx, id); err != nil {
+				return err
+			}
 			return s.publishedTx(ctx, tx, id)
 		}
 		return nil
@@ -234,8 +238,11 @@ func (s *Service) index(ctx context.Context, tx db.Querier, id int64, c *clean, 
 	}
 	parts = append(parts, fileTexts...)
 	ts := strings.Join(terms(strings.Join(parts, "\n")), " ")
-	_, err := tx.Exec(ctx, `INSERT INTO material_search (material_id, terms) VALUES (?, ?)
-		ON CONFLICT (material_id) DO UPDATE SET terms = excluded.terms`, id, ts)
+	// The title's and the description's own terms rank a search (rank.go).
+	title := strings.Join(terms(c.title), " ")
+	desc := strings.Join(terms(c.description+"\n"+strings.Join(c.tags, " ")), " ")
+	_, err := tx.Exec(ctx, `INSERT INTO material_search (material_id, terms, title_terms, desc_terms) VALUES (?, ?, ?, ?)
+		ON CONFLICT (material_id) DO UPDATE SET terms = excluded.terms, title_terms = excluded.title_terms, desc_terms = excluded.desc_terms`, id, ts, title, desc)
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -121,8 +122,8 @@ func TestReindexRecomputesTerms(t *testing.T) {
 			t.Errorf("AnalysisState after reindex = %d, %v, %v; want %d, not due", stored, due, err, search.AnalysisVersion)
 		}
 		var v string
-		if err := d.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, library.AnalysisKey).Scan(&v); err != nil || v != "2" {
-			t.Errorf("recorded version %q (%v), want 2", v, err)
+		if err := d.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, library.AnalysisKey).Scan(&v); err != nil || v != strconv.Itoa(search.AnalysisVersion) {
+			t.Errorf("recorded version %q (%v), want %d", v, err, search.AnalysisVersion)
 		}
 	})
 }
@@ -201,6 +202,35 @@ func TestAnalysisStateEmpty(t *testing.T) {
 		}
 		if e.rows("settings WHERE key = '"+library.AnalysisKey+"'") != 1 {
 			t.Error("the version was not recorded")
+		}
+	})
+}
+
+// The reindex fills the title and description terms the ranking reads
+// (migration 0019) for materials indexed before they were stored.
+func TestReindexFillsFieldTerms(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, library.Options{PublishImmediately: true})
+		m, err := e.publish(e.user("user"), validInput(), upload{"a.docx", docx(t, "Файлдағы мәтін.")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `UPDATE material_search SET title_terms = '', desc_terms = ''`); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.lib.Reindex(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		var title, desc string
+		if err := d.QueryRow(ctx, `SELECT title_terms, desc_terms FROM material_search WHERE material_id = ?`, m.ID).Scan(&title, &desc); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(" "+title+" ", " сабак ") || strings.Contains(" "+title+" ", " тендеу ") {
+			t.Errorf("title terms after reindex: %q", title)
+		}
+		if !strings.Contains(" "+desc+" ", " тендеу ") {
+			t.Errorf("description terms after reindex: %q", desc)
 		}
 	})
 }

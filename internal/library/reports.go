@@ -38,11 +38,17 @@ const MaxReportText = 2000
 type ReportInput struct {
 	Reason, Text string
 	ReporterID   int64
+	// CommentID names a published comment of the material when the
+	// report is about it (issue 13), 0 for the material itself.
+	CommentID int64
 }
 
 // ReportEntry is one line of the report register (clause 3.2).
 type ReportEntry struct {
-	ID, MaterialID, ReporterID  int64
+	ID, MaterialID, ReporterID int64
+	// CommentID is the reported comment (0: the material), with its text.
+	CommentID                   int64
+	CommentBody                 string
 	MaterialTitle, MaterialSlug string
 	MaterialStatus              Status
 	Reason                      string
@@ -86,6 +92,15 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 		if Status(status) != StatusPublished {
 			return errNotFound()
 		}
+		if in.CommentID != 0 {
+			var cs string
+			if err := tx.QueryRow(ctx, `SELECT status FROM comments WHERE id = ? AND material_id = ?`, in.CommentID, materialID).Scan(&cs); err != nil {
+				return err
+			}
+			if cs != CommentPublished {
+				return errNotFound()
+			}
+		}
 		id := db.NewID()
 		var sealed []byte
 		if txt != "" {
@@ -95,8 +110,8 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 			}
 			sealed = key.Seal(vault.Field{Table: "reports", Column: "text_enc", Row: id}, txt)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO reports (id, material_id, reporter_id, reason, text_enc, created_at, deadline_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, materialID, in.ReporterID, in.Reason, sealed, now.UnixMilli(), deadline.UnixMilli())
+		_, err := tx.Exec(ctx, `INSERT INTO reports (id, material_id, reporter_id, reason, text_enc, created_at, deadline_at, comment_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, materialID, in.ReporterID, in.Reason, sealed, now.UnixMilli(), deadline.UnixMilli(), in.CommentID)
 		return err
 	})
 	if err != nil {
@@ -107,7 +122,8 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 
 // reportColumns is what scanReport reads.
 const reportColumns = `r.id, r.material_id, r.reporter_id, r.reason, r.text_enc, r.created_at, r.deadline_at, r.decision, r.decided_by, r.decided_at,
-	m.title, m.slug, m.status FROM reports r JOIN materials m ON m.id = r.material_id `
+	m.title, m.slug, m.status, r.comment_id, COALESCE(c.body, '') FROM reports r JOIN materials m ON m.id = r.material_id
+	LEFT JOIN comments c ON c.id = r.comment_id `
 
 // scanReport reads one line of the register, the reporter's text still
 // sealed.
@@ -117,7 +133,7 @@ func (s *Service) scanReport(sc interface{ Scan(...any) error }) (ReportEntry, [
 	var created, deadline, decided int64
 	var status string
 	if err := sc.Scan(&e.ID, &e.MaterialID, &e.ReporterID, &e.Reason, &enc, &created, &deadline, &e.Decision, &e.DecidedBy, &decided,
-		&e.MaterialTitle, &e.MaterialSlug, &status); err != nil {
+		&e.MaterialTitle, &e.MaterialSlug, &status, &e.CommentID, &e.CommentBody); err != nil {
 		return e, nil, err
 	}
 	e.MaterialStatus = Status(status)

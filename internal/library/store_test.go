@@ -9,7 +9,7 @@ import (
 
 // openStore opens the default local store in dir, as serve does, and
 // returns it with the folder its files are in.
-func openStore(t *testing.T, dir string) (blob.Store, string) {
+func openStore(t testing.TB, dir string) (blob.Store, string) {
 	t.Helper()
 	s, err := blob.Open("", dir)
 	if err != nil {

@@ -45,6 +45,21 @@ type Message struct {
 	// ListUnsubscribe, when set, is the https link that stops this kind of
 	// bulk mail in one click (RFC 2369 and RFC 8058).
 	ListUnsubscribe string
+
+	// Kind names the kind of message ("verify", "agreement",
+	// "library.approved"): shown to the administrator, never personal.
+	Kind string
+	// Key, when set, is the message's idempotency key: the queue
+	// (internal/mailq) accepts a second message with the same key as the
+	// same message and sends it once. It must not hold personal data
+	// (ids and names: "announce/agreement/3/user/42"); the queue stores
+	// only its keyed hash all the same.
+	Key string
+	// MessageID, when set, is the Message-ID header (without <>): the
+	// queue gives each message one at enqueueing, so every attempt to
+	// deliver it carries the same one and a receiver can tell a resend
+	// after a crash from a new message. Empty: a random one.
+	MessageID string
 }
 
 // String hides the recipient so a Message that reaches a log by accident
@@ -117,7 +132,11 @@ func build(m Message, from *netmail.Address, now time.Time) (*gomail.Msg, error)
 	msg.ToMailAddress(&netmail.Address{Address: to.Address})
 	msg.Subject(m.Subject)
 	msg.SetDateWithValue(now)
-	msg.SetMessageIDWithValue(messageID(from.Address))
+	id := m.MessageID
+	if id == "" {
+		id = NewMessageID(from.Address)
+	}
+	msg.SetMessageIDWithValue(id)
 	// RFC 3834: tells vacation responders and mailing lists not to answer.
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
@@ -149,9 +168,14 @@ func crlf(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
 }
 
-// messageID is random and names the sender's domain, not this machine's
-// host name (go-mail's default), which is nobody's business.
-func messageID(fromAddr string) string {
+// NewMessageID is a random Message-ID (without <>) that names the
+// sender's domain, not this machine's host name (go-mail's default),
+// which is nobody's business. An empty or unparsable fromAddr means the
+// domain of DefaultFrom.
+func NewMessageID(fromAddr string) string {
+	if a, err := parseFrom(fromAddr); err == nil {
+		fromAddr = a.Address
+	}
 	domain := "smartustaz.local"
 	if i := strings.LastIndexByte(fromAddr, '@'); i >= 0 && i+1 < len(fromAddr) {
 		domain = fromAddr[i+1:]

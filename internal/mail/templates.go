@@ -95,7 +95,7 @@ func compose(l i18n.Lang, to, kind, link string) Message {
 		// error that the template tests catch.
 		panic("mail: html template: " + err.Error())
 	}
-	return Message{To: to, Subject: p.Subject, Text: text.String(), HTML: html.String(), Lang: l}
+	return Message{To: to, Subject: p.Subject, Text: text.String(), HTML: html.String(), Lang: l, Kind: kind}
 }
 
 // htmlPage is the HTML part: tables and inline styles because many email

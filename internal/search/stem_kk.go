@@ -42,6 +42,9 @@ func lastHarmony(rs []rune) harmony {
 // компьютер) whose suffixes Kazakh spelling does not always harmonise
 // (педагогтің in the official lesson-plan form): then any shape goes.
 func stemHarmony(rs []rune) harmony {
+	if ambiguousLastVowel(rs) {
+		return anyHarmony
+	}
 	var b, f bool
 	for _, r := range rs {
 		switch vowelClass(r) {
@@ -55,6 +58,26 @@ func stemHarmony(rs []rune) harmony {
 		return anyHarmony
 	}
 	return lastHarmony(rs)
+}
+
+// ambiguousLastVowel reports a stem whose last vowel letter is и, у or
+// ю after a consonant: in a loanword that vowel takes suffixes of either
+// row (алгоритмдер, ребустар, графигі, but also алгоритмдар), so the
+// spelling of the suffix, not of the stem, decides. A rule, not a list:
+// it covers loanwords no table names. Native words end in -у as a verbal
+// noun (оқу, жазу), whose suffixes this accepts in both rows too; the
+// wrong row never occurs in a text, so nothing is found that should not be.
+func ambiguousLastVowel(rs []rune) bool {
+	for i := len(rs) - 1; i > 0; i-- {
+		r := rs[i]
+		if r == 'и' || r == 'у' || r == 'ю' {
+			return !isVowelLetter(rs[i-1]) || rs[i-1] == 'у'
+		}
+		if vowelClass(r) != anyHarmony {
+			return false
+		}
+	}
+	return false
 }
 
 // Classes of the sound a stem ends in, which choose the suffix's first
@@ -503,7 +526,8 @@ func restoreStem(rs []rune) []rune {
 	case 'ғ':
 		to = 'қ'
 	case 'г':
-		if lastHarmony(rs) == front {
+		// график → графигі: after и the stem's к was voiced too.
+		if lastHarmony(rs) == front || ambiguousLastVowel(rs) && lastVowelLetter(rs) == 'и' {
 			to = 'к'
 		}
 	case 'б':
@@ -555,4 +579,15 @@ func hasVowel(rs []rune) bool {
 		}
 	}
 	return false
+}
+
+// lastVowelLetter is the stem's last vowel letter (и and у included), 0
+// when it has none.
+func lastVowelLetter(rs []rune) rune {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if isVowelLetter(rs[i]) || rs[i] == 'и' {
+			return rs[i]
+		}
+	}
+	return 0
 }

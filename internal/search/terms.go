@@ -105,7 +105,11 @@ const ruTag = "0"
 //	2: Russian stems tagged with ruTag; known Kazakh words and their forms
 //	   get no Russian analysis; every Kazakh form of a loanword gets the
 //	   Russian stem of its Kazakh stem.
-const AnalysisVersion = 2
+//	3: a stem whose last vowel letter is и, у or ю takes suffixes of
+//	   either row (алгоритмдер, ребустар), and its г before a vowel
+//	   suffix is a voiced к (графигі → график). The reindex also fills
+//	   the title and description terms the ranking reads (migration 0019).
+const AnalysisVersion = 3
 
 func cyrillicTerms(tok string) []string {
 	kk := stemsKK(tok)

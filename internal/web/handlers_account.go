@@ -27,13 +27,24 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	}
 	// The author's certificates of publication (issue 3 §6).
 	var certs []library.Certificate
+	unread := 0
 	if s.Library != nil {
 		if certs, err = s.Library.Certificates(r.Context(), u.ID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		// The inbox's unread entries (issue 13).
+		if unread, err = s.Library.UnreadNotifications(r.Context(), u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
-	pg.Data = struct{ Certificates []library.Certificate }{certs}
+	pg.Data = struct {
+		Certificates []library.Certificate
+		Unread       int
+		// Undeliverable: mail to the address bounced (correspondence).
+		Undeliverable bool
+	}{certs, unread, s.undeliverable(r, u.Email.Reveal())}
 	s.render(w, r, http.StatusOK, "account", pg)
 }
 
@@ -156,6 +167,7 @@ func (s *Server) emailConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.addressConfirmed(r, u.Email.Reveal())
 	// The owner's old address is told, whoever's browser opened the link.
 	if o := old.Reveal(); o != "" && o != u.Email.Reveal() {
 		s.send(r, mail.EmailChanged(langOf(u), o))
@@ -444,6 +456,37 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 			cs = append(cs, x)
 		}
 		out["certificates"] = cs
+		// Ratings, comments, favourites, collections, follows, the
+		// digest choice and the inbox (issue 13).
+		soc, err := s.Library.ExportSocial(ctx, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out["social"] = soc
+	}
+	// The correspondence with the administration (clause 1.2 (a)).
+	if s.Corr != nil {
+		ts, err := s.Corr.Export(ctx, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		corr := []obj{}
+		for _, t := range ts {
+			msgs := []obj{}
+			for _, m := range t.Messages {
+				x := obj{"id": m.ID, "at": m.At, "from": m.Author, "via": m.Via, "body": m.Body.Reveal()}
+				if !m.AttName.IsZero() {
+					x["attachment"] = obj{"name": m.AttName.Reveal(), "kind": m.AttKind,
+						"download": "/account/messages/" + strconv.FormatInt(t.ID, 10) + "/files/" + strconv.FormatInt(m.ID, 10)}
+				}
+				msgs = append(msgs, x)
+			}
+			corr = append(corr, obj{"id": t.ID, "subject": t.Subject.Reveal(), "status": t.Status, "created_at": t.CreatedAt,
+				"updated_at": t.UpdatedAt, "messages": msgs})
+		}
+		out["correspondence"] = corr
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)

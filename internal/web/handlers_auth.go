@@ -114,10 +114,12 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Accounts.VerifyEmail(r.Context(), r.PostFormValue("token")); err != nil {
+	u, err := s.Accounts.VerifyEmail(r.Context(), r.PostFormValue("token"))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.addressConfirmed(r, u.Email.Reveal())
 	pg := s.newPage(r, "web.verify.title")
 	pg.Notice = i18n.T(pg.Lang, "web.verify.done")
 	s.render(w, r, http.StatusOK, "notice", pg)

@@ -100,6 +100,16 @@ type catalogData struct {
 	Sorts                              []sortLink
 	Cards                              []cardView
 	NextURL                            string
+	// Found says how many materials matched a search text ("" without
+	// one); Pages are the numbered pages of a ranked search.
+	Found string
+	// Narrowed is how many filters are set (their panel opens then).
+	Narrowed int
+	// DefaultSort is the order without "sort" in the address.
+	DefaultSort library.Sort
+	Pages       []pageLink
+	// PrevURL is the previous numbered page ("" on the first).
+	PrevURL string
 	// Unfilled: no cards although nothing narrowed the list (no search
 	// text, no filter, the first page), so the catalog has no material
 	// at all, which is told apart from a search that found nothing.
@@ -120,6 +130,7 @@ type sortLink struct {
 
 // cardView is one material of a list as a reader sees it.
 type cardView struct {
+	ID          int64
 	Path, Title string
 	Meta        string // type · subject · grade · language
 	AuthorID    int64
@@ -127,6 +138,12 @@ type cardView struct {
 	Views       string
 	Downloads   string
 	Day         string
+	// Rating is the average and count ("" when nobody rated).
+	Rating string
+	// Snippet is the text around the matched words of a search.
+	Snippet []library.Segment
+	// Picture is the first page's thumbnail or the file type's icon.
+	Picture thumbView
 }
 
 func termOptions(terms []library.Term, chosen string, label func(library.Term) string) []option {
@@ -148,10 +165,20 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 	for _, code := range library.Languages {
 		d.Languages = append(d.Languages, option{Value: code, Label: i18n.T(l, "library.lang."+code), Selected: code == f.Language})
 	}
-	for _, s := range []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads} {
+	sorts := []library.Sort{library.SortNew, library.SortPopular, library.SortDownloads, library.SortRating}
+	if f.Q != "" {
+		sorts = append([]library.Sort{library.SortRelevance}, sorts...)
+	}
+	for _, s := range sorts {
 		d.Sorts = append(d.Sorts, sortLink{URL: catalogURL(f, s, library.Cursor{}), Label: i18n.T(l, "library.sort."+string(s)), Current: s == f.Sort})
 	}
 	d.Cards = cardViews(l, tax, page.Items)
+	d.DefaultSort = defaultSort(f)
+	for _, v := range []string{f.Subject, f.Grade, f.Type, f.Language} {
+		if v != "" {
+			d.Narrowed++
+		}
+	}
 	d.Unfilled = len(d.Cards) == 0 && after.IsZero() &&
 		f.Q == "" && f.Subject == "" && f.Grade == "" && f.Type == "" && f.Language == ""
 	if !page.Next.IsZero() {
@@ -163,11 +190,11 @@ func newCatalogData(l i18n.Lang, tax *library.Taxonomy, f library.Filter, after 
 func cardViews(l i18n.Lang, tax *library.Taxonomy, cards []library.Card) []cardView {
 	out := make([]cardView, len(cards))
 	for i, c := range cards {
-		out[i] = cardView{Path: c.Path(), Title: c.Title, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
+		out[i] = cardView{ID: c.ID, Path: c.Path(), Title: c.Title, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
 			Meta: tax.Name(library.KindType, c.Type, l) + " · " + tax.Name(library.KindSubject, c.Subject, l) + " · " +
 				tax.Name(library.KindGrade, c.Grade, l) + " · " + i18n.T(l, "library.lang."+c.Language),
 			Views: i18n.T(l, "library.views", c.Views), Downloads: i18n.T(l, "library.downloads", c.Downloads),
-			Day: c.PublishedAt.UTC().Format("2006-01-02")}
+			Day: c.PublishedAt.UTC().Format("2006-01-02"), Rating: ratingText(l, c.Rating())}
 	}
 	return out
 }
@@ -179,7 +206,7 @@ func catalogURL(f library.Filter, sort library.Sort, after library.Cursor) strin
 			q.Set(k, v)
 		}
 	}
-	if sort != library.SortNew {
+	if sort != defaultSort(f) {
 		q.Set("sort", string(sort))
 	}
 	if !after.IsZero() {
@@ -194,24 +221,54 @@ func catalogURL(f library.Filter, sort library.Sort, after library.Cursor) strin
 func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := library.Filter{Subject: q.Get("subject"), Grade: q.Get("grade"), Type: q.Get("type"), Language: q.Get("language"),
-		Q: strings.TrimSpace(q.Get("q")), Sort: library.ParseSort(q.Get("sort"))}
+		Q: strings.TrimSpace(q.Get("q"))}
 	if len([]rune(f.Q)) > 200 {
 		f.Q = string([]rune(f.Q)[:200])
+	}
+	f.Sort = defaultSort(f)
+	if v := q.Get("sort"); v != "" {
+		f.Sort = library.ParseSort(v)
+	}
+	if f.Sort == library.SortRelevance && f.Q == "" {
+		f.Sort = library.SortNew
 	}
 	tax, err := s.Library.Taxonomy(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	pg := s.newPage(r, "library.page.catalog")
+	pg.Form = q
+	if f.Sort == library.SortRelevance {
+		n, _ := strconv.Atoi(q.Get("page"))
+		res, err := s.Library.Search(r.Context(), f, n, catalogPage)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d := searchData(pg.Lang, tax, f, res)
+		s.withPictures(r.Context(), d.Cards)
+		pg.Data = d
+		s.render(w, r, http.StatusOK, "materials_list", pg)
+		return
+	}
 	after := library.ParseCursor(q.Get("after"))
-	page, err := s.Library.List(r.Context(), f, after, 20)
+	page, err := s.Library.List(r.Context(), f, after, catalogPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	pg := s.newPage(r, "library.page.catalog")
-	pg.Form = q
-	pg.Data = newCatalogData(pg.Lang, tax, f, after, page)
+	d := newCatalogData(pg.Lang, tax, f, after, page)
+	s.withPictures(r.Context(), d.Cards)
+	if f.Q != "" {
+		n, more, err := s.Library.Count(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Found = foundText(pg.Lang, f.Q, n, more)
+	}
+	pg.Data = d
 	s.render(w, r, http.StatusOK, "materials_list", pg)
 }
 
@@ -230,6 +287,9 @@ type materialData struct {
 	AuthorName string
 	// Previews are the page images of its files (handlers_preview.go).
 	Previews previewData
+	// Social is the rating, comments and the reader's own choices
+	// (handlers_social.go).
+	Social socialData
 }
 
 func (s *Server) material(w http.ResponseWriter, r *http.Request) {
@@ -287,12 +347,18 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := s.newPage(r, "library.page.material")
 	d.Previews = s.materialPreviews(ctx, m, pg.Lang)
+	if d.Social, err = s.materialSocial(r, pg.Lang, m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pg.Title = m.Title
-	switch r.URL.Query().Get("done") {
+	switch done := r.URL.Query().Get("done"); done {
 	case "submitted":
 		pg.Notice = i18n.T(pg.Lang, "library.page.submitted")
 	case "published":
 		pg.Notice = i18n.T(pg.Lang, "library.page.published")
+	case "saved", "unsaved", "rated", "comment_pending", "comment_published", "collected", "followed", "unfollowed":
+		pg.Notice = i18n.T(pg.Lang, "social.done."+done)
 	}
 	pg.Data = d
 	s.render(w, r, http.StatusOK, "materials_show", pg)
@@ -306,6 +372,11 @@ type formData struct {
 	MaxMB    int64
 	MaxFiles int
 	Accept   string
+	// PublishName is the name the "publish under my name" box offers
+	// (issue 13 §2): the public name when one is shown, else the
+	// profile's; NameChecked is the box's state.
+	PublishName string
+	NameChecked bool
 }
 
 // acceptList is the file picker's hint; the server decides by content.
@@ -334,9 +405,41 @@ func (s *Server) formPage(r *http.Request, edit *library.Material) (*page, error
 		title = "library.page.edit"
 	}
 	pg := s.newPage(r, title)
-	pg.Data = formData{Tax: tax, Langs: library.Languages, Edit: edit, MaxMB: s.Library.MaxFileSize() >> 20,
+	fd := formData{Tax: tax, Langs: library.Languages, Edit: edit, MaxMB: s.Library.MaxFileSize() >> 20,
 		MaxFiles: s.Library.MaxFiles(), Accept: acceptList}
+	if u := info(r).User; u != nil {
+		p, err := s.Library.PublicProfile(r.Context(), u.ID)
+		if err != nil {
+			return nil, err
+		}
+		fd.PublishName, fd.NameChecked = p.DisplayName(), p.DisplayName() != ""
+		if fd.PublishName == "" {
+			fd.PublishName = u.FullName.Reveal()
+		}
+	}
+	pg.Data = fd
 	return pg, nil
+}
+
+// publishNameAfter records the "publish under my name" choice of a form
+// that was accepted (the publication consent of clause 1.4), and keeps
+// the box as the teacher left it when the form comes back with errors.
+func (s *Server) publishNameAfter(r *http.Request, pg *page, form url.Values, accepted bool) error {
+	fd, ok := pg.Data.(formData)
+	if !ok {
+		return nil
+	}
+	show := form.Get("publish_name") == "yes"
+	if !accepted {
+		fd.NameChecked = show
+		pg.Data = fd
+		return nil
+	}
+	var session int64
+	if ss := info(r).Session; ss != nil {
+		session = ss.ID
+	}
+	return s.Library.SetPublishName(r.Context(), info(r).User.ID, session, show, fd.PublishName)
 }
 
 func (s *Server) materialNewForm(w http.ResponseWriter, r *http.Request) {
@@ -518,6 +621,7 @@ func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := inputOf(form)
+	s.publishNameAfter(r, pg, form, false)
 	if fileErr != nil {
 		s.formError(w, r, "materials_new", pg, s.uploadErrors(r, in, up.Len(), fileErr))
 		return
@@ -525,6 +629,10 @@ func (s *Server) materialCreate(w http.ResponseWriter, r *http.Request) {
 	m, err := s.Library.Publish(ctx, u.ID, in, up, s.libMeta(r))
 	if err != nil {
 		s.formError(w, r, "materials_new", pg, err)
+		return
+	}
+	if err := s.publishNameAfter(r, pg, form, true); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	done := "submitted"
@@ -596,6 +704,7 @@ func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := inputOf(form)
+	s.publishNameAfter(r, pg, form, false)
 	if fileErr != nil {
 		s.formError(w, r, "materials_new", pg, s.uploadErrors(r, in, max(up.Len(), len(m.Files)), fileErr))
 		return
@@ -603,6 +712,10 @@ func (s *Server) materialEdit(w http.ResponseWriter, r *http.Request) {
 	m, err = s.Library.Edit(ctx, u.ID, m.ID, in, up, s.libMeta(r))
 	if err != nil {
 		s.formError(w, r, "materials_new", pg, err)
+		return
+	}
+	if err := s.publishNameAfter(r, pg, form, true); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	done := "submitted"
@@ -748,6 +861,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := library.ReportInput{Reason: r.PostForm.Get("reason"), Text: r.PostForm.Get("text")}
+	if c, err := strconv.ParseInt(r.PostForm.Get("comment"), 10, 64); err == nil && c > 0 {
+		in.CommentID = c // a report about one comment (issue 13)
+	}
 	if u := info(r).User; u != nil {
 		in.ReporterID = u.ID
 	}
@@ -794,17 +910,25 @@ func (s *Server) moderationQueue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	comments, err := s.Library.PendingComments(ctx, 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pg := s.newPage(r, "library.page.moderation")
-	switch r.URL.Query().Get("done") {
+	switch done := r.URL.Query().Get("done"); done {
 	case "approve", "reject", "takedown", "dismiss":
-		pg.Notice = i18n.T(pg.Lang, "library.page.done."+r.URL.Query().Get("done"))
+		pg.Notice = i18n.T(pg.Lang, "library.page.done."+done)
+	case "comment_approve", "comment_reject", "comment_takedown":
+		pg.Notice = i18n.T(pg.Lang, "social.done."+done)
 	}
 	pg.Data = struct {
-		Items   []library.QueueItem
-		Reports []library.ReportEntry
-		Tax     *library.Taxonomy
-		Reasons []string
-	}{items, reports, tax, library.RejectReasons}
+		Items    []library.QueueItem
+		Reports  []library.ReportEntry
+		Tax      *library.Taxonomy
+		Reasons  []string
+		Comments []library.Comment
+	}{items, reports, tax, library.RejectReasons, comments}
 	s.render(w, r, http.StatusOK, "admin_moderation", pg)
 }
 

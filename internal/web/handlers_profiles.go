@@ -109,11 +109,23 @@ func (s *Server) author(w http.ResponseWriter, r *http.Request) {
 	if n := a.Profile.DisplayName(); n != "" {
 		pg.Title = n
 	}
+	following := false
+	if u := info(r).User; u != nil {
+		if following, err = s.Library.IsFollowing(ctx, u.ID, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	switch done := r.URL.Query().Get("done"); done {
+	case "followed", "unfollowed":
+		pg.Notice = i18n.T(pg.Lang, "social.done."+done)
+	}
 	pg.Data = struct {
-		A      *library.AuthorPage
-		ID     int64
-		Tax    *library.Taxonomy
-		Fields []string
-	}{a, id, tax, library.ProfileFields}
+		A         *library.AuthorPage
+		ID        int64
+		Tax       *library.Taxonomy
+		Fields    []string
+		Following bool
+	}{a, id, tax, library.ProfileFields, following}
 	s.render(w, r, http.StatusOK, "author_show", pg)
 }

@@ -27,10 +27,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusNotFound, "web.error.notfound")
 }
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", s.newPage(r, "web.home.title"))
-}
-
 // setLang remembers the reader's language choice in a cookie and, for a
 // signed-in user, on the account (so email comes in that language too).
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
@@ -140,9 +136,11 @@ func (s *Server) agreementDiff(w http.ResponseWriter, r *http.Request) {
 // link builds an absolute link for email.
 func (s *Server) link(path string) string { return s.BaseURL + path }
 
-// send delivers an email without holding up the response's error path;
-// a failure is logged without the address (the mail package keeps
-// addresses out of its errors).
+// send hands an email to s.Mail — in serve the durable mail queue
+// (internal/mailq), which stores it and delivers it in the background —
+// without holding up the response's error path; a failure is logged
+// without the address (the mail packages keep addresses out of their
+// errors).
 func (s *Server) send(r *http.Request, m mail.Message) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	defer cancel()

@@ -17,6 +17,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -174,6 +175,11 @@ func (s *Server) limitBody(h http.Handler) http.Handler {
 			limit := int64(maxBody)
 			if isUploadPath(r) {
 				limit = s.uploadLimit()
+			} else if isMessagePath(r) {
+				limit = messageBodyLimit
+			}
+			if r.Method == http.MethodPost && r.URL.Path == "/admin/import" {
+				limit = importer.MaxUpload + 1<<20 // the file and the form's few fields
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}

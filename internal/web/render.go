@@ -92,10 +92,21 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return map[i18n.Lang]string{i18n.KK: "Қазақша", i18n.RU: "Русский", i18n.EN: "English"}[l]
 		},
 		"paragraphs": paragraphs,
+		// ratingOf is a card's rating in l ("" when nobody rated it).
+		"ratingOf": func(l i18n.Lang, c library.Card) string { return ratingText(l, c.Rating()) },
 		"field": func(p *page, name, label, typ, auto string, req bool, max int, hint string) fieldArgs {
 			return fieldArgs{P: p, Name: name, Label: label, Type: typ, Auto: auto, Req: req, Max: max, Hint: hint}
 		},
-		"list": func(xs ...any) []any { return xs },
+		"corrArgs": corrArgs,
+		"list":     func(xs ...any) []any { return xs },
+		// kv builds a partial's arguments from name, value pairs.
+		"kv": func(pairs ...any) map[string]any {
+			m := make(map[string]any, len(pairs)/2)
+			for i := 0; i+1 < len(pairs); i += 2 {
+				m[fmt.Sprint(pairs[i])] = pairs[i+1]
+			}
+			return m
+		},
 		"sub1": func(n int) int { return n - 1 },
 		"auditArgs": func(p *page, es []audit.Entry) any {
 			return struct {

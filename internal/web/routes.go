@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /materials/{ref}", s.public(s.material))
 	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
 	m.HandleFunc("GET /materials/{id}/files/{file}/pages/{page}", s.previewImage)
+	m.HandleFunc("GET /materials/{id}/files/{file}/thumb.png", s.thumbnail)
 	m.HandleFunc("POST /materials/{id}/report", s.report)
 	m.HandleFunc("GET /materials/{id}/edit", s.materialEditForm)
 	m.HandleFunc("POST /materials/{id}/edit", s.materialEdit)
@@ -81,6 +82,8 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/status", s.requireRole(staff, s.adminStatus))
 	m.Handle("POST /admin/status/previews/retry", s.requireRole(adminOnly, s.adminPreviewRetry))
 	m.Handle("POST /admin/status/jobs/retry", s.requireRole(adminOnly, s.adminJobsRetry))
+	m.Handle("GET /admin/mail", s.requireRole(adminOnly, s.adminMail))
+	m.Handle("POST /admin/mail/retry", s.requireRole(adminOnly, s.adminMailRetry))
 	m.Handle("GET /admin/users", s.requireRole(adminOnly, s.adminUsers))
 	m.Handle("POST /admin/users/find", s.requireRole(adminOnly, s.adminUsersFind))
 	m.Handle("GET /admin/users/{id}", s.requireRole(adminOnly, s.adminUser))
@@ -92,6 +95,14 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/stats.csv", s.requireRole(adminOnly, s.adminStatsCSV))
 	m.Handle("GET /admin/agreement", s.requireRole(adminOnly, s.adminAgreementForm))
 	m.Handle("POST /admin/agreement", s.requireRole(adminOnly, s.adminAgreementPublish))
+
+	// Users brought over from another site (issue 11, clause 1.2 (b)).
+	m.Handle("GET /admin/import", s.requireRole(adminOnly, s.adminImport))
+	m.Handle("POST /admin/import", s.requireRole(adminOnly, s.adminImportUpload))
+	m.Handle("GET /admin/import/{id}", s.requireRole(adminOnly, s.adminImportShow))
+	m.Handle("GET /admin/import/{id}/status", s.requireRole(adminOnly, s.adminImportStatus))
+	m.Handle("POST /admin/import/{id}/run", s.requireRole(adminOnly, s.adminImportRun))
+	m.Handle("POST /admin/import/{id}/invite", s.requireRole(adminOnly, s.adminImportInvite))
 
 	// Moderation of the public sections and the register of complaints
 	// (clause 3.2); the taxonomy editor.
@@ -119,6 +130,38 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/public", s.publicProfileForm)
 	m.HandleFunc("POST /account/public", s.publicProfileSave)
 	m.HandleFunc("GET /authors/{id}", s.public(s.author))
+
+	// The habits of the big portals (issue 13 §3): save, collect, rate
+	// and comment, follow, the inbox, download history, the digest.
+	m.HandleFunc("POST /materials/{id}/save", s.favouriteToggle)
+	m.HandleFunc("POST /materials/{id}/rate", s.rate)
+	m.HandleFunc("POST /materials/{id}/collect", s.collect)
+	m.HandleFunc("POST /collections", s.collectionCreate)
+	m.HandleFunc("GET /collections/{id}", s.collection)
+	m.HandleFunc("POST /authors/{id}/follow", s.followToggle)
+	m.HandleFunc("GET /account/saved", s.saved)
+	m.HandleFunc("GET /account/notifications", s.notifications)
+	m.HandleFunc("POST /account/digest", s.digestSave)
+	m.HandleFunc("GET /account/downloads", s.downloads)
+	m.HandleFunc("GET /digest/unsubscribe", s.unsubscribeForm)
+	m.HandleFunc("POST /digest/unsubscribe", s.unsubscribe)
+	m.Handle("POST /admin/comments/{id}/{action}", s.requireRole(staff, s.moderateComment))
+	// Correspondence with the administration (clause 1.2 (a)): the
+	// user's threads, visitors' contact form, administrators' answers
+	// (content only through the audited reveal).
+	m.HandleFunc("GET /account/messages", s.messages)
+	m.HandleFunc("POST /account/messages", s.messageStart)
+	m.HandleFunc("GET /account/messages/{id}", s.messageThread)
+	m.HandleFunc("POST /account/messages/{id}", s.messageReply)
+	m.HandleFunc("GET /account/messages/{id}/files/{msg}", s.messageFile)
+	m.HandleFunc("POST /account/email/reconfirm", s.emailReconfirm)
+	m.HandleFunc("GET /contact", s.contactForm)
+	m.HandleFunc("POST /contact", s.contact)
+	m.Handle("GET /admin/messages", s.requireRole(adminOnly, s.adminMessages))
+	m.Handle("GET /admin/messages/{id}", s.requireRole(adminOnly, s.adminMessage))
+	m.Handle("POST /admin/messages/{id}/reveal", s.requireRole(adminOnly, s.adminMessageReveal))
+	m.Handle("POST /admin/messages/{id}/answer", s.requireRole(adminOnly, s.adminMessageAnswer))
+	m.Handle("POST /admin/messages/{id}/files/{msg}", s.requireRole(adminOnly, s.adminMessageFile))
 
 	// Any other address: the site's own page in the reader's language,
 	// not Go's plain-text "404 page not found".

@@ -17,10 +17,13 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/preview"
 	"github.com/smartustaz/smartustaz/internal/telemetry"
 	"github.com/smartustaz/smartustaz/internal/vault"
@@ -40,8 +43,15 @@ type Deps struct {
 	// Queue is the durable job queue (internal/jobs); nil shows no
 	// background jobs on the status page.
 	Queue *jobs.Queue
-	Mail  mail.Sender
-	Log   *slog.Logger
+	// Mail sends the site's email: in serve, the mail queue below.
+	Mail mail.Sender
+	// MailQueue is the outgoing mail queue (internal/mailq) shown on
+	// /admin/mail; nil: the page says there is none.
+	MailQueue *mailq.Queue
+	// Import brings users over from other sites (/admin/import); nil: the
+	// pages answer 404.
+	Import *importer.Service
+	Log    *slog.Logger
 	// BaseURL is the public address used in emailed links.
 	BaseURL string
 	// TrustProxy: take the client address and scheme from X-Forwarded-*.
@@ -67,6 +77,11 @@ type Deps struct {
 	// TelemetryRetention is how long technical records are kept (for the
 	// pages that say so); 0: telemetry.DefaultRetention.
 	TelemetryRetention time.Duration
+	// Corr is the correspondence with the administration (clause
+	// 1.2 (a)); nil serves no message pages.
+	Corr *correspondence.Service
+	// ReplyDomain is the domain of the reply+TOKEN addresses of answers.
+	ReplyDomain string
 }
 
 // Server holds the parsed templates and dependencies.
@@ -76,6 +91,7 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler
+	thumbs  thumbCache
 	pages   *pageCache // nil: off
 	// keyLog limits the log of requests that need a missing master key.
 	keyLog onceAMinute

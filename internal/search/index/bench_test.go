@@ -162,6 +162,52 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// BenchmarkRankedSearch measures a search as the catalog shows it by
+// default (library.Service.Search): the bounded count (up to
+// library.CountBound matches), the ranking of those matches by field, the
+// first page's cards and snippets. Same databases and variables as
+// BenchmarkSearch:
+//
+//	go test ./internal/search/index -run '^$' -bench RankedSearch -benchtime 400x
+func BenchmarkRankedSearch(b *testing.B) {
+	n := benchMaterials(b)
+	for _, eng := range benchEngines() {
+		d := benchDB(b, eng, n)
+		b.Run(fmt.Sprintf("%s/materials=%d", eng, n), func(b *testing.B) {
+			lib := library.New(d, nil, nil, library.Options{Searcher: index.New(d)})
+			ctx := context.Background()
+			r := rand.New(rand.NewPCG(5, 6))
+			lat := make([]time.Duration, 0, b.N)
+			perQuery := map[string][]time.Duration{}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				q := benchQueries[r.IntN(len(benchQueries))]
+				f := benchFilters[r.IntN(len(benchFilters))]
+				f.Q, f.Sort = q, library.SortRelevance
+				start := time.Now()
+				if _, err := lib.Search(ctx, f, 1, 20); err != nil {
+					b.Fatal(err)
+				}
+				el := time.Since(start)
+				lat = append(lat, el)
+				perQuery[q] = append(perQuery[q], el)
+			}
+			b.StopTimer()
+			p50, p95 := percentiles(lat)
+			b.ReportMetric(p50, "p50-ms")
+			b.ReportMetric(p95, "p95-ms")
+			if testing.Verbose() && b.N > 1 {
+				for _, q := range benchQueries {
+					if l := perQuery[q]; len(l) > 0 {
+						a, c := percentiles(l)
+						b.Logf("%-32q n=%4d p50 %7.2f ms  p95 %7.2f ms", q, len(l), a, c)
+					}
+				}
+			}
+		})
+	}
+}
+
 // cursorOf is the keyset cursor after material id in sort s (read outside
 // the searcher, as the library reads the cards of a page).
 func cursorOf(ctx context.Context, d *db.DB, s library.Sort, id int64) (library.Cursor, error) {
@@ -253,13 +299,17 @@ func fill(ctx context.Context, d *db.DB, have, n int) error {
 					}
 					mRows = append(mRows, "(?,?,?,?,?,?,?,?,?,?,?,?,?)")
 					mArgs = append(mArgs, id, author, "материал", m.subject, m.grade, m.typ, m.lang, m.status, m.views, m.downloads, pub, pub, pub)
-					sRows = append(sRows, "(?,?)")
-					sArgs = append(sArgs, id, m.terms)
+					// The ranking's fields: the first terms stand for the
+					// title, the next for the description.
+					ts := strings.Fields(m.terms)
+					title, desc := ts[:min(6, len(ts))], ts[min(6, len(ts)):min(26, len(ts))]
+					sRows = append(sRows, "(?,?,?,?)")
+					sArgs = append(sArgs, id, m.terms, strings.Join(title, " "), strings.Join(desc, " "))
 				}
 				if _, err := tx.Exec(ctx, `INSERT INTO materials (id, author_id, title, subject, grade, type, language, status, views, downloads, published_at, created_at, updated_at) VALUES `+strings.Join(mRows, ","), mArgs...); err != nil {
 					return err
 				}
-				if _, err := tx.Exec(ctx, `INSERT INTO material_search (material_id, terms) VALUES `+strings.Join(sRows, ","), sArgs...); err != nil {
+				if _, err := tx.Exec(ctx, `INSERT INTO material_search (material_id, terms, title_terms, desc_terms) VALUES `+strings.Join(sRows, ","), sArgs...); err != nil {
 					return err
 				}
 				done += k

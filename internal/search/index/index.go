@@ -382,7 +382,7 @@ func (x *Index) searchPostgres(ctx context.Context, groups [][]string, f library
 	// with the whole primary key instead (a second at a million).
 	w, args = library.SearchConditions(f, after)
 	rest, err := x.ids(ctx, `WITH hits AS MATERIALIZED (SELECT s.material_id FROM material_search s WHERE `+ginWhere+`)
-		SELECT m.id FROM hits h CROSS JOIN LATERAL (SELECT m.id, m.published_at, m.views, m.downloads FROM materials m
+		SELECT m.id FROM hits h CROSS JOIN LATERAL (SELECT m.id, m.published_at, m.views, m.downloads, m.rating_score FROM materials m
 			WHERE m.id = h.material_id AND `+w+` OFFSET 0) m`+order+` LIMIT ?`, append(append(append([]any{}, ginArgs...), args...), limit-len(out))...)
 	return append(out, rest...), err
 }

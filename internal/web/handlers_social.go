@@ -1,0 +1,432 @@
+package web
+
+// The habits of the big portals (issue 13 §3): save, collect, rate and
+// comment, follow, the inbox, the download history and the digest's
+// one-click unsubscribe. Every handler makes one call into the library.
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/library"
+)
+
+// socialData is what the material page shows of a reader's own choices
+// and of the material's comments.
+type socialData struct {
+	Rating      library.Rating
+	RatingText  string
+	Comments    []library.Comment
+	Saved       bool
+	MyStars     int
+	Following   bool
+	Collections []library.Collection
+	Stars       []int
+	// Moderated: comments wait for a moderator (the form says so).
+	Moderated bool
+}
+
+// materialSocial fills socialData for the material page; what belongs to
+// the reader only when one is signed in (the anonymous page is cached).
+func (s *Server) materialSocial(r *http.Request, l i18n.Lang, m *library.Material) (socialData, error) {
+	ctx := r.Context()
+	d := socialData{Stars: []int{5, 4, 3, 2, 1}, Moderated: !s.Library.PublishesImmediately()}
+	var err error
+	if d.Rating, err = s.Library.MaterialRating(ctx, m.ID); err != nil {
+		return d, err
+	}
+	d.RatingText = ratingText(l, d.Rating)
+	if d.Comments, err = s.Library.Comments(ctx, m.ID); err != nil {
+		return d, err
+	}
+	u := info(r).User
+	if u == nil || m.Status != library.StatusPublished {
+		return d, nil
+	}
+	if d.Saved, err = s.Library.IsFavourite(ctx, u.ID, m.ID); err != nil {
+		return d, err
+	}
+	if d.MyStars, err = s.Library.MyRating(ctx, u.ID, m.ID); err != nil {
+		return d, err
+	}
+	if d.Following, err = s.Library.IsFollowing(ctx, u.ID, m.AuthorID); err != nil {
+		return d, err
+	}
+	d.Collections, err = s.Library.Collections(ctx, u.ID, false)
+	return d, err
+}
+
+// ratingText is a rating as a card shows it ("" when nobody rated).
+func ratingText(l i18n.Lang, r library.Rating) string {
+	if r.Count == 0 {
+		return ""
+	}
+	return i18n.T(l, "social.rating.short", fmt.Sprintf("%.1f", r.Average()), r.Count)
+}
+
+// back is where a form on the material page returns: the material.
+func (s *Server) backToMaterial(w http.ResponseWriter, r *http.Request, id int64, done string) {
+	m, err := s.Library.Get(r.Context(), id, viewer(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, m.Path()+"?done="+done, http.StatusSeeOther)
+}
+
+func (s *Server) favouriteToggle(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	saved, err := s.Library.ToggleFavourite(r.Context(), u.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done := "unsaved"
+	if saved {
+		done = "saved"
+	}
+	s.backToMaterial(w, r, id, done)
+}
+
+func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	stars, _ := strconv.Atoi(r.PostForm.Get("stars"))
+	status, err := s.Library.Rate(r.Context(), u.ID, id, stars, r.PostForm.Get("comment"))
+	if err != nil {
+		var fs apperr.Fields
+		if errors.As(err, &fs) {
+			s.renderError(w, r, http.StatusUnprocessableEntity, fs[0].Key, fs[0].Args...)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	done := "rated"
+	switch status {
+	case library.CommentPending:
+		done = "comment_pending"
+	case library.CommentPublished:
+		done = "comment_published"
+	}
+	s.backToMaterial(w, r, id, done)
+}
+
+// collect adds the material to one of the reader's collections, or
+// removes it (remove=yes).
+func (s *Server) collect(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	coll, err := strconv.ParseInt(r.PostForm.Get("collection"), 10, 64)
+	if err != nil || coll <= 0 {
+		s.renderError(w, r, http.StatusUnprocessableEntity, "social.collection.choose")
+		return
+	}
+	remove := r.PostForm.Get("remove") == "yes"
+	if err := s.Library.CollectionItem(r.Context(), u.ID, coll, id, remove); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if remove {
+		http.Redirect(w, r, "/collections/"+strconv.FormatInt(coll, 10)+"?done=removed", http.StatusSeeOther)
+		return
+	}
+	s.backToMaterial(w, r, id, "collected")
+}
+
+func (s *Server) collectionCreate(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	id, err := s.Library.CreateCollection(r.Context(), u.ID, r.PostForm.Get("title"), r.PostForm.Get("public") == "yes")
+	if err != nil {
+		pg, perr := s.savedPage(r)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		pg.Form = formValues(r.PostForm)
+		s.formError(w, r, "social_saved", pg, err)
+		return
+	}
+	http.Redirect(w, r, "/collections/"+strconv.FormatInt(id, 10)+"?done=created", http.StatusSeeOther)
+}
+
+func (s *Server) collection(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var viewerID int64
+	if u := info(r).User; u != nil {
+		viewerID = u.ID
+	}
+	c, err := s.Library.GetCollection(r.Context(), id, viewerID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tax, err := s.Library.Taxonomy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "social.collection.title")
+	pg.Title = c.Title
+	switch r.URL.Query().Get("done") {
+	case "created", "removed":
+		pg.Notice = i18n.T(pg.Lang, "social.done."+r.URL.Query().Get("done"))
+	}
+	pg.Data = struct {
+		C     *library.Collection
+		Cards []cardView
+		Mine  bool
+	}{c, cardViews(pg.Lang, tax, c.Items), viewerID == c.OwnerID}
+	s.render(w, r, http.StatusOK, "social_collection", pg)
+}
+
+func (s *Server) followToggle(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	following, err := s.Library.ToggleFollow(r.Context(), u.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done := "unfollowed"
+	if following {
+		done = "followed"
+	}
+	// From a material page the reader goes back to it.
+	if mid, err := strconv.ParseInt(r.PostForm.Get("material"), 10, 64); err == nil && mid > 0 {
+		s.backToMaterial(w, r, mid, done)
+		return
+	}
+	http.Redirect(w, r, "/authors/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)
+}
+
+// savedPage is /account/saved: favourites, collections, followed authors.
+func (s *Server) savedPage(r *http.Request) (*page, error) {
+	u, err := user(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	favs, err := s.Library.Favourites(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.Library.Collections(ctx, u.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	follows, err := s.Library.Following(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	tax, err := s.Library.Taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pg := s.newPage(r, "social.saved.title")
+	pg.Data = struct {
+		Favourites  []cardView
+		Collections []library.Collection
+		Following   []library.Followed
+		Max         int
+	}{cardViews(pg.Lang, tax, favs), cols, follows, library.MaxCollectionTitle}
+	return pg, nil
+}
+
+func (s *Server) saved(w http.ResponseWriter, r *http.Request) {
+	pg, err := s.savedPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "social_saved", pg)
+}
+
+// inboxPage is /account/notifications: the inbox and the digest choice.
+func (s *Server) inboxPage(r *http.Request) (*page, error) {
+	u, err := user(r)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := s.Library.Notifications(r.Context(), u.ID, 100)
+	if err != nil {
+		return nil, err
+	}
+	freq, err := s.Library.DigestFrequency(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	pg := s.newPage(r, "social.inbox.title")
+	pg.Data = struct {
+		Items       []library.Notification
+		Frequency   string
+		Frequencies []string
+	}{ns, freq, library.DigestFrequencies}
+	return pg, nil
+}
+
+func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
+	pg, err := s.inboxPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("done") == "digest" {
+		pg.Notice = i18n.T(pg.Lang, "social.digest.saved")
+	}
+	s.render(w, r, http.StatusOK, "social_inbox", pg)
+}
+
+func (s *Server) digestSave(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	if err := s.Library.SetDigestFrequency(r.Context(), u.ID, r.PostForm.Get("frequency")); err != nil {
+		pg, perr := s.inboxPage(r)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		s.formError(w, r, "social_inbox", pg, err)
+		return
+	}
+	http.Redirect(w, r, "/account/notifications?done=digest", http.StatusSeeOther)
+}
+
+func (s *Server) downloads(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ds, err := s.Library.Downloads(r.Context(), u.ID, 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "social.downloads.title")
+	pg.Data = ds
+	s.render(w, r, http.StatusOK, "social_downloads", pg)
+}
+
+// unsubscribeForm is the page the digest's link opens: a button, so a
+// mail scanner that follows links turns nothing off; mail programs use
+// the one-click POST (RFC 8058) to the same address.
+func (s *Server) unsubscribeForm(w http.ResponseWriter, r *http.Request) {
+	pg := s.newPage(r, "social.unsubscribe.title")
+	pg.Data = struct{ U, T string }{r.URL.Query().Get("u"), r.URL.Query().Get("t")}
+	s.render(w, r, http.StatusOK, "social_unsubscribe", pg)
+}
+
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	// The one-click POST carries u and t in the link's query; the page's
+	// form sends them in the body.
+	get := func(k string) string {
+		if v := r.PostForm.Get(k); v != "" {
+			return v
+		}
+		return r.URL.Query().Get(k)
+	}
+	uid, _ := strconv.ParseInt(get("u"), 10, 64)
+	if err := s.Library.UnsubscribeDigest(r.Context(), uid, get("t")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.newPage(r, "social.unsubscribe.title")
+	pg.Notice = i18n.T(pg.Lang, "social.unsubscribe.done")
+	s.render(w, r, http.StatusOK, "notice", pg)
+}
+
+// moderateComment approves, rejects or takes down a comment.
+func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	action := r.PathValue("action")
+	if _, err := s.Library.ModerateComment(r.Context(), info(r).User.ID, id, action, r.PostForm.Get("reason")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	back := "/admin/moderation?done=comment_" + action
+	if r.PostForm.Get("back") == "reports" {
+		back = "/admin/reports?done=takedown"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
