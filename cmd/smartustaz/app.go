@@ -18,6 +18,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/privacy"
+	"github.com/smartustaz/smartustaz/internal/telemetry"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -91,7 +92,7 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 	}
 	a := &app{cfg: c, db: d, vault: v, store: store,
 		// A deletion empties every domain's tables in one transaction.
-		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, correspondence.EraseUser, importer.EraseUser, privacy.EraseUser}}),
+		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, correspondence.EraseUser, importer.EraseUser, privacy.EraseUser, telemetry.EraseUser}}),
 		consent:  consent.New(d, v),
 		audit:    audit.New(d, v),
 	}

@@ -66,7 +66,9 @@ var userTables = map[string]struct{ owner, rule string }{
 	"privacy_requests":   {"user_id", "sealed"},
 	// The consent-receipt signing key is the site's own, sealed under
 	// the site's data key (owner 0): nothing of any user.
-	"receipt_keys": {"id", "kept"},
+	"receipt_keys":          {"id", "kept"},
+	"telemetry_records":     {"user_id", "gone"},
+	"telemetry_preferences": {"user_id", "gone"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -326,6 +328,11 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			}
 			defer d.Close()
 			markImported(t, d, dataDir, uid)
+			// The teacher's page views are written within a second
+			// (internal/telemetry).
+			waitFor(t, "the teacher's page views recorded", func() bool {
+				return count(t, d, `SELECT COUNT(*) FROM telemetry_preferences WHERE user_id = ?`, uid) > 0
+			})
 			before := userRows(t, d, uid)
 			secrets := userSecrets(t, d, uid)
 			for tbl, rule := range userTables {

@@ -138,6 +138,7 @@ func routeTable() []routeRow {
 		{route: "GET /agreement", path: "/agreement", want: everyone("200")},
 		{route: "GET /agreement/{kind}/{version}", path: "/agreement/agreement/2", want: everyone("200")},
 		{route: "GET /agreement/{kind}/diff", path: "/agreement/agreement/diff?from=1&to=2", want: everyone("200")},
+		{route: "GET /agreement/collected", path: "/agreement/collected", want: everyone("200")},
 
 		// Accounts: open to all; tokens, not roles, authorise.
 		{route: "GET /register", path: "/register", want: everyone("200")},
@@ -190,6 +191,7 @@ func routeTable() []routeRow {
 		{route: "POST /account/delete", path: "/account/delete", ownAccount: true, form: url.Values{"password": {"{password}"}},
 			want: forUsers("200")},
 		{route: "GET /account/export.json", path: "/account/export.json", want: forUsers("200")},
+		{route: "GET /account/data", path: "/account/data", want: forUsers("200")},
 		{route: "GET /account/public", path: "/account/public", want: forUsers("200")},
 		{route: "POST /account/public", path: "/account/public", form: url.Values{"show_region": {"yes"}, "region": {"{region}"}},
 			want: forUsers("303 /account/public?done=saved")},
@@ -299,6 +301,8 @@ func routeTable() []routeRow {
 		{route: "POST /admin/users/{id}/role", path: "/admin/users/{spare}/role", form: url.Values{"role": {"moderator"}},
 			want: adminOnly("303 /admin/users/{spare}")},
 		{route: "GET /admin/audit", path: "/admin/audit", want: adminOnly("200")},
+		{route: "GET /admin/stats", path: "/admin/stats", want: adminOnly("200")},
+		{route: "GET /admin/stats.csv", path: "/admin/stats.csv", want: adminOnly("200")},
 		{route: "GET /admin/agreement", path: "/admin/agreement", want: adminOnly("200")},
 		{route: "POST /admin/agreement", path: "/admin/agreement", fresh: (*matrix).agreementForm,
 			form: url.Values{"kind": {"privacy"}, "title_kk": {"{title_kk}"}, "title_ru": {"{title_ru}"}, "title_en": {"{title_en}"},

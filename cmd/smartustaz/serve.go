@@ -43,11 +43,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// --demo is serve's alone (SMARTUSTAZ_DEMO too): the other commands
 	// never fill anything, and `smartustaz demo` has its own counts.
 	var demo bool
+	var tel telemetryFlags
 	var smtpListen, replyDomain string
 	c, _, err := parse("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&smtpListen, "smtp-listen", getenv("SMARTUSTAZ_SMTP_LISTEN"), "receive replies to the administration's answers and bounces by SMTP on this address, e.g. 127.0.0.1:2525; empty = off [SMARTUSTAZ_SMTP_LISTEN]")
 		fs.StringVar(&replyDomain, "reply-domain", getenv("SMARTUSTAZ_REPLY_DOMAIN"), "domain of the reply+TOKEN addresses of answers (its MX must lead to --smtp-listen); empty = the domain of --mail-from [SMARTUSTAZ_REPLY_DOMAIN]")
 		config.BoolVar(fs, &demo, "demo", "SMARTUSTAZ_DEMO", false, getenv, fmt.Sprintf("on start, fill an empty catalog with %d demo teachers and %d demo materials, as the demo command does; never on a site with real users [SMARTUSTAZ_DEMO]", demoServeUsers, demoServeMaterials))
+		tel.define(fs, getenv)
 	})
 	if err != nil {
 		return err
@@ -106,6 +108,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Background work is in one durable queue in the database, shared by
 	// every node (internal/jobs); started below, stopped before the
 	// database closes.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	queue, err := newQueue(a.db, log, pv, c.PageImages, c.DataDir)
 	if err != nil {
 		return err
@@ -164,6 +168,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
+	// Page views are recorded in batches (telemetry.go); the closing of
+	// days and the retention of records are jobs of the shared queue.
+	rec, err := startTelemetry(tel, a, lib, queue, reg, log)
+	if err != nil {
+		return err
+	}
+	if rec != nil {
+		bg.add("the page-view recorder (the last second's views)", rec.stop)
+	}
 	if err := queue.Start(ctx); err != nil {
 		return err
 	}
@@ -203,13 +216,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer stopNode()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.NewServer(web.Deps{
 		DB: a.db, Vault: a.vault, Accounts: a.accounts, Consent: a.consent, Audit: a.audit,
 		Library: lib, Previews: pv, Queue: queue, Mail: sender, MailQueue: mq, Import: a.imports, Log: log, BaseURL: c.BaseURL, TrustProxy: c.TrustProxy,
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
+		Telemetry: rec.recorder(), TelemetryRetention: rec.retention(),
 		Corr: corr, ReplyDomain: replyDomain,
 		Processors: privacy.ProcessorsFromConfig(c.DB, c.Storage, c.SMTP),
 	})

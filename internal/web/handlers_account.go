@@ -453,6 +453,12 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 			"actor_user_id": c.ActorID, "actor_session_id": c.ActorSessionID})
 	}
 	out["consents"], out["sessions"], out["changes"] = consents, sessions, chs
+	// Every page view recorded while signed in, and the monthly counts of
+	// subjects, grades and types viewed (clauses 1.2 (c), 1.2 (d)).
+	if out["technical"], out["preferences"], err = s.techExport(ctx, u.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	// Uploads and downloads, with the address and browser recorded
 	// (clause 1.2 (c)).
 	if s.Library != nil {

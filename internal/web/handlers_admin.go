@@ -97,6 +97,9 @@ type adminUserData struct {
 	Revealed    bool
 	Purpose     string
 	Roles       []account.Role
+	// Tech: the user's technical records, preferences and file events,
+	// only in the audited reveal (issue 9 §3).
+	Tech *techData
 }
 
 func (s *Server) loadAdminUser(r *http.Request) (*adminUserData, error) {
@@ -164,6 +167,10 @@ func (s *Server) adminReveal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Revealed, d.Purpose = true, purpose
+	if d.Tech, err = s.loadTech(r.Context(), d.Target.ID, s.recordLimit()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if d.Audit, err = s.Audit.ForTarget(r.Context(), d.Target.ID, 50); err != nil {
 		s.fail(w, r, err)
 		return

@@ -86,8 +86,8 @@ func (s *Server) meta(r *http.Request) account.Meta {
 }
 
 // middleware wraps the mux, outermost first: recover → request info
-// (id, client address, scheme) → security headers → metrics → body limit →
-// CSRF → session → locale → agreement gate → page cache emptied after
+// (id, client address, scheme) → security headers → metrics → page-view
+// capture (telemetry.go) → body limit → CSRF → session → locale → agreement gate → page cache emptied after
 // writes.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
@@ -99,6 +99,7 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.session(h)
 	h = csrf.Handler(h)
 	h = s.limitBody(h)
+	h = s.capture(h)
 	h = s.metrics.wrap(h)
 	h = securityHeaders(h)
 	h = s.requestInfo(h)

@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /agreement", s.agreement)
 	m.HandleFunc("GET /agreement/{kind}/{version}", s.agreementVersion)
 	m.HandleFunc("GET /agreement/{kind}/diff", s.agreementDiff)
+	// What is recorded about visits, drawn from telemetry.Defs (issue 9 §4).
+	m.HandleFunc("GET /agreement/collected", s.public(s.dataCollected))
 
 	// Accounts (clause 2.2).
 	m.HandleFunc("GET /register", s.registerForm)
@@ -59,6 +61,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/delete", s.deleteForm)
 	m.HandleFunc("POST /account/delete", s.deleteAccount)
 	m.HandleFunc("GET /account/export.json", s.export)
+	// Everything the site keeps about the user, in sections (issue 9:
+	// technical records and preferences; clause 1.1).
+	m.HandleFunc("GET /account/data", s.accountData)
 
 	// The materials library (issue 3; clauses 1.2 (c), 1.4).
 	m.HandleFunc("GET /materials", s.public(s.catalog))
@@ -93,6 +98,9 @@ func (s *Server) routes() {
 	m.Handle("POST /admin/users/{id}/reveal", s.requireRole(adminOnly, s.adminReveal))
 	m.Handle("POST /admin/users/{id}/role", s.requireRole(adminOnly, s.adminSetRole))
 	m.Handle("GET /admin/audit", s.requireRole(adminOnly, s.adminAudit))
+	// Statistics of visits from the daily aggregates only (issue 9 §3).
+	m.Handle("GET /admin/stats", s.requireRole(adminOnly, s.adminStats))
+	m.Handle("GET /admin/stats.csv", s.requireRole(adminOnly, s.adminStatsCSV))
 	m.Handle("GET /admin/agreement", s.requireRole(adminOnly, s.adminAgreementForm))
 	m.Handle("POST /admin/agreement", s.requireRole(adminOnly, s.adminAgreementPublish))
 

@@ -27,6 +27,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/preview"
 	"github.com/smartustaz/smartustaz/internal/privacy"
+	"github.com/smartustaz/smartustaz/internal/telemetry"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -73,6 +74,14 @@ type Deps struct {
 	// Bus tells the other serve processes of a change to public pages, and
 	// this one of theirs (internal/cluster); nil: this process alone.
 	Bus *cluster.Bus
+	// Telemetry records page views (internal/telemetry); nil records none.
+	Telemetry *telemetry.Recorder
+	// TelemetryLimit is how many of a user's newest technical records
+	// their data page shows (the export has them all).
+	TelemetryLimit int
+	// TelemetryRetention is how long technical records are kept (for the
+	// pages that say so); 0: telemetry.DefaultRetention.
+	TelemetryRetention time.Duration
 	// Corr is the correspondence with the administration (clause
 	// 1.2 (a)); nil serves no message pages.
 	Corr *correspondence.Service
