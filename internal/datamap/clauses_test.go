@@ -18,7 +18,7 @@ var (
 	// A backticked reference: an optional package prefix ("mail/ ",
 	// "cmd/ ") and a test, fuzz target or benchmark, optionally with a
 	// subtest path.
-	testRef = regexp.MustCompile("`(?:([a-z][a-z0-9_/]*)/ )?((?:Test|Fuzz|Benchmark)[A-Za-z0-9_]*)(?:/[^`]*)?`")
+	testRef = regexp.MustCompile("`(?:([a-z][a-z0-9_/]*)/ )?((?:Test|Fuzz|Benchmark)[A-Z0-9_][A-Za-z0-9_]*)(?:/[^`]*)?`")
 	testDef = regexp.MustCompile(`(?m)^func ((?:Test|Fuzz|Benchmark)[A-Za-z0-9_]*)\(`)
 )
 
