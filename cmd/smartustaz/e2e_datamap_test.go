@@ -33,6 +33,9 @@ func TestE2EDataMap(t *testing.T) {
 				}
 			}
 			for _, tb := range datamap.Tables {
+				if _, ok := datamap.EngineOnly[tb.Name]; ok {
+					continue // an engine's copy of another table, left off the public page
+				}
 				if !strings.Contains(body, tb.What.In(l)) || !strings.Contains(body, tb.Why.In(l)) {
 					t.Errorf("%s: table %s's what or why missing from the public map", l, tb.Name)
 				}

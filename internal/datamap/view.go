@@ -89,6 +89,9 @@ func PublicMap(l i18n.Lang) []Section {
 	for _, cat := range Categories {
 		sec := Section{Category: cat, Name: cat.Name(l)}
 		for _, tb := range Tables {
+			if _, ok := EngineOnly[tb.Name]; ok {
+				continue // SQLite's FTS5 copies of material_search, which the page already shows
+			}
 			var readers Reader
 			var hows []string
 			personal, sealed, found := false, false, false
