@@ -71,7 +71,7 @@ const (
 	DaysKind         RetentionKind = "days"      // N days, then removed by a job
 	UntilUsedKind    RetentionKind = "used"      // until used or expired, then removed by the janitor
 	LawKind          RetentionKind = "law"       // kept by law for N years
-	PermanentKind    RetentionKind = "permanent" // for the life of the site (published documents, the audit chain)
+	PermanentKind    RetentionKind = "permanent" // for the life of the site (documents, the audit chain, the rows an account deletion keeps without their sealed values)
 )
 
 // Retention is how long a value is kept.

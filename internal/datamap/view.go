@@ -55,7 +55,7 @@ func (r Retention) Text(l i18n.Lang) string {
 	case WhileAccountKind:
 		return T{KK: "тіркелгі бар болғанша", RU: "пока существует учётная запись", EN: "while the account exists"}.In(l)
 	case UntilDeletedKind:
-		return T{KK: "авторы немесе әкімші жойғанша (тіркелгімен бірге жойылады)", RU: "пока автор или администратор не удалит (удаляется вместе с учётной записью)", EN: "until its author or an administrator deletes it (goes with the account)"}.In(l)
+		return T{KK: "авторы немесе әкімші жойғанша", RU: "пока автор или администратор не удалит", EN: "until its author or an administrator removes it"}.In(l)
 	case UntilUsedKind:
 		return T{KK: "пайдаланылғанша немесе мерзімі біткенше", RU: "до использования или истечения срока", EN: "until used or expired"}.In(l)
 	case DaysKind:
@@ -63,7 +63,7 @@ func (r Retention) Text(l i18n.Lang) string {
 	case LawKind:
 		return fmt.Sprintf(T{KK: "заң бойынша сақталады: %d жыл", RU: "хранится по закону: %d лет", EN: "kept by law: %d years"}.In(l), r.N)
 	case PermanentKind:
-		return T{KK: "сайт жұмыс істегенше", RU: "пока работает сайт", EN: "for the life of the site"}.In(l)
+		return T{KK: "сайт жұмыс істегенше (тіркелгі жойылғанда жеке мәндерсіз қалады)", RU: "пока работает сайт (после удаления учётной записи — без персональных значений)", EN: "for the life of the site (without personal values once the account is deleted)"}.In(l)
 	}
 	return string(r.Kind)
 }
