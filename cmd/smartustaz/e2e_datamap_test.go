@@ -59,5 +59,9 @@ func TestE2EDataMap(t *testing.T) {
 				t.Errorf("/admin/data-map lacks %s.%s", c.Table.Name, c.Name)
 			}
 		}
+		wantText(t, "admin data map", r, i18n.T(i18n.KK, "datamap.admin.plain"))
+		if !strings.Contains(r.Body, "<li><code>comments.body</code>") {
+			t.Errorf("/admin/data-map does not list comments.body among the personal values stored plain")
+		}
 	})
 }

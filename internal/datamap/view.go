@@ -129,3 +129,17 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// PlainPersonal lists the personal columns stored in plaintext (neither
+// sealed nor hashed): ids that link a row to a person, times, and what a
+// person chose to make public. The admin view lists them so that what is
+// not encrypted is a visible decision, not an accident.
+func PlainPersonal() []Declared {
+	var out []Declared
+	for _, c := range All() {
+		if c.Personal && c.Protection == Plain {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -19,6 +19,8 @@ func init() {
 		"datamap.admin.title":      {KK: "Деректер картасы (техникалық)", RU: "Карта данных (техническая)", EN: "Data map (technical)"},
 		"datamap.admin.intro":      {KK: "Дерекқордың әр бағаны internal/datamap ішінде бір рет сипатталған; сипатталмаған баған тестті құлатады. Жария нұсқасы:", RU: "Каждый столбец базы описан один раз в internal/datamap; неописанный столбец роняет тест. Публичная версия:", EN: "Every column of the database is declared once in internal/datamap; an undeclared column fails a test. The public version:"},
 		"datamap.admin.p":          {KK: "Әр кесте мен баған: санаты, қорғалуы, сақтау мерзімі, кім оқиды.", RU: "Каждая таблица и столбец: категория, защита, срок хранения, кто читает.", EN: "Every table and column: category, protection, retention, who reads it."},
+		"datamap.admin.plain":      {KK: "Шифрланбай сақталатын жеке деректер", RU: "Персональные данные, хранимые без шифрования", EN: "Personal data stored without encryption"},
+		"datamap.admin.plain.p":    {KK: "Адамды жазбаға байланыстыратын идентификаторлар, уақыттар және адамның өзі жария еткені. Тізімге жаңа баған қосылса, оның шифрланбауы саналы шешім болуы керек.", RU: "Идентификаторы, связывающие запись с человеком, время и то, что человек сам сделал публичным. Новый столбец в этом списке должен быть осознанным решением.", EN: "Ids that link a row to a person, times, and what the person chose to make public. A new column on this list should be a deliberate decision."},
 		"datamap.admin.package":    {KK: "Пакет", RU: "Пакет", EN: "Package"},
 		"datamap.admin.category":   {KK: "Санат", RU: "Категория", EN: "Category"},
 		"datamap.admin.protection": {KK: "Қорғалуы", RU: "Защита", EN: "Protection"},

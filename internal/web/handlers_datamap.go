@@ -19,6 +19,8 @@ func (s *Server) privacyDataMap(w http.ResponseWriter, r *http.Request) {
 // column with its category, protection, retention and readers.
 func (s *Server) adminDataMap(w http.ResponseWriter, r *http.Request) {
 	pg := s.newPage(r, "datamap.admin.title")
-	pg.Data = datamap.All()
+	pg.Data = struct {
+		All, PlainPersonal []datamap.Declared
+	}{datamap.All(), datamap.PlainPersonal()}
 	s.render(w, r, http.StatusOK, "admin_datamap", pg)
 }
