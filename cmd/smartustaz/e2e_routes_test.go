@@ -136,6 +136,7 @@ func routeTable() []routeRow {
 
 		// Documents.
 		{route: "GET /agreement", path: "/agreement", want: everyone("200")},
+		{route: "GET /privacy/data-map", path: "/privacy/data-map", want: everyone("200")},
 		{route: "GET /agreement/{kind}/{version}", path: "/agreement/agreement/2", want: everyone("200")},
 		{route: "GET /agreement/{kind}/diff", path: "/agreement/agreement/diff?from=1&to=2", want: everyone("200")},
 		{route: "GET /agreement/collected", path: "/agreement/collected", want: everyone("200")},
@@ -291,6 +292,7 @@ func routeTable() []routeRow {
 		{route: "POST /admin/status/previews/retry", path: "/admin/status/previews/retry", want: adminOnly("303 /admin/status")},
 		{route: "POST /admin/status/jobs/retry", path: "/admin/status/jobs/retry", want: adminOnly("303 /admin/status?jobs_retried=0")},
 		{route: "GET /admin/mail", path: "/admin/mail", want: adminOnly("200")},
+		{route: "GET /admin/data-map", path: "/admin/data-map", want: adminOnly("200")},
 		{route: "POST /admin/mail/retry", path: "/admin/mail/retry", want: adminOnly("303 /admin/mail?retried=0")},
 		{route: "GET /admin/users", path: "/admin/users", want: adminOnly("200")},
 		{route: "POST /admin/users/find", path: "/admin/users/find", form: url.Values{"email": {"matrix-nobody-{n}@mektep.test"}},

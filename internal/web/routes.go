@@ -28,6 +28,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /agreement/{kind}/diff", s.agreementDiff)
 	// What is recorded about visits, drawn from telemetry.Defs (issue 9 §4).
 	m.HandleFunc("GET /agreement/collected", s.public(s.dataCollected))
+	// The data map, generated from internal/datamap (clause P.1).
+	m.HandleFunc("GET /privacy/data-map", s.public(s.privacyDataMap))
 
 	// Accounts (clause 2.2).
 	m.HandleFunc("GET /register", s.registerForm)
@@ -91,6 +93,7 @@ func (s *Server) routes() {
 	m.Handle("POST /admin/status/previews/retry", s.requireRole(adminOnly, s.adminPreviewRetry))
 	m.Handle("POST /admin/status/jobs/retry", s.requireRole(adminOnly, s.adminJobsRetry))
 	m.Handle("GET /admin/mail", s.requireRole(adminOnly, s.adminMail))
+	m.Handle("GET /admin/data-map", s.requireRole(adminOnly, s.adminDataMap))
 	m.Handle("POST /admin/mail/retry", s.requireRole(adminOnly, s.adminMailRetry))
 	m.Handle("GET /admin/users", s.requireRole(adminOnly, s.adminUsers))
 	m.Handle("POST /admin/users/find", s.requireRole(adminOnly, s.adminUsersFind))
