@@ -11,6 +11,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 )
 
 // digestArgs is the digest's hourly job (issue 13 §3): once an hour
@@ -37,10 +38,12 @@ func registerDigest(q *jobs.Queue, lib *library.Service, log *slog.Logger) error
 	return q.Every(digestEvery, digestArgs{})
 }
 
-// cmdDigest sends the digests due at --at (default now) at once: for an
-// operator who wants to send them before the next hourly run, and for
-// tests, which move the moment instead of waiting for midnight. What was
-// sent for a period is never sent again, by this or by the job.
+// cmdDigest queues the digests due at --at (default now) at once: for an
+// operator who wants them out before the next hourly run, and for tests,
+// which move the moment instead of waiting for midnight. Like every mail
+// of the site they go into the durable mail queue (internal/mailq), which
+// a running serve delivers; what was queued for a period is never queued
+// again, by this or by the job.
 func cmdDigest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var at string
 	c, _, err := parse("digest", args, getenv, stderr, func(fs *flag.FlagSet) {
@@ -60,15 +63,25 @@ func cmdDigest(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer a.Close()
-	sender, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
+	transport, err := mail.Open(c.SMTP, c.DataDir, c.MailFrom)
 	if err != nil {
 		return err
 	}
-	lib := library.New(a.db, a.vault, a.store, library.Options{Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL})
+	// A queue that is never started: it only inserts, and serve's
+	// workers deliver.
+	q, err := jobs.New(a.db, jobs.Options{Node: "digest-command"})
+	if err != nil {
+		return err
+	}
+	mq := mailq.New(a.db, a.vault, q, transport, mailq.Options{Rate: c.MailRate, From: c.MailFrom})
+	if err := mq.Register(ctx); err != nil {
+		return err
+	}
+	lib := library.New(a.db, a.vault, a.store, library.Options{Mail: mq, Contacts: contacts(a.accounts), BaseURL: c.BaseURL})
 	res, err := lib.SendDigests(ctx, now)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "smartustaz: %d digest(s) sent, %d reader(s) had nothing new\n", res.Sent, res.Empty)
+	fmt.Fprintf(stdout, "smartustaz: %d digest(s) queued, %d reader(s) had nothing new\n", res.Sent, res.Empty)
 	return nil
 }

@@ -143,7 +143,7 @@ func socialWalk(t *testing.T, chrome string, e db.Engine) {
 	for i := 0; i < 2; i++ { // a second run for the same day sends nothing
 		if out, err := srv.runCmd(t, "", "digest", "--at", at, "--base-url", srv.URL); err != nil {
 			t.Fatalf("digest: %v", err)
-		} else if i == 1 && !strings.Contains(out, "0 digest(s) sent") {
+		} else if i == 1 && !strings.Contains(out, "0 digest(s) queued") {
 			t.Errorf("a second run for the same day: %q", out)
 		}
 	}
