@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -94,6 +96,10 @@ func TestE2EImportLegacyHashes(t *testing.T) {
 		}
 
 		d := openDB(t, srv)
+		var batch int64
+		if err := d.QueryRow(context.Background(), `SELECT id FROM import_batches`).Scan(&batch); err != nil {
+			t.Fatal(err)
+		}
 		stored := func(id int64) string {
 			var h string
 			if err := d.QueryRow(context.Background(), `SELECT password_hash FROM users WHERE id = ?`, id).Scan(&h); err != nil {
@@ -101,6 +107,11 @@ func TestE2EImportLegacyHashes(t *testing.T) {
 			}
 			return h
 		}
+		t.Run("registered here: no import record", func(t *testing.T) {
+			if rec := importRecord(t, signup(t, srv, newPerson("native"))); rec != nil {
+				t.Errorf("the export of a user who registered here has an import record")
+			}
+		})
 		for _, u := range users {
 			t.Run(u.format, func(t *testing.T) {
 				wantStatus(t, "wrong password, old hash", newClient(t, srv).login(u.email, u.password+"x"), http.StatusUnauthorized)
@@ -111,6 +122,11 @@ func TestE2EImportLegacyHashes(t *testing.T) {
 					t.Fatalf("an imported user signed in reaches /account (%d %q) without accepting the agreement", r.Status, r.Location())
 				}
 				x := c.export()
+				before := importRecord(t, c)
+				if before == nil || before.Source != "ескі портал" || before.BatchID != batch || before.ImportedAt.IsZero() ||
+					before.Consent != "none" || before.ConsentAt != nil {
+					t.Errorf("the export's import record before accepting is %+v, want source, batch %d, time and consent none", before, batch)
+				}
 				if h := stored(x.Profile.ID); !strings.HasPrefix(h, "$argon2id$v=19$") {
 					t.Errorf("after the first sign-in the stored hash is not argon2id (%.8s…)", h)
 				}
@@ -118,6 +134,9 @@ func TestE2EImportLegacyHashes(t *testing.T) {
 					t.Errorf("the imported user was asked to accept %d documents, want 2", n)
 				}
 				wantStatus(t, "account after accepting", c.get("/account"), http.StatusOK)
+				if after := importRecord(t, c); after == nil || after.Consent != "accepted" || after.ConsentAt == nil || after.BatchID != batch {
+					t.Errorf("the export's import record after accepting is %+v, want consent accepted with its time", after)
+				}
 				methods := map[string]string{}
 				for _, a := range c.export().Consents {
 					methods[a.Document] = a.Method
@@ -130,4 +149,30 @@ func TestE2EImportLegacyHashes(t *testing.T) {
 			})
 		}
 	})
+}
+
+// importRec is the "import" part of /account/export.json.
+type importRec struct {
+	Source     string     `json:"source"`
+	BatchID    int64      `json:"batch_id"`
+	ImportedAt time.Time  `json:"imported_at"`
+	Consent    string     `json:"consent"`
+	ConsentAt  *time.Time `json:"consent_at"`
+}
+
+// importRecord is the signed-in user's import record in their export,
+// nil when it has none.
+func importRecord(t *testing.T, c *client) *importRec {
+	t.Helper()
+	r := c.get("/account/export.json")
+	if r.Status != http.StatusOK {
+		t.Fatalf("export.json: status %d", r.Status)
+	}
+	var x struct {
+		Import *importRec `json:"import"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &x); err != nil {
+		t.Fatalf("export.json does not decode: %v", err)
+	}
+	return x.Import
 }

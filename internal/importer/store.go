@@ -178,15 +178,17 @@ type ImportedUser struct {
 	ImportedAt   time.Time
 	RegisteredAt time.Time // zero: unknown
 	Consent      string    // "none" or "accepted"
+	ConsentAt    time.Time // when they accepted here; zero: not yet
+	InvitedAt    time.Time // when the invitation was queued; zero: never
 }
 
 // Imported returns where userID came from, or db.ErrNotFound for a user
 // who registered here.
 func (s *Service) Imported(ctx context.Context, userID int64) (*ImportedUser, error) {
 	var u ImportedUser
-	var at, reg int64
-	err := s.db.QueryRow(ctx, `SELECT batch_id, source, imported_at, registered_at, consent FROM import_users WHERE user_id = ?`, userID).
-		Scan(&u.BatchID, &u.Source, &at, &reg, &u.Consent)
+	var at, reg, consentAt, invitedAt int64
+	err := s.db.QueryRow(ctx, `SELECT batch_id, source, imported_at, registered_at, consent, consent_at, invited_at FROM import_users WHERE user_id = ?`, userID).
+		Scan(&u.BatchID, &u.Source, &at, &reg, &u.Consent, &consentAt, &invitedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound
 	}
@@ -196,6 +198,12 @@ func (s *Service) Imported(ctx context.Context, userID int64) (*ImportedUser, er
 	u.ImportedAt = db.Time(at)
 	if reg > 0 {
 		u.RegisteredAt = db.Time(reg)
+	}
+	if consentAt > 0 {
+		u.ConsentAt = db.Time(consentAt)
+	}
+	if invitedAt > 0 {
+		u.InvitedAt = db.Time(invitedAt)
 	}
 	return &u, nil
 }
