@@ -284,8 +284,11 @@ func (s *Service) Invite(ctx context.Context, batchID int64) error {
 			FROM import_users WHERE batch_id = ?`, batchID).Scan(&n, &invited); err != nil {
 			return err
 		}
+		// Any batch that ended (see Batch.Invitable), a killed one too.
 		res, err := tx.Exec(ctx, `UPDATE import_batches SET invite_status = ?, invite_total = ?, invite_sent = ?
-			WHERE id = ? AND status = ? AND invite_status NOT IN (?, ?)`, StatusPending, n, invited, batchID, StatusDone, StatusPending, StatusRunning)
+			WHERE id = ? AND (status IN (?, ?, ?) OR (status = ? AND seen_at > 0 AND seen_at < ?)) AND invite_status NOT IN (?, ?)`,
+			StatusPending, n, invited, batchID, StatusDone, StatusCancelled, StatusFailed, StatusRunning, s.now().Add(-StaleAfter).UnixMilli(),
+			StatusPending, StatusRunning)
 		if err != nil {
 			return err
 		}

@@ -113,6 +113,23 @@ func TestImportSIGKILLAndResume(t *testing.T) {
 				t.Fatalf("%d import records for %d users after SIGKILL", n, got)
 			}
 			t.Logf("killed at %d users", got)
+			// The killed import's batch: "running" while it may be alive,
+			// interrupted once it has shown no sign of life for StaleAfter,
+			// and then its users can be invited.
+			var killed int64
+			if err := d.QueryRow(context.Background(), `SELECT id FROM import_batches WHERE status = 'running'`).Scan(&killed); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := env.imp.Batch(context.Background(), killed); err != nil || !b.Running() || b.Invitable() {
+				t.Fatalf("the batch just killed: err %v, running %v, invitable %v; want running, not invitable", err, b.Running(), b.Invitable())
+			}
+			if _, err := d.Exec(context.Background(), `UPDATE import_batches SET seen_at = ? WHERE id = ?`,
+				time.Now().Add(-importer.StaleAfter-time.Minute).UnixMilli(), killed); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := env.imp.Batch(context.Background(), killed); err != nil || b.Running() || b.State() != importer.StatusCancelled || !b.Invitable() {
+				t.Fatalf("the batch silent for StaleAfter: err %v, running %v, state %q, invitable %v; want interrupted and invitable", err, b.Running(), b.State(), b.Invitable())
+			}
 			rep := runCSV(t, env, data, importer.Options{Source: "killed"})
 			if rep.Created != int64(total-got) || rep.Skipped != int64(got) || rep.Failed != 0 {
 				t.Fatalf("the run after the kill: %s, want created %d, skipped %d", rep.Summary(), total-got, got)
