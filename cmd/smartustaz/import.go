@@ -19,7 +19,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/jobs"
-	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 )
 
 // importFlags are the flags of "import users".
@@ -284,11 +284,13 @@ func (b *progressBar) finish() {
 	}
 }
 
-// importJobs is what the import's background jobs need; the invitation
-// links use the address the site listens on, known once serve listens
-// (the announcer keeps it).
-func importJobs(q *jobs.Queue, sender mail.Sender, log *slog.Logger, an *announcer) importer.Jobs {
-	return importer.Jobs{Queue: q, Mail: sender, Log: log, Base: func() string {
+// importJobs is what the import's background jobs need: the invitations
+// are a bulk send of the mail queue (paced, resumed after a restart, shown
+// on /admin/mail), none to an address that bounced; their links use the
+// address the site listens on, known once serve listens (the announcer
+// keeps it).
+func importJobs(q *jobs.Queue, mq *mailq.Queue, undeliverable func(context.Context, string) (bool, error), log *slog.Logger, an *announcer) importer.Jobs {
+	return importer.Jobs{Queue: q, Mail: mq, Undeliverable: undeliverable, Log: log, Base: func() string {
 		if b := an.base.Load(); b != nil {
 			return *b
 		}

@@ -151,7 +151,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, undeliverable: corr.Undeliverable, log: log}
 	an.register(a.consent)
 	// Imports uploaded at /admin/import and their invitations (issue 11).
-	a.imports.UseJobs(importJobs(queue, sender, log, an))
+	a.imports.UseJobs(importJobs(queue, mq, corr.Undeliverable, log, an))
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {

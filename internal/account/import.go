@@ -10,7 +10,6 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/passhash"
-	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 // ImportRecord is one user brought over from another site's database
@@ -245,21 +244,31 @@ func (s *Service) Invitation(ctx context.Context, id int64) (*User, string, erro
 	var u *User
 	var tok string
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var k *vault.UserKey
 		var err error
-		u, k, err = s.loadUser(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if u.Status != StatusActive {
-			return apperr.New(apperr.Gone, "account.deleted")
-		}
-		if err := dropUnusedTokens(ctx, tx, id, PurposeResetPassword); err != nil {
-			return err
-		}
-		tok, err = s.issueToken(ctx, tx, k, id, PurposeResetPassword, InviteTTL, "")
+		u, tok, err = s.InvitationTx(ctx, tx, id)
 		return err
 	})
+	if err != nil {
+		return nil, "", err
+	}
+	return u, tok, nil
+}
+
+// InvitationTx is Invitation inside the caller's transaction: the import
+// writes the link and the letter that carries it (the mail queue's
+// SendTx) together, so a page of invitations interrupted leaves neither.
+func (s *Service) InvitationTx(ctx context.Context, tx *db.Tx, id int64) (*User, string, error) {
+	u, k, err := s.loadUser(ctx, tx, id, true)
+	if err != nil {
+		return nil, "", fmt.Errorf("account: invitation: %w", err)
+	}
+	if u.Status != StatusActive {
+		return nil, "", fmt.Errorf("account: invitation: %w", apperr.New(apperr.Gone, "account.deleted"))
+	}
+	if err := dropUnusedTokens(ctx, tx, id, PurposeResetPassword); err != nil {
+		return nil, "", fmt.Errorf("account: invitation: %w", err)
+	}
+	tok, err := s.issueToken(ctx, tx, k, id, PurposeResetPassword, InviteTTL, "")
 	if err != nil {
 		return nil, "", fmt.Errorf("account: invitation: %w", err)
 	}

@@ -31,7 +31,13 @@ type env struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	v, _, err := vault.Open(d, t.TempDir(), func(string) string { return "" })
+	return newEnvIn(t, d, t.TempDir())
+}
+
+// newEnvIn is newEnv with the vault's key file in dir.
+func newEnvIn(t *testing.T, d *db.DB, dir string) *env {
+	t.Helper()
+	v, _, err := vault.Open(d, dir, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}

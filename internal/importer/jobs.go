@@ -16,6 +16,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -41,14 +42,32 @@ func (runArgs) Kind() string { return "import.run" }
 type inviteArgs struct {
 	BatchID int64 `json:"batch_id,string"`
 	After   int64 `json:"after,string"`
+	// Run tells one press of the button from the next: the job kind is
+	// unique by arguments among jobs waiting or running, and the last
+	// page of a run is still "running" for a moment after it marked the
+	// batch done, so without it a second press then would be dropped and
+	// the batch left pending for ever.
+	Run int64 `json:"run,string,omitempty"`
 }
 
 func (inviteArgs) Kind() string { return "import.invite" }
 
+// BulkMailer is the durable mail queue (internal/mailq's Queue): the
+// invitations are one paced bulk send, shown with its progress on
+// /admin/mail, enqueued in the same transaction as the links they carry.
+type BulkMailer interface {
+	BeginBulk(ctx context.Context, tx *db.Tx, name, kind string) error
+	EndBulk(ctx context.Context, tx *db.Tx, name string) error
+	SendTx(ctx context.Context, tx *db.Tx, m mail.Message, opts ...mailq.Option) error
+}
+
 // Jobs are what the import needs to work in the background.
 type Jobs struct {
 	Queue *jobs.Queue
-	Mail  mail.Sender
+	Mail  BulkMailer
+	// Undeliverable, when set, reports an address that bounced: it gets
+	// no invitation (the correspondence's suppression list).
+	Undeliverable func(ctx context.Context, email string) (bool, error)
 	// Base is the site's public address, for the links in invitations.
 	Base func() string
 	Log  *slog.Logger
@@ -252,25 +271,31 @@ func (s *Service) runJob(ctx context.Context, a runArgs) error {
 	return nil
 }
 
-// Invite queues an invitation by email of every user batchID created.
+// Invite queues an invitation by email of every user batchID created
+// who has not been invited yet: a second run sends nobody a second
+// letter (nor a new link that would kill the first).
 func (s *Service) Invite(ctx context.Context, batchID int64) error {
 	if s.jobs == nil {
 		return fmt.Errorf("importer: no job queue")
 	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int64
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM import_users WHERE batch_id = ?`, batchID).Scan(&n); err != nil {
+		var n, invited int64
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN invited_at > 0 THEN 1 ELSE 0 END), 0)
+			FROM import_users WHERE batch_id = ?`, batchID).Scan(&n, &invited); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE import_batches SET invite_status = ?, invite_total = ?, invite_sent = 0
-			WHERE id = ? AND status = ? AND invite_status NOT IN (?, ?)`, StatusPending, n, batchID, StatusDone, StatusPending, StatusRunning)
+		// Any batch that ended (see Batch.Invitable), a killed one too.
+		res, err := tx.Exec(ctx, `UPDATE import_batches SET invite_status = ?, invite_total = ?, invite_sent = ?
+			WHERE id = ? AND (status IN (?, ?, ?) OR (status = ? AND seen_at > 0 AND seen_at < ?)) AND invite_status NOT IN (?, ?)`,
+			StatusPending, n, invited, batchID, StatusDone, StatusCancelled, StatusFailed, StatusRunning, s.now().Add(-StaleAfter).UnixMilli(),
+			StatusPending, StatusRunning)
 		if err != nil {
 			return err
 		}
 		if k, _ := res.RowsAffected(); k == 0 {
 			return apperr.New(apperr.Conflict, "import.status.running")
 		}
-		return s.jobs.Queue.EnqueueTx(ctx, tx, inviteArgs{BatchID: batchID})
+		return s.jobs.Queue.EnqueueTx(ctx, tx, inviteArgs{BatchID: batchID, Run: db.NewID()})
 	})
 	if err != nil {
 		return fmt.Errorf("importer: invite: %w", err)
@@ -278,65 +303,115 @@ func (s *Service) Invite(ctx context.Context, batchID int64) error {
 	return nil
 }
 
-// invitePage mails one page of a batch's users their invitation, through
-// the mail sender (the durable mail queue), and enqueues the next page.
-// A page interrupted is taken again; the letters of its users already
-// sent may go twice (the mail queue makes each message once).
+// InviteBulk names the bulk send of batchID's invitations in the mail
+// queue (/admin/mail).
+func InviteBulk(batchID int64) string { return fmt.Sprintf("import/%d/invite", batchID) }
+
+// inviteKey is the idempotency key of one user's invitation from one
+// batch: the mail queue takes the same key as the same message.
+func inviteKey(batchID, userID int64) string {
+	return fmt.Sprintf("import/%d/invite/user/%d", batchID, userID)
+}
+
+// invitePage queues the invitations of one page of a batch's users not
+// invited yet, as part of the batch's bulk send, and the next page. The
+// links, the letters, the users' invited_at and the next page are one
+// transaction: a node that dies mid-page leaves nothing of it, and the
+// page taken again writes it whole; the letters' keys (inviteKey) make
+// the queue send each once whatever happens.
 func (s *Service) invitePage(ctx context.Context, a inviteArgs) error {
-	rows, err := s.db.Query(ctx, `SELECT user_id FROM import_users WHERE batch_id = ? AND user_id > ? ORDER BY user_id LIMIT ?`,
+	bulk := InviteBulk(a.BatchID)
+	base := s.jobs.Base()
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		ids, err := s.invitePageIDs(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if a.After == 0 {
+			if err := s.jobs.Mail.BeginBulk(ctx, tx, bulk, "import"); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE import_batches SET invite_status = ? WHERE id = ?`, StatusRunning, a.BatchID); err != nil {
+			return err
+		}
+		now := s.now().UnixMilli()
+		for _, id := range ids {
+			var invited int64
+			if err := tx.QueryRow(ctx, `SELECT invited_at FROM import_users WHERE user_id = ?`, id).Scan(&invited); err != nil {
+				return err
+			}
+			if invited > 0 {
+				continue // by an earlier run: their link stands
+			}
+			u, tok, err := s.accounts.InvitationTx(ctx, tx, id)
+			if apperr.CodeOf(err) == apperr.Gone {
+				continue // deleted since the import
+			}
+			if err != nil {
+				return err
+			}
+			if s.jobs.Undeliverable != nil {
+				bad, err := s.jobs.Undeliverable(ctx, u.Email.Reveal())
+				if err != nil {
+					return err
+				}
+				if bad {
+					s.jobs.Log.Info("import invite: address bounced before, not invited", "user_id", id)
+					continue
+				}
+			}
+			l, ok := i18n.Parse(u.Locale)
+			if !ok {
+				l = i18n.Default
+			}
+			m := mail.ImportInvite(l, u.Email.Reveal(), base+"/reset/confirm?token="+tok)
+			m.Key = inviteKey(a.BatchID, id)
+			if err := s.jobs.Mail.SendTx(ctx, tx, m, mailq.Bulk(bulk)); errors.Is(err, mail.ErrRecipient) {
+				// One unusable address is that user's; the page goes on.
+				s.jobs.Log.Error("import invite: address refused", "user_id", id)
+				continue
+			} else if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE import_users SET invited_at = ? WHERE user_id = ?`, now, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE import_batches SET invite_sent =
+			(SELECT COUNT(*) FROM import_users WHERE batch_id = ? AND invited_at > 0) WHERE id = ?`, a.BatchID, a.BatchID); err != nil {
+			return err
+		}
+		if len(ids) == invitePage {
+			return s.jobs.Queue.EnqueueTx(ctx, tx, inviteArgs{BatchID: a.BatchID, After: ids[len(ids)-1], Run: a.Run})
+		}
+		if err := s.jobs.Mail.EndBulk(ctx, tx, bulk); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE import_batches SET invite_status = ? WHERE id = ?`, StatusDone, a.BatchID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("import invite: batch %d after user %d: %w", a.BatchID, a.After, err)
+	}
+	return nil
+}
+
+// invitePageIDs are the ids of the page of a's batch's users.
+func (s *Service) invitePageIDs(ctx context.Context, tx *db.Tx, a inviteArgs) ([]int64, error) {
+	rows, err := tx.Query(ctx, `SELECT user_id FROM import_users WHERE batch_id = ? AND user_id > ? ORDER BY user_id LIMIT ?`,
 		a.BatchID, a.After, invitePage)
 	if err != nil {
-		return fmt.Errorf("import invite: %w", err)
+		return nil, err
 	}
+	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("import invite: %w", err)
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("import invite: %w", err)
-	}
-	if _, err := s.db.Exec(ctx, `UPDATE import_batches SET invite_status = ? WHERE id = ?`, StatusRunning, a.BatchID); err != nil {
-		return fmt.Errorf("import invite: %w", err)
-	}
-	base := s.jobs.Base()
-	sent := 0
-	for _, id := range ids {
-		u, tok, err := s.accounts.Invitation(ctx, id)
-		if apperr.CodeOf(err) == apperr.Gone {
-			continue // deleted since the import
-		}
-		if err != nil {
-			return fmt.Errorf("import invite: %w", err)
-		}
-		l, ok := i18n.Parse(u.Locale)
-		if !ok {
-			l = i18n.Default
-		}
-		link := base + "/reset/confirm?token=" + tok
-		if err := s.jobs.Mail.Send(ctx, mail.ImportInvite(l, u.Email.Reveal(), link)); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			s.jobs.Log.Error("import invite: mail not sent", "user_id", id, "err", err)
-			continue
-		}
-		sent++
-		if _, err := s.db.Exec(ctx, `UPDATE import_users SET invited_at = ? WHERE user_id = ?`, s.now().UnixMilli(), id); err != nil {
-			return fmt.Errorf("import invite: %w", err)
-		}
-	}
-	if _, err := s.db.Exec(ctx, `UPDATE import_batches SET invite_sent = invite_sent + ? WHERE id = ?`, sent, a.BatchID); err != nil {
-		return fmt.Errorf("import invite: %w", err)
-	}
-	if len(ids) == invitePage {
-		return s.jobs.Queue.Enqueue(ctx, inviteArgs{BatchID: a.BatchID, After: ids[len(ids)-1]})
-	}
-	_, err = s.db.Exec(ctx, `UPDATE import_batches SET invite_status = ? WHERE id = ?`, StatusDone, a.BatchID)
-	return err
+	return ids, rows.Err()
 }

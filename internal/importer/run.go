@@ -459,8 +459,8 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, batchID int64, batc
 	// Increments, as two writers commit batches in either order.
 	_, err = tx.Exec(ctx, `UPDATE import_batches SET rows_read = CASE WHEN rows_read < ? THEN ? ELSE rows_read END,
 		done = CASE WHEN done < ? THEN ? ELSE done END,
-		created = created + ?, updated = updated + ?, skipped = skipped + ?, failed = failed + ? WHERE id = ?`,
-		at[0], at[0], at[1], at[1], c.Created, c.Updated, c.Skipped, nfails, batchID)
+		created = created + ?, updated = updated + ?, skipped = skipped + ?, failed = failed + ?, seen_at = ? WHERE id = ?`,
+		at[0], at[0], at[1], at[1], c.Created, c.Updated, c.Skipped, nfails, s.now().UnixMilli(), batchID)
 	if err != nil {
 		return nil, fmt.Errorf("importer: batch counts: %w", err)
 	}

@@ -29,6 +29,43 @@ type Batch struct {
 	Failures                          []Failure
 	InviteStatus                      string
 	InviteTotal, InviteSent           int64
+	// SeenAt is when the import last committed rows; Stale, that it is
+	// "running" with no sign of life for StaleAfter: killed.
+	SeenAt time.Time
+	Stale  bool
+}
+
+// StaleAfter is how long a running import may go without committing
+// before it is taken for killed. A transaction of DefaultBatch rows takes
+// well under a second; ten minutes leave room for a slow source.
+const StaleAfter = 10 * time.Minute
+
+// markStale sets Stale as of now.
+func (b *Batch) markStale(now time.Time) {
+	b.Stale = b.Status == StatusRunning && !b.SeenAt.IsZero() && now.Sub(b.SeenAt) > StaleAfter
+}
+
+// State is the status to show: a stale running import is interrupted
+// (StatusCancelled), the rest as stored.
+func (b *Batch) State() string {
+	if b.Stale {
+		return StatusCancelled
+	}
+	return b.Status
+}
+
+// Invitable reports whether the batch's users may be invited: it created
+// some and ended, done or not (the users of an interrupted import are
+// skipped by the run that finishes the job, so only this batch has them).
+func (b *Batch) Invitable() bool {
+	if b.Created == 0 || b.DryRun {
+		return false
+	}
+	switch b.State() {
+	case StatusDone, StatusCancelled, StatusFailed:
+		return true
+	}
+	return false
 }
 
 // Summary is the report's last line.
@@ -41,7 +78,9 @@ func (b *Batch) Summary() string {
 func (b *Batch) Unlisted() int64 { return b.Failed - int64(len(b.Failures)) }
 
 // Running reports whether the batch's import is waiting or under way.
-func (b *Batch) Running() bool { return b.Status == StatusPending || b.Status == StatusRunning }
+func (b *Batch) Running() bool {
+	return (b.Status == StatusPending || b.Status == StatusRunning) && !b.Stale
+}
 
 // Finished reports whether the import ended (done, failed or interrupted).
 func (b *Batch) Finished() bool { return !b.Running() && b.Status != StatusUploaded }
@@ -76,8 +115,8 @@ func (s *Service) newBatch(ctx context.Context, o Options, status string) (int64
 	if o.DryRun {
 		dry = 1
 	}
-	_, err := s.db.Exec(ctx, `INSERT INTO import_batches (id, source, format, encoding, actor_user_id, on_conflict, dry_run, status, started_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, o.Source, o.Format, o.Encoding, o.ActorID, o.OnConflict, dry, status, s.now().UnixMilli())
+	_, err := s.db.Exec(ctx, `INSERT INTO import_batches (id, source, format, encoding, actor_user_id, on_conflict, dry_run, status, started_at, seen_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, o.Source, o.Format, o.Encoding, o.ActorID, o.OnConflict, dry, status, s.now().UnixMilli(), s.now().UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("importer: new batch: %w", err)
 	}
@@ -88,10 +127,10 @@ func (s *Service) newBatch(ctx context.Context, o Options, status string) (int64
 func (s *Service) setStatus(ctx context.Context, id int64, status string, rep *Report) error {
 	var err error
 	if rep == nil {
-		_, err = s.db.Exec(ctx, `UPDATE import_batches SET status = ? WHERE id = ?`, status, id)
+		_, err = s.db.Exec(ctx, `UPDATE import_batches SET status = ?, seen_at = ? WHERE id = ?`, status, s.now().UnixMilli(), id)
 	} else {
-		_, err = s.db.Exec(ctx, `UPDATE import_batches SET status = ?, finished_at = ?, created = ?, updated = ?, skipped = ?, failed = ?, report = ? WHERE id = ?`,
-			status, s.now().UnixMilli(), rep.Created, rep.Updated, rep.Skipped, rep.Failed, reportJSON(rep), id)
+		_, err = s.db.Exec(ctx, `UPDATE import_batches SET status = ?, finished_at = ?, seen_at = ?, created = ?, updated = ?, skipped = ?, failed = ?, report = ? WHERE id = ?`,
+			status, s.now().UnixMilli(), s.now().UnixMilli(), rep.Created, rep.Updated, rep.Skipped, rep.Failed, reportJSON(rep), id)
 	}
 	if err != nil {
 		return fmt.Errorf("importer: batch status: %w", err)
@@ -100,17 +139,20 @@ func (s *Service) setStatus(ctx context.Context, id int64, status string, rep *R
 }
 
 const batchColumns = `id, source, format, encoding, on_conflict, status, actor_user_id, dry_run, started_at, finished_at,
-	done, total, rows_read, created, updated, skipped, failed, report, invite_status, invite_total, invite_sent`
+	done, total, rows_read, created, updated, skipped, failed, report, invite_status, invite_total, invite_sent, seen_at`
 
 func scanBatch(sc interface{ Scan(...any) error }) (*Batch, error) {
 	var b Batch
 	var dry int
-	var started, finished int64
+	var started, finished, seen int64
 	var report string
 	err := sc.Scan(&b.ID, &b.Source, &b.Format, &b.Encoding, &b.OnConflict, &b.Status, &b.ActorID, &dry, &started, &finished,
-		&b.Done, &b.Total, &b.Read, &b.Created, &b.Updated, &b.Skipped, &b.Failed, &report, &b.InviteStatus, &b.InviteTotal, &b.InviteSent)
+		&b.Done, &b.Total, &b.Read, &b.Created, &b.Updated, &b.Skipped, &b.Failed, &report, &b.InviteStatus, &b.InviteTotal, &b.InviteSent, &seen)
 	if err != nil {
 		return nil, err
+	}
+	if seen > 0 {
+		b.SeenAt = db.Time(seen)
 	}
 	b.DryRun = dry != 0
 	b.StartedAt = db.Time(started)
@@ -134,6 +176,7 @@ func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("importer: batch: %w", err)
 	}
+	b.markStale(s.now())
 	return b, nil
 }
 
@@ -150,6 +193,7 @@ func (s *Service) Batches(ctx context.Context, limit int) ([]*Batch, error) {
 		if err != nil {
 			return nil, fmt.Errorf("importer: batches: %w", err)
 		}
+		b.markStale(s.now())
 		out = append(out, b)
 	}
 	return out, rows.Err()
@@ -178,15 +222,17 @@ type ImportedUser struct {
 	ImportedAt   time.Time
 	RegisteredAt time.Time // zero: unknown
 	Consent      string    // "none" or "accepted"
+	ConsentAt    time.Time // when they accepted here; zero: not yet
+	InvitedAt    time.Time // when the invitation was queued; zero: never
 }
 
 // Imported returns where userID came from, or db.ErrNotFound for a user
 // who registered here.
 func (s *Service) Imported(ctx context.Context, userID int64) (*ImportedUser, error) {
 	var u ImportedUser
-	var at, reg int64
-	err := s.db.QueryRow(ctx, `SELECT batch_id, source, imported_at, registered_at, consent FROM import_users WHERE user_id = ?`, userID).
-		Scan(&u.BatchID, &u.Source, &at, &reg, &u.Consent)
+	var at, reg, consentAt, invitedAt int64
+	err := s.db.QueryRow(ctx, `SELECT batch_id, source, imported_at, registered_at, consent, consent_at, invited_at FROM import_users WHERE user_id = ?`, userID).
+		Scan(&u.BatchID, &u.Source, &at, &reg, &u.Consent, &consentAt, &invitedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound
 	}
@@ -196,6 +242,12 @@ func (s *Service) Imported(ctx context.Context, userID int64) (*ImportedUser, er
 	u.ImportedAt = db.Time(at)
 	if reg > 0 {
 		u.RegisteredAt = db.Time(reg)
+	}
+	if consentAt > 0 {
+		u.ConsentAt = db.Time(consentAt)
+	}
+	if invitedAt > 0 {
+		u.InvitedAt = db.Time(invitedAt)
 	}
 	return &u, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
@@ -514,6 +516,29 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		out["social"] = soc
+	}
+	// Where an imported user came from and whether they have accepted
+	// this site's documents yet (clause 1.2 (b)); absent for a user who
+	// registered here.
+	if s.Import != nil {
+		iu, err := s.Import.Imported(ctx, u.ID)
+		switch {
+		case err == nil:
+			x := obj{"source": iu.Source, "batch_id": iu.BatchID, "imported_at": iu.ImportedAt, "consent": iu.Consent}
+			if !iu.RegisteredAt.IsZero() {
+				x["registered_elsewhere_at"] = iu.RegisteredAt
+			}
+			if !iu.ConsentAt.IsZero() {
+				x["consent_at"] = iu.ConsentAt
+			}
+			if !iu.InvitedAt.IsZero() {
+				x["invited_at"] = iu.InvitedAt
+			}
+			out["import"] = x
+		case !errors.Is(err, db.ErrNotFound):
+			s.fail(w, r, err)
+			return
+		}
 	}
 	// The correspondence with the administration (clause 1.2 (a)).
 	if s.Corr != nil {
