@@ -496,6 +496,7 @@ var Tables = []Table{
 			{"invite_sent", Operational, false, Plain, Permanent, adminOnly},
 			{"started_at", Operational, false, Plain, Permanent, adminOnly},
 			{"finished_at", Operational, false, Plain, Permanent, adminOnly},
+			{"seen_at", Operational, false, Plain, Permanent, adminOnly},
 		}},
 	{Name: "import_chunks", Package: "importer",
 		What: T{KK: "Импортталатын файлдың бөліктері (шифрланған)", RU: "Части импортируемого файла (зашифровано)", EN: "Pieces of the file being imported (encrypted)"},
