@@ -267,6 +267,17 @@ func routeTable() []routeRow {
 		{route: "POST /collections", path: "/collections", form: url.Values{"title": {"Матрица жинағы {n}"}}, want: forUsers("303 /collections/*")},
 		{route: "GET /collections/{id}", path: "/collections/{pubcoll}", want: everyone("200")},
 		{route: "GET /collections/{id}", path: "/collections/{privcoll}", want: want{"404", "200", "404", "404", "404"}},
+		// Only the owner edits a collection; to others even a public one's
+		// edits are "not found". A renamed collection keeps its visibility
+		// here so the rows above answer the same in any order.
+		{route: "POST /collections/{id}", path: "/collections/{pubcoll}", form: url.Values{"title": {"Матрица: ашық жинақ {n}"}, "public": {"yes"}},
+			want: want{toLogin, "303 /collections/{pubcoll}?done=collection_updated", "404", "404", "404"}},
+		{route: "POST /collections/{id}", path: "/collections/{privcoll}", form: url.Values{"title": {"Матрица: жабық жинақ {n}"}},
+			want: want{toLogin, "303 /collections/{privcoll}?done=collection_updated", "404", "404", "404"}},
+		{route: "POST /materials/{id}/collect", path: "/materials/{mat}/collect", form: url.Values{"collection": {"{privcoll}"}, "remove": {"yes"}},
+			want: want{toLogin, "303 /collections/{privcoll}?done=removed", "404", "404", "404"}},
+		{route: "POST /collections/{id}/delete", path: "/collections/{coll}/delete", fresh: (*matrix).freshCollection, form: url.Values{"confirm": {"yes"}},
+			want: want{toLogin, "303 /account/saved?done=collection_deleted", "404", "404", "404"}},
 		{route: "POST /authors/{id}/follow", path: "/authors/{author}/follow",
 			want: want{toLogin, "403", "303 /authors/{author}?done=*", "303 /authors/{author}?done=*", "303 /authors/{author}?done=*"}},
 		{route: "GET /account/saved", path: "/account/saved", want: forUsers("200")},
@@ -628,6 +639,12 @@ func (m *matrix) publishedMaterial(role) vars {
 func (m *matrix) pendingMaterial(role) vars {
 	id, _ := m.material("Матрица: күтуде "+m.next(), false)
 	return vars{"fresh": id}
+}
+
+// freshCollection: the author makes a public collection for one request
+// (deleting it is the row's request).
+func (m *matrix) freshCollection(role) vars {
+	return vars{"coll": m.collection("Матрица: жойылатын жинақ "+m.next(), true)}
 }
 
 // openReport: another teacher reports the published material; its id is

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -204,10 +203,12 @@ func drawFooter(pdf *fpdf.Fpdf, f Fields, lang i18n.Lang, sig, qr []byte) {
 }
 
 // formatDate writes the issue date the way it is written in lang, in
-// Kazakhstan's time (UTC+5 throughout the country since March 2024), so
-// a certificate issued late in the evening carries the local date.
+// Kazakhstan's time zone shared by the whole site (i18n.Zone, Asia/Almaty
+// from the embedded tzdata), so a certificate issued late in the evening
+// carries the local date, and one issued before 1 March 2024, when Almaty
+// was on UTC+6, the date its clock showed then.
 func formatDate(f Fields, lang i18n.Lang) string {
-	t := f.IssuedAt.UTC().Add(5 * time.Hour)
+	t := f.IssuedAt.In(i18n.Zone)
 	month := i18n.T(lang, fmt.Sprintf("certificate.month.%02d", int(t.Month())))
 	return i18n.T(lang, "certificate.date.format", t.Day(), month, t.Year())
 }

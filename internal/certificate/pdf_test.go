@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -348,4 +349,36 @@ func atof(t testing.TB, s string) float64 {
 		t.Fatal(err)
 	}
 	return x
+}
+
+// The issue date is the day in Kazakhstan's time zone, the one the whole
+// site writes times in: near midnight UTC the local day is already the
+// next one, and before 1 March 2024 Almaty was on UTC+6, not +5.
+func TestPDFDateInKazakhstan(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		at   time.Time
+		want string
+	}{
+		{"19:30 UTC is 00:30 next day", time.Date(2026, 3, 14, 19, 30, 0, 0, time.UTC), "15 March 2026"},
+		{"18:59 UTC is still the same day", time.Date(2026, 3, 14, 18, 59, 0, 0, time.UTC), "14 March 2026"},
+		{"new year's eve 23:30 UTC", time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC), "1 January 2027"},
+		{"18:30 UTC in 2023 was 00:30 at UTC+6", time.Date(2023, 3, 14, 18, 30, 0, 0, time.UTC), "15 March 2023"},
+	} {
+		f := sample()
+		f.Lang, f.IssuedAt = i18n.EN, c.at
+		if got := formatDate(f, i18n.EN); got != c.want {
+			t.Errorf("%s: date %q, want %q", c.name, got, c.want)
+		}
+	}
+	// And on the page itself.
+	f := sample()
+	f.Lang, f.IssuedAt = i18n.KK, time.Date(2023, 3, 14, 18, 30, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	if err := PDF(&buf, f, ed25519.Sign(newKey(t), Payload(f))); err != nil {
+		t.Fatal(err)
+	}
+	if d := openPDF(t, buf.Bytes()); !d.shows("2023 жылғы 15 наурыз") {
+		t.Error("the page does not show the issue date in Almaty time")
+	}
 }

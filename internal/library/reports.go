@@ -83,8 +83,12 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 		txt = ""
 	}
 	now := s.now()
-	deadline := Deadline(now, rule.WorkingDays)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	cal, err := s.calendar(ctx)
+	if err != nil {
+		return time.Time{}, wrap("report", err)
+	}
+	deadline := Deadline(cal, now, rule.WorkingDays)
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status FROM materials WHERE id = ?`, materialID).Scan(&status); err != nil {
 			return err

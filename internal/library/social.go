@@ -353,15 +353,12 @@ func (c Collection) Path() string { return "/collections/" + strconv.FormatInt(c
 
 // CreateCollection makes a collection for ownerID.
 func (s *Service) CreateCollection(ctx context.Context, ownerID int64, title string, public bool) (int64, error) {
-	title = strings.Join(strings.Fields(text(title)), " ")
-	switch n := utf8.RuneCountInString(title); {
-	case n == 0:
-		return 0, apperr.Field("title", "social.collection.title.empty")
-	case n > MaxCollectionTitle:
-		return 0, apperr.Field("title", "social.collection.title.length", MaxCollectionTitle)
+	title, err := collectionTitle(title)
+	if err != nil {
+		return 0, err
 	}
 	id := db.NewID()
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM collections WHERE owner_id = ?`, ownerID).Scan(&n); err != nil {
 			return err
@@ -384,12 +381,8 @@ func (s *Service) CreateCollection(ctx context.Context, ownerID int64, title str
 // ownerID's collections. Only a published material is added; anyone's.
 func (s *Service) CollectionItem(ctx context.Context, ownerID, collectionID, materialID int64, remove bool) error {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var owner int64
-		if err := tx.QueryRow(ctx, `SELECT owner_id FROM collections WHERE id = ?`, collectionID).Scan(&owner); err != nil {
+		if err := ownCollection(ctx, tx, ownerID, collectionID); err != nil {
 			return err
-		}
-		if owner != ownerID {
-			return errNotFound()
 		}
 		if remove {
 			_, err := tx.Exec(ctx, `DELETE FROM collection_items WHERE collection_id = ? AND material_id = ?`, collectionID, materialID)

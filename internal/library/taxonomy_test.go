@@ -3,14 +3,18 @@ package library_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
+	"github.com/smartustaz/smartustaz/internal/privacy"
+	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 // The starting taxonomy is seeded once, names in three languages with the
@@ -68,9 +72,17 @@ func TestTaxonomySeedAndEdit(t *testing.T) {
 
 // Report deadlines count working days in Kazakhstan: weekends and
 // holidays do not count, and a holiday on a weekend moves the day off.
+// The days off are rows of the privacy package's calendar, as an
+// administrator enters them for the years before the seeded ones.
 func TestDeadline(t *testing.T) {
 	t.Parallel()
 	kz := library.Kazakhstan
+	cal := privacy.NewCalendar([]privacy.Holiday{
+		// Nauryz 2024: 21–23 March, the Saturday one moved to Monday 25.
+		{Day: "2024-03-21", Off: true}, {Day: "2024-03-22", Off: true}, {Day: "2024-03-23", Off: true}, {Day: "2024-03-25", Off: true},
+		// 2022-01-01 and 01-02 fell on a weekend: 3 and 4 January were off.
+		{Day: "2022-01-01", Off: true}, {Day: "2022-01-02", Off: true}, {Day: "2022-01-03", Off: true}, {Day: "2022-01-04", Off: true},
+	})
 	for _, c := range []struct {
 		name string
 		from time.Time
@@ -81,15 +93,62 @@ func TestDeadline(t *testing.T) {
 		{"Saturday → end of Monday", time.Date(2025, 10, 4, 12, 0, 0, 0, kz), "2025-10-06"},
 		{"before Nauryz → after the holidays and the Monday the Saturday one moved to", time.Date(2024, 3, 20, 10, 0, 0, 0, kz), "2024-03-26"},
 		{"UTC evening is the next day in Kazakhstan", time.Date(2026, 3, 2, 20, 0, 0, 0, time.UTC), "2026-03-04"},
-		// 2022-01-01 and 01-02 fell on a weekend: 3 and 4 January were off.
 		{"new year on a weekend", time.Date(2021, 12, 31, 10, 0, 0, 0, kz), "2022-01-05"},
 	} {
-		got := library.Deadline(c.from, 1)
+		got := library.Deadline(cal, c.from, 1)
 		if got.In(kz).Format("2006-01-02") != c.want || got.In(kz).Hour() != 23 {
 			t.Errorf("%s: deadline %s, want end of %s", c.name, got.In(kz), c.want)
 		}
 	}
-	if r := library.ReportDeadlines[library.ReasonPersonalData]; r.WorkingDays != 1 || !r.Statutory {
+	r := library.ReportDeadlines[library.ReasonPersonalData]
+	if r.WorkingDays != 1 || !r.Statutory {
 		t.Errorf("personal data deadline: %+v, want 1 working day from the law", r)
 	}
+	// The statutory row is the privacy table's take-down row, article and all.
+	if tk, _ := privacy.RuleFor(privacy.RequestTakedown); r.WorkingDays != tk.WorkingDays || !strings.Contains(r.Source, tk.Article) {
+		t.Errorf("personal data deadline %+v does not follow the privacy rules table %+v", r, tk)
+	}
+}
+
+// A report's deadline follows the calendar in the database (clause 3.2):
+// the seeded 7 January is a day off, and a holiday an administrator adds
+// on /admin/holidays moves the deadline of a report filed afterwards.
+func TestReportDeadlineFollowsHolidayCalendar(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, library.Options{PublishImmediately: true})
+		author, admin := e.user("user"), e.user("admin")
+		m, err := e.publish(author, validInput(), upload{"p.pdf", pdf(t, "p")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := func() string {
+			t.Helper()
+			dl, err := e.lib.Report(ctx, m.ID, library.ReportInput{Reason: library.ReasonPersonalData})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return dl.In(library.Kazakhstan).Format("2006-01-02 15:04")
+		}
+		// Tuesday 6 January 2026: Wednesday 7 January (Christmas) is off.
+		e.clock.now = time.Date(2026, 1, 6, 10, 0, 0, 0, library.Kazakhstan)
+		if got := due(); got != "2026-01-08 23:59" {
+			t.Errorf("report on 6 January: deadline %s, want the end of 8 January", got)
+		}
+		e.clock.now = time.Date(2026, 3, 2, 9, 0, 0, 0, library.Kazakhstan)
+		if got := due(); got != "2026-03-03 23:59" {
+			t.Fatalf("before the edit: deadline %s, want the end of Tuesday 3 March", got)
+		}
+		v, _, err := vault.Open(d, t.TempDir(), func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := privacy.NewHolidays(d, audit.New(d, v)).Set(ctx, "2026-03-03", true, "Қосымша демалыс күні", admin, 1); err != nil {
+			t.Fatal(err)
+		}
+		if got := due(); got != "2026-03-04 23:59" {
+			t.Errorf("after an administrator made 3 March a day off: deadline %s, want the end of 4 March", got)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
@@ -201,32 +202,127 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	pg, c, err := s.collectionPage(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	switch done := r.URL.Query().Get("done"); done {
+	case "created", "removed", "collection_updated":
+		pg.Notice = i18n.T(pg.Lang, "social.done."+done)
+	}
+	pg.Form = collectionForm(c)
+	s.render(w, r, http.StatusOK, "social_collection", pg)
+}
+
+// collectionPage is /collections/{id} as the signed-in viewer (if any)
+// sees it: a private collection is not found unless it is theirs.
+func (s *Server) collectionPage(r *http.Request, id int64) (*page, *library.Collection, error) {
 	var viewerID int64
 	if u := info(r).User; u != nil {
 		viewerID = u.ID
 	}
 	c, err := s.Library.GetCollection(r.Context(), id, viewerID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	tax, err := s.Library.Taxonomy(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	pg := s.newPage(r, "social.collection.title")
 	pg.Title = c.Title
-	switch r.URL.Query().Get("done") {
-	case "created", "removed":
-		pg.Notice = i18n.T(pg.Lang, "social.done."+r.URL.Query().Get("done"))
-	}
 	pg.Data = struct {
 		C     *library.Collection
 		Cards []cardView
 		Mine  bool
-	}{c, cardViews(pg.Lang, tax, c.Items), viewerID == c.OwnerID}
-	s.render(w, r, http.StatusOK, "social_collection", pg)
+		Max   int
+	}{c, cardViews(pg.Lang, tax, c.Items), viewerID != 0 && viewerID == c.OwnerID, library.MaxCollectionTitle}
+	return pg, c, nil
+}
+
+// collectionForm fills the owner's edit form with the collection as it is.
+func collectionForm(c *library.Collection) url.Values {
+	f := url.Values{"title": {c.Title}}
+	if c.Public {
+		f.Set("public", "yes")
+	}
+	return f
+}
+
+// collectionUpdate renames the owner's collection and sets whether it is
+// public (issue 13 §3). A bad name shows the page again with the message
+// and what was typed; someone else's collection is not found.
+func (s *Server) collectionUpdate(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	err = s.Library.UpdateCollection(r.Context(), u.ID, id, r.PostForm.Get("title"), r.PostForm.Get("public") == "yes")
+	if err != nil {
+		if _, ok := apperr.As(err); !ok || apperr.CodeOf(err) != apperr.Invalid {
+			s.fail(w, r, err)
+			return
+		}
+		pg, _, perr := s.collectionPage(r, id)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		pg.Form = formValues(r.PostForm)
+		s.formError(w, r, "social_collection", pg, err)
+		return
+	}
+	http.Redirect(w, r, "/collections/"+strconv.FormatInt(id, 10)+"?done=collection_updated", http.StatusSeeOther)
+}
+
+// collectionDelete deletes the owner's collection (the materials stay).
+func (s *Server) collectionDelete(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return
+	}
+	// A deletion cannot be undone: the form asks for a tick first (the
+	// browser asks too, but a form posted without it is refused here).
+	if r.PostForm.Get("confirm") != "yes" {
+		pg, c, err := s.collectionPage(r, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if c.OwnerID != u.ID {
+			s.fail(w, r, apperr.New(apperr.NotFound, "web.error.notfound"))
+			return
+		}
+		pg.Form = collectionForm(c)
+		s.formError(w, r, "social_collection", pg, apperr.Field("confirm", "social.collection.delete.confirm_required"))
+		return
+	}
+	if err := s.Library.DeleteCollection(r.Context(), u.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account/saved?done=collection_deleted", http.StatusSeeOther)
 }
 
 func (s *Server) followToggle(w http.ResponseWriter, r *http.Request) {
@@ -299,6 +395,9 @@ func (s *Server) saved(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if r.URL.Query().Get("done") == "collection_deleted" {
+		pg.Notice = i18n.T(pg.Lang, "social.done.collection_deleted")
 	}
 	s.render(w, r, http.StatusOK, "social_saved", pg)
 }

@@ -171,6 +171,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /materials/{id}/collect", s.collect)
 	m.HandleFunc("POST /collections", s.collectionCreate)
 	m.HandleFunc("GET /collections/{id}", s.collection)
+	m.HandleFunc("POST /collections/{id}", s.collectionUpdate)
+	m.HandleFunc("POST /collections/{id}/delete", s.collectionDelete)
 	m.HandleFunc("POST /authors/{id}/follow", s.followToggle)
 	m.HandleFunc("GET /account/saved", s.saved)
 	m.HandleFunc("GET /account/notifications", s.notifications)
