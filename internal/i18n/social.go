@@ -99,7 +99,7 @@ func init() {
 		"social.unsubscribe.submit":         {KK: "Бас тарту", RU: "Отписаться", EN: "Unsubscribe"},
 		"social.unsubscribe.done":           {KK: "Жаңалықтар хаты өшірілді.", RU: "Рассылка отключена.", EN: "The digest is turned off."},
 		"social.downloads.title":            {KK: "Жүктеп алу тарихы", RU: "История скачиваний", EN: "Download history"},
-		"social.downloads.p":                {KK: "Жүйеге кіріп жүктеп алған файлдарыңыз (келісімнің 1.2-тармағы бойынша тіркеледі).", RU: "Файлы, которые вы скачали, войдя на сайт (записываются по пункту 1.2 соглашения).", EN: "Files you downloaded while signed in (recorded under clause 1.2 of the agreement)."},
+		"social.downloads.p":                {KK: "Жүйеге кіріп жүктеп алған файлдарыңыз (келісім бойынша тіркеледі).", RU: "Файлы, которые вы скачали, войдя на сайт (записываются по соглашению).", EN: "Files you downloaded while signed in (recorded as the agreement says)."},
 		"social.downloads.when":             {KK: "Уақыты", RU: "Когда", EN: "When"},
 		"social.downloads.gone":             {KK: "енді жарияланбайды", RU: "больше не опубликован", EN: "no longer published"},
 		"social.downloads.none":             {KK: "Сіз әзірге ештеңе жүктеп алмағансыз.", RU: "Вы пока ничего не скачивали.", EN: "You have not downloaded anything yet."},
