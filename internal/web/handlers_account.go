@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -538,6 +539,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		}
 		out["correspondence"] = corr
 	}
+	// Ended sessions, reports filed, materials authored, administrators'
+	// views of the data, privacy requests (issue 12 §1, law L10).
+	d, err := s.loadMyData(ctx, u, -1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	maps.Copy(out, exportExtra(d))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)
 	w.Header().Set("Cache-Control", "no-store")
