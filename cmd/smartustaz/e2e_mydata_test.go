@@ -1,7 +1,10 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -130,6 +133,48 @@ func TestE2EMyData(t *testing.T) {
 			if strings.Contains(r.Body, not) {
 				t.Errorf("the export holds another user's %q", not)
 			}
+		}
+
+		// "Download all (ZIP)": the same export and a readable copy of the page.
+		if !strings.Contains(page.Body, `href="/account/data.zip"`) {
+			t.Error("the data page has no link to the ZIP")
+		}
+		z := teacher.get("/account/data.zip")
+		wantStatus(t, "zip", z, http.StatusOK)
+		zr, err := zip.NewReader(bytes.NewReader([]byte(z.Body)), int64(len(z.Body)))
+		if err != nil {
+			t.Fatalf("the ZIP does not open: %v", err)
+		}
+		files := map[string]string{}
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[f.Name] = string(b)
+		}
+		var zx myDataExport
+		if err := json.Unmarshal([]byte(files["data.json"]), &zx); err != nil || len(zx.Reveals) != 1 || zx.Reveals[0].Purpose != myPurpose || len(zx.Materials) != 1 {
+			t.Errorf("data.json in the ZIP is not the export (err %v)", err)
+		}
+		h := files["data.html"]
+		for _, want := range []string{myTitle, myReport, myPurpose, `<h2 id="reveals-h">`} {
+			if !strings.Contains(h, want) {
+				t.Errorf("data.html in the ZIP does not show %q", want)
+			}
+		}
+		for _, not := range []string{otherReport, otherRequest, otherPurpose} {
+			if strings.Contains(files["data.json"], not) || strings.Contains(h, not) {
+				t.Errorf("the ZIP holds another user's %q", not)
+			}
+		}
+		if visitor := newClient(t, srv).get("/account/data.zip"); visitor.Status == http.StatusOK {
+			t.Error("a visitor downloads a ZIP")
 		}
 	})
 }

@@ -1,7 +1,13 @@
 package web
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
@@ -141,4 +147,78 @@ func exportExtra(d *myData) map[string]any {
 		reqs = append(reqs, o)
 	}
 	return obj{"ended_sessions": ended, "reports": reports, "materials": mats, "reveals": reveals, "requests": reqs}
+}
+
+// accountDataZip is the download of everything at once: data.json (the
+// export) and data.html (the data page, readable offline). It is built
+// in the request, in memory: fine for today's accounts; a very large
+// account needs the background job of issue 12 §1 (docs/architecture.md).
+func (s *Server) accountDataZip(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := s.dataZip(r, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/zip")
+	h.Set("Content-Disposition", `attachment; filename="smartustaz-data.zip"`)
+	h.Set("Cache-Control", "no-store")
+	if _, err := w.Write(b); err != nil {
+		s.Log.Error("data zip", "err", err)
+	}
+}
+
+func (s *Server) dataZip(r *http.Request, u *account.User) ([]byte, error) {
+	ctx := r.Context()
+	out, err := s.exportData(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	js, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	d, err := s.loadMyData(ctx, u, 0)
+	if err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	pg := s.newPage(r, "telemetry.data.title")
+	pg.Data = d
+	t, ok := s.tmpl[pg.Lang]["account_data"]
+	if !ok {
+		return nil, fmt.Errorf("data zip: no template for %s", pg.Lang)
+	}
+	// The page's own content, in a bare document: the copy is read
+	// offline, without the site's styles, menus or forms.
+	var page bytes.Buffer
+	fmt.Fprintf(&page, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n",
+		pg.Lang, template.HTMLEscapeString(pg.Title))
+	if err := t.ExecuteTemplate(&page, "content", pg); err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	page.WriteString("\n</body></html>\n")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	now := time.Now()
+	for _, f := range []struct {
+		name string
+		b    []byte
+	}{{"data.json", js}, {"data.html", page.Bytes()}} {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: now})
+		if err != nil {
+			return nil, fmt.Errorf("data zip: %w", err)
+		}
+		if _, err := fw.Write(f.b); err != nil {
+			return nil, fmt.Errorf("data zip: %w", err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	return buf.Bytes(), nil
 }
