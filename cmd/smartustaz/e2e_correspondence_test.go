@@ -379,8 +379,9 @@ func TestE2ECorrespondence(t *testing.T) {
 			t.Fatalf("reconfirm: status %d", r.Status)
 		}
 		link := answerMail(t, srv, p.Email, before+1)
-		if r := teacher.verifyLink(link.Link); r.Status != http.StatusOK {
-			t.Fatalf("the confirmation link: status %d", r.Status)
+		// Confirmed in the browser that is signed in: on to /account.
+		if r := teacher.verifyLink(link.Link); r.Status != http.StatusSeeOther || r.Location() != "/account?done=verified" {
+			t.Fatalf("the confirmation link: status %d to %q", r.Status, r.Location())
 		}
 		if strings.Contains(teacher.get("/account").Text(), i18n.T(i18n.KK, "corr.undeliverable.p")) {
 			t.Errorf("/account still warns after the address was confirmed again")

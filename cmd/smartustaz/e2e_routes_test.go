@@ -193,6 +193,7 @@ func routeTable() []routeRow {
 			want: forUsers("200")},
 		{route: "GET /account/export.json", path: "/account/export.json", want: forUsers("200")},
 		{route: "GET /account/data", path: "/account/data", want: forUsers("200")},
+		{route: "GET /account/data.zip", path: "/account/data.zip", want: forUsers("200")},
 		{route: "GET /account/public", path: "/account/public", want: forUsers("200")},
 		{route: "POST /account/public", path: "/account/public", form: url.Values{"show_region": {"yes"}, "region": {"{region}"}},
 			want: forUsers("303 /account/public?done=saved")},

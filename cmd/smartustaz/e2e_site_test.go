@@ -313,6 +313,7 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/account/consent", "/account/consent", all(303), true},
 			{"/account/delete", "/account/delete", signed, true},
 			{"/account/export.json", "/account/export.json", signed, false},
+			{"/account/data.zip", "/account/data.zip", signed, false},
 			{"/account/data", "/account/data", signed, true},
 			{"/setup?token=x", "/setup", all(410), true},
 			{"/admin", "/admin", adminOnly, true},

@@ -92,7 +92,10 @@ type Meta struct {
 type Session struct {
 	ID, UserID                       int64
 	CreatedAt, LastSeenAt, ExpiresAt time.Time
-	IP, UserAgent                    vault.Secret
+	// EndedAt is when the session was signed out or ended; zero while
+	// open (an expired one has ExpiresAt in the past).
+	EndedAt       time.Time
+	IP, UserAgent vault.Secret
 }
 
 // Change is one entry of a user's change history. Old and New are empty

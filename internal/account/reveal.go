@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/smartustaz/smartustaz/internal/audit"
@@ -24,4 +26,19 @@ func (s *Service) Reveal(ctx context.Context, userID int64, purpose string, m Me
 		return nil, fmt.Errorf("account: reveal: %w", err)
 	}
 	return s.Get(ctx, userID)
+}
+
+// RoleOf returns a user's role only, nothing personal: the data page names
+// the administrator who viewed a user's data by role and number (law L10).
+// A user gone since is "", nil.
+func (s *Service) RoleOf(ctx context.Context, userID int64) (Role, error) {
+	var r string
+	err := s.db.QueryRow(ctx, `SELECT role FROM users WHERE id = ?`, userID).Scan(&r)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("account: role of: %w", err)
+	}
+	return Role(r), nil
 }

@@ -202,7 +202,14 @@ func (r *sessionRow) decrypt(k *vault.UserKey) (*Session, error) {
 		return nil, err
 	}
 	return &Session{ID: r.id, UserID: r.userID, CreatedAt: db.Time(r.created), LastSeenAt: db.Time(r.lastSeen),
-		ExpiresAt: db.Time(r.expires), IP: ip, UserAgent: ua}, nil
+		ExpiresAt: db.Time(r.expires), EndedAt: endedAt(r.revoked), IP: ip, UserAgent: ua}, nil
+}
+
+func endedAt(revoked int64) time.Time {
+	if revoked == 0 {
+		return time.Time{}
+	}
+	return db.Time(revoked)
 }
 
 // Authenticate resolves a session token, for every request. A missing,
@@ -267,8 +274,20 @@ func (s *Service) Logout(ctx context.Context, sessionToken string) error {
 // Sessions lists a user's open sessions, most recently used first, so
 // they can see where they are signed in and end any of them (clause 2.2).
 func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+sessionColumns+` FROM sessions
+	return s.sessions(ctx, userID, `SELECT `+sessionColumns+` FROM sessions
 		WHERE user_id = ? AND revoked_at = 0 AND expires_at > ? ORDER BY last_seen_at DESC, id DESC`, userID, s.nowMS())
+}
+
+// SessionHistory lists every session the database still keeps for the
+// user, open and ended, newest first: ended and expired sessions stay for
+// SessionRetention (Purge), and the user may see them (law L10).
+func (s *Service) SessionHistory(ctx context.Context, userID int64) ([]Session, error) {
+	return s.sessions(ctx, userID, `SELECT `+sessionColumns+` FROM sessions
+		WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 1000`, userID)
+}
+
+func (s *Service) sessions(ctx context.Context, userID int64, q string, args ...any) ([]Session, error) {
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("account: sessions: %w", err)
 	}

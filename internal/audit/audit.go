@@ -239,3 +239,11 @@ func (l *Log) List(ctx context.Context, beforeSeq int64, limit int) ([]Entry, er
 func (l *Log) ForTarget(ctx context.Context, userID int64, limit int) ([]Entry, error) {
 	return l.list(ctx, "for target", `SELECT `+entryColumns+` FROM audit_log WHERE target_user_id = ? ORDER BY seq DESC LIMIT ?`, userID, normLimit(limit))
 }
+
+// RevealsOf returns every time an administrator viewed userID's decrypted
+// data (ActionReveal), newest first, for the user's own page and export
+// (law L10: the subject learns who accessed their data and why).
+func (l *Log) RevealsOf(ctx context.Context, userID int64) ([]Entry, error) {
+	return l.list(ctx, "reveals of", `SELECT `+entryColumns+` FROM audit_log WHERE target_user_id = ? AND action = ? ORDER BY seq DESC LIMIT 1000`,
+		userID, ActionReveal)
+}

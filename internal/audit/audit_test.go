@@ -368,3 +368,29 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	}
 }
+
+// TestRevealsOf: a user's page lists only the reveals of their own data,
+// newest first, not other actions about them or reveals of others.
+func TestRevealsOf(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		l := newLog(t, d)
+		ctx := context.Background()
+		for _, e := range []audit.Entry{
+			{ActorID: 1, Action: audit.ActionReveal, TargetUserID: 7, Purpose: "first look"},
+			{ActorID: 1, Action: audit.ActionRoleChange, TargetUserID: 7},
+			{ActorID: 2, Action: audit.ActionReveal, TargetUserID: 8, Purpose: "someone else"},
+			{ActorID: 2, Action: audit.ActionReveal, TargetUserID: 7, Purpose: "second look"},
+		} {
+			if _, err := l.Append(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := l.RevealsOf(ctx, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].Purpose != "second look" || got[0].ActorID != 2 || got[1].Purpose != "first look" {
+			t.Fatalf("RevealsOf(7): %+v", got)
+		}
+	})
+}

@@ -214,3 +214,46 @@ func (s *Service) Dismiss(ctx context.Context, moderatorID, reportID int64) erro
 	}
 	return nil
 }
+
+// ReportsBy lists the reports reporterID filed, newest first, their own
+// words opened with their key: the reporter sees what they sent and what
+// was decided (law L10).
+func (s *Service) ReportsBy(ctx context.Context, reporterID int64) ([]ReportEntry, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+reportColumns+`WHERE r.reporter_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1000`, reporterID)
+	if err != nil {
+		return nil, wrap("reports by", err)
+	}
+	var out []ReportEntry
+	var encs [][]byte
+	for rows.Next() {
+		e, enc, err := s.scanReport(rows)
+		if err != nil {
+			rows.Close()
+			return nil, wrap("reports by", err)
+		}
+		out, encs = append(out, e), append(encs, enc)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("reports by", err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	key, err := s.v.UserKey(ctx, s.db, reporterID)
+	if errors.Is(err, vault.ErrNoKey) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, wrap("reports by", err)
+	}
+	for i := range out {
+		if !out[i].HasText {
+			continue
+		}
+		if out[i].Text, err = key.Open(vault.Field{Table: "reports", Column: "text_enc", Row: out[i].ID}, encs[i]); err != nil {
+			return nil, wrap("reports by", err)
+		}
+	}
+	return out, nil
+}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -415,21 +417,34 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	ss, err := s.Accounts.Sessions(ctx, u.ID)
+	out, err := s.exportData(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		s.Log.Error("export", "err", err)
+	}
+}
+
+// exportData is the export of u: every section, decrypted for them.
+func (s *Server) exportData(ctx context.Context, u *account.User) (map[string]any, error) {
+	ss, err := s.Accounts.Sessions(ctx, u.ID)
+	if err != nil {
+		return nil, err
 	}
 	changes, err := s.Accounts.Changes(ctx, u.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	acc, err := s.Consent.Acceptances(ctx, u.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	type obj = map[string]any
 	out := obj{
@@ -458,16 +473,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 	// Every page view recorded while signed in, and the monthly counts of
 	// subjects, grades and types viewed (clauses 1.2 (c), 1.2 (d)).
 	if out["technical"], out["preferences"], err = s.techExport(ctx, u.ID); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	// Uploads and downloads, with the address and browser recorded
 	// (clause 1.2 (c)).
 	if s.Library != nil {
 		evs, err := s.Library.FileEvents(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		files := []obj{}
 		for _, e := range evs {
@@ -479,14 +492,12 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		// and their certificates with the names printed on them.
 		pp, err := s.Library.PublicProfile(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		out["public_profile"] = pp.Fields
 		pcs, err := s.Library.PublicationConsents(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		pubs := []obj{}
 		for _, c := range pcs {
@@ -495,8 +506,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		out["publication_consents"] = pubs
 		certs, err := s.Library.Certificates(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		cs := []obj{}
 		for _, c := range certs {
@@ -512,8 +522,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		// digest choice and the inbox (issue 13).
 		soc, err := s.Library.ExportSocial(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		out["social"] = soc
 	}
@@ -536,16 +545,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 			}
 			out["import"] = x
 		case !errors.Is(err, db.ErrNotFound):
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 	}
 	// The correspondence with the administration (clause 1.2 (a)).
 	if s.Corr != nil {
 		ts, err := s.Corr.Export(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		corr := []obj{}
 		for _, t := range ts {
@@ -563,12 +570,12 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		}
 		out["correspondence"] = corr
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="smartustaz-export.json"`)
-	w.Header().Set("Cache-Control", "no-store")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		s.Log.Error("export", "err", err)
+	// Ended sessions, reports filed, materials authored, administrators'
+	// views of the data, privacy requests (issue 12 §1, law L10).
+	d, err := s.loadMyData(ctx, u, -1)
+	if err != nil {
+		return nil, err
 	}
+	maps.Copy(out, exportExtra(d))
+	return out, nil
 }

@@ -70,16 +70,13 @@ func (s *Server) accountData(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.loadTech(r.Context(), u.ID, s.recordLimit())
+	d, err := s.loadMyData(r.Context(), u, s.recordLimit())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	pg := s.newPage(r, "telemetry.data.title")
-	pg.Data = struct {
-		Tech          *techData
-		RetentionDays int
-	}{d, s.retentionDays()}
+	pg.Data = d
 	s.render(w, r, http.StatusOK, "account_data", pg)
 }
 

@@ -66,6 +66,7 @@ func (s *Server) routes() {
 	// Everything the site keeps about the user, in sections (issue 9:
 	// technical records and preferences; clause 1.1).
 	m.HandleFunc("GET /account/data", s.accountData)
+	m.HandleFunc("GET /account/data.zip", s.accountDataZip)
 
 	// The materials library (issue 3; clauses 1.2 (c), 1.4).
 	m.HandleFunc("GET /materials", s.public(s.catalog))

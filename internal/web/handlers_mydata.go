@@ -1,0 +1,224 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/consent"
+	"github.com/smartustaz/smartustaz/internal/correspondence"
+	"github.com/smartustaz/smartustaz/internal/library"
+	"github.com/smartustaz/smartustaz/internal/privacy"
+)
+
+// revealView is one time an administrator viewed the user's decrypted
+// data: the administrator is named by role and number, never by their own
+// personal data.
+type revealView struct {
+	At      time.Time
+	ActorID int64
+	Role    account.Role
+	Purpose string
+	Detail  string
+}
+
+// myData is everything the site holds about one user, read through the
+// package that owns each table; /account/data, the export and the ZIP are
+// drawn from it (issue 12 §1, law L10).
+type myData struct {
+	User          *account.User
+	Consents      []consent.Acceptance
+	Sessions      []account.Session // open and ended, as long as they are kept
+	Changes       []account.Change
+	Materials     []library.Material
+	Reports       []library.ReportEntry
+	Threads       []correspondence.Thread
+	Requests      []privacy.Request
+	Reveals       []revealView
+	Tech          *techData
+	RetentionDays int
+	SessionDays   int // how long an ended session is kept
+}
+
+// loadMyData reads everything about u. limit bounds the technical records
+// shown on the page (0: all; negative: none, for the export, which reads
+// them its own way).
+func (s *Server) loadMyData(ctx context.Context, u *account.User, limit int) (*myData, error) {
+	d := &myData{User: u, RetentionDays: s.retentionDays(), SessionDays: int(account.SessionRetention / (24 * time.Hour))}
+	var err error
+	if limit >= 0 {
+		if d.Tech, err = s.loadTech(ctx, u.ID, limit); err != nil {
+			return nil, err
+		}
+	}
+	if d.Consents, err = s.Consent.Acceptances(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if d.Sessions, err = s.Accounts.SessionHistory(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if d.Changes, err = s.Accounts.Changes(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if s.Library != nil {
+		if d.Materials, err = s.Library.ByAuthor(ctx, u.ID); err != nil {
+			return nil, err
+		}
+		if d.Reports, err = s.Library.ReportsBy(ctx, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	if s.Corr != nil {
+		if d.Threads, err = s.Corr.Threads(ctx, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	if d.Requests, err = s.privacy.requests.ForUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	es, err := s.Audit.RevealsOf(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	roles := map[int64]account.Role{}
+	for _, e := range es {
+		r, ok := roles[e.ActorID]
+		if !ok {
+			if r, err = s.Accounts.RoleOf(ctx, e.ActorID); err != nil {
+				return nil, err
+			}
+			roles[e.ActorID] = r
+		}
+		d.Reveals = append(d.Reveals, revealView{At: e.At, ActorID: e.ActorID, Role: r, Purpose: e.Purpose, Detail: e.Detail})
+	}
+	return d, nil
+}
+
+// exportExtra is the export's sections drawn from myData that the older
+// export code did not have: ended sessions, reports filed, materials
+// authored, administrators' views, privacy requests (issue 12 §1).
+func exportExtra(d *myData) map[string]any {
+	type obj = map[string]any
+	ended, reports, mats, reveals, reqs := []obj{}, []obj{}, []obj{}, []obj{}, []obj{}
+	now := time.Now()
+	for _, x := range d.Sessions {
+		if x.EndedAt.IsZero() && x.ExpiresAt.After(now) {
+			continue // open: in "sessions"
+		}
+		o := obj{"id": x.ID, "created_at": x.CreatedAt, "last_seen_at": x.LastSeenAt, "expires_at": x.ExpiresAt,
+			"ip": x.IP.Reveal(), "user_agent": x.UserAgent.Reveal()}
+		if !x.EndedAt.IsZero() {
+			o["ended_at"] = x.EndedAt
+		}
+		ended = append(ended, o)
+	}
+	for _, r := range d.Reports {
+		o := obj{"id": r.ID, "material_id": r.MaterialID, "material_title": r.MaterialTitle, "reason": r.Reason,
+			"text": r.Text.Reveal(), "created_at": r.CreatedAt, "deadline": r.Deadline}
+		if r.CommentID != 0 {
+			o["comment_id"] = r.CommentID
+		}
+		if r.Decision != "" {
+			o["decision"], o["decided_at"] = r.Decision, r.DecidedAt
+		}
+		reports = append(reports, o)
+	}
+	for _, m := range d.Materials {
+		mats = append(mats, obj{"id": m.ID, "title": m.Title, "description": m.Description, "subject": m.Subject, "grade": m.Grade,
+			"type": m.Type, "language": m.Language, "tags": m.Tags, "status": m.Status, "slug": m.Slug,
+			"created_at": m.CreatedAt, "updated_at": m.UpdatedAt, "published_at": m.PublishedAt,
+			"reject_reason": m.RejectReason, "reject_note": m.RejectNote})
+	}
+	for _, r := range d.Reveals {
+		reveals = append(reveals, obj{"at": r.At, "administrator_id": r.ActorID, "administrator_role": r.Role,
+			"purpose": r.Purpose, "detail": r.Detail})
+	}
+	for _, r := range d.Requests {
+		o := obj{"id": r.ID, "type": r.Type, "status": r.Status, "detail": r.Detail.Reveal(), "received_at": r.ReceivedAt, "due": r.Due}
+		if !r.AnsweredAt.IsZero() {
+			o["answered_at"], o["answer"] = r.AnsweredAt, r.Answer.Reveal()
+		}
+		reqs = append(reqs, o)
+	}
+	return obj{"ended_sessions": ended, "reports": reports, "materials": mats, "reveals": reveals, "requests": reqs}
+}
+
+// accountDataZip is the download of everything at once: data.json (the
+// export) and data.html (the data page, readable offline). It is built
+// in the request, in memory: fine for today's accounts; a very large
+// account needs the background job of issue 12 §1 (docs/architecture.md).
+func (s *Server) accountDataZip(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := s.dataZip(r, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/zip")
+	h.Set("Content-Disposition", `attachment; filename="smartustaz-data.zip"`)
+	h.Set("Cache-Control", "no-store")
+	if _, err := w.Write(b); err != nil {
+		s.Log.Error("data zip", "err", err)
+	}
+}
+
+func (s *Server) dataZip(r *http.Request, u *account.User) ([]byte, error) {
+	ctx := r.Context()
+	out, err := s.exportData(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	js, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	d, err := s.loadMyData(ctx, u, 0)
+	if err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	pg := s.newPage(r, "telemetry.data.title")
+	pg.Data = d
+	t, ok := s.tmpl[pg.Lang]["account_data"]
+	if !ok {
+		return nil, fmt.Errorf("data zip: no template for %s", pg.Lang)
+	}
+	// The page's own content, in a bare document: the copy is read
+	// offline, without the site's styles, menus or forms.
+	var page bytes.Buffer
+	fmt.Fprintf(&page, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n",
+		pg.Lang, template.HTMLEscapeString(pg.Title))
+	if err := t.ExecuteTemplate(&page, "content", pg); err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	page.WriteString("\n</body></html>\n")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	now := time.Now()
+	for _, f := range []struct {
+		name string
+		b    []byte
+	}{{"data.json", js}, {"data.html", page.Bytes()}} {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: now})
+		if err != nil {
+			return nil, fmt.Errorf("data zip: %w", err)
+		}
+		if _, err := fw.Write(f.b); err != nil {
+			return nil, fmt.Errorf("data zip: %w", err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("data zip: %w", err)
+	}
+	return buf.Bytes(), nil
+}
