@@ -21,7 +21,7 @@ func init() {
 		"social.publish_name.hint":          {KK: "Белгілесеңіз, атыңыз материалдың бетінде, каталогта, автор бетінде және сертификатты тексеру бетінде көрсетіледі. Мұны кейін «Жария профиль» бетінде өзгертуге болады.", RU: "Если отметить, имя будет видно на странице материала, в каталоге, на странице автора и на странице проверки сертификата. Это можно изменить позже на странице «Публичный профиль».", EN: "If ticked, your name shows on the material's page, in the catalog, on your author page and on the certificate's verify page. You can change this later on the public profile page."},
 		"social.rating.short":               {KK: "★ %s / 5 · %d баға", RU: "★ %s / 5 · оценок: %d", EN: "★ %s / 5 · %d ratings"},
 		"social.rating.label":               {KK: "Бағасы", RU: "Оценка", EN: "Rating"},
-		"library.sort.rating":               {KK: "бағасы бойынша", RU: "по оценке", EN: "top rated"},
+		"library.sort.rating":               {KK: "Жоғары бағаланғандар", RU: "С высокой оценкой", EN: "Top rated"},
 		"social.material.title":             {KK: "Сақтау, бағалау, жазылу", RU: "Сохранить, оценить, подписаться", EN: "Save, rate, follow"},
 		"social.save":                       {KK: "Сақтау", RU: "Сохранить", EN: "Save"},
 		"social.saved":                      {KK: "Сақталды (алып тастау)", RU: "Сохранено (убрать)", EN: "Saved (remove)"},
