@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
@@ -103,18 +104,8 @@ func (s *Server) favouriteToggle(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
-	u, err := user(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+	u, id, ok := s.signedForm(w, r)
+	if !ok {
 		return
 	}
 	stars, _ := strconv.Atoi(r.PostForm.Get("stars"))
@@ -141,18 +132,8 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
 // collect adds the material to one of the reader's collections, or
 // removes it (remove=yes).
 func (s *Server) collect(w http.ResponseWriter, r *http.Request) {
-	u, err := user(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+	u, id, ok := s.signedForm(w, r)
+	if !ok {
 		return
 	}
 	coll, err := strconv.ParseInt(r.PostForm.Get("collection"), 10, 64)
@@ -254,21 +235,11 @@ func collectionForm(c *library.Collection) url.Values {
 // public (issue 13 §3). A bad name shows the page again with the message
 // and what was typed; someone else's collection is not found.
 func (s *Server) collectionUpdate(w http.ResponseWriter, r *http.Request) {
-	u, err := user(r)
-	if err != nil {
-		s.fail(w, r, err)
+	u, id, ok := s.signedForm(w, r)
+	if !ok {
 		return
 	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
-		return
-	}
-	err = s.Library.UpdateCollection(r.Context(), u.ID, id, r.PostForm.Get("title"), r.PostForm.Get("public") == "yes")
+	err := s.Library.UpdateCollection(r.Context(), u.ID, id, r.PostForm.Get("title"), r.PostForm.Get("public") == "yes")
 	if err != nil {
 		if _, ok := apperr.As(err); !ok || apperr.CodeOf(err) != apperr.Invalid {
 			s.fail(w, r, err)
@@ -288,18 +259,8 @@ func (s *Server) collectionUpdate(w http.ResponseWriter, r *http.Request) {
 
 // collectionDelete deletes the owner's collection (the materials stay).
 func (s *Server) collectionDelete(w http.ResponseWriter, r *http.Request) {
-	u, err := user(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+	u, id, ok := s.signedForm(w, r)
+	if !ok {
 		return
 	}
 	// A deletion cannot be undone: the form asks for a tick first (the
@@ -326,18 +287,8 @@ func (s *Server) collectionDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) followToggle(w http.ResponseWriter, r *http.Request) {
-	u, err := user(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+	u, id, ok := s.signedForm(w, r)
+	if !ok {
 		return
 	}
 	following, err := s.Library.ToggleFollow(r.Context(), u.ID, id)
@@ -528,4 +479,26 @@ func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) {
 		back = "/admin/reports?done=takedown"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// signedForm is the start of every signed-in form about one thing named
+// by {id} in the path: the user, the id and the parsed form, or the
+// answer already written (a visitor, an id that names nothing, a form
+// that cannot be read) and false.
+func (s *Server) signedForm(w http.ResponseWriter, r *http.Request) (*account.User, int64, bool) {
+	u, err := user(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, 0, false
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, 0, false
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
+		return nil, 0, false
+	}
+	return u, id, true
 }
