@@ -185,3 +185,32 @@ func fillDaily(b *testing.B, d *db.DB, days int) {
 	}
 	b.Logf("%d rows in telemetry_daily", rows)
 }
+
+// BenchmarkIngestLoadShape writes what a load generator's requests
+// leave: one client, one browser, one page, over and over (as
+// scripts/load/telemetry.sh makes). Its cost per event is what recording
+// adds to each page of that run, so it is where the writer's per-event
+// work shows.
+//
+//	go test -run '^$' -bench IngestLoadShape -benchtime 200000x ./internal/telemetry/
+func BenchmarkIngestLoadShape(b *testing.B) {
+	d := dbtest.Open(b, db.SQLite)
+	en := newEnvB(b, d)
+	const batch = 10000
+	events := make([]telemetry.Event, batch)
+	for i := range events {
+		events[i] = telemetry.Event{At: day0.Add(time.Duration(i) * time.Millisecond).UnixMilli(), Host: "127.0.0.1:18099",
+			Path: "/materials", Remote: "127.0.0.1:40000", UA: "wrk"}
+	}
+	if err := en.w.Write(context.Background(), events); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for done := 0; done < b.N; done += batch {
+		if err := en.w.Write(context.Background(), events[:min(batch, b.N-done)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+}

@@ -434,6 +434,38 @@ func TestCrashBound(t *testing.T) {
 	})
 }
 
+// A full batch is written at once, not at the next tick: with an
+// interval of an hour, two batches' worth of events are in the database
+// without a stop, and the rest of a batch waits for the tick or the stop.
+func TestFullBatchWrittenAtOnce(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	e := newEnv(t, d, telemetry.WriterOptions{})
+	r := telemetry.NewRecorder(e.w, telemetry.Options{Interval: time.Hour, Batch: 50, Buffer: 1000})
+	total := func() int {
+		var n int
+		if err := d.QueryRow(context.Background(), `SELECT COALESCE(SUM(views), 0) FROM telemetry_live WHERE dim = 'total'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i := range 120 {
+		r.Add(ev(day0, fmt.Sprintf("/authors/%d", i%7), "198.51.100.1", chromeUA, 0))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for total() < 100 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 120 views written after 10 s with batches of 50: a full batch waited for the hourly tick", total())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := r.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := total(); n != 120 {
+		t.Fatalf("after the stop %d of 120 views are written", n)
+	}
+}
+
 // A full buffer drops, counts, and never blocks.
 func TestOverflowCounted(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)

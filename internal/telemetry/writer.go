@@ -43,7 +43,7 @@ type Writer struct {
 	mu     sync.Mutex // one batch at a time per process
 	salts  map[string][]byte
 	closed map[string]bool
-	agents map[string]Agent
+	agents map[string]agentLabels
 	topics map[int64]topicEntry
 	// seen holds the (dimension, value, visitor) triples this process has
 	// written for the open day, so a returning visitor costs no write.
@@ -54,7 +54,19 @@ type Writer struct {
 	refs map[[2]string]string
 	days map[int64]string
 	buf  []byte
+	// The working memory of a batch, kept from one batch to the next and
+	// emptied after each, so a batch allocates (and the collector scans)
+	// little beyond what it writes.
+	visits   []visit
+	views    map[aggKey]int64
+	fresh    []seenKey
+	freshDay []string
+	prefs    map[prefKey]int64
 }
+
+// agentLabels are a user agent's values as counted: the browser with its
+// version, made once per user agent rather than once per page.
+type agentLabels struct{ browser, os, device string }
 
 type topicEntry struct {
 	t       Topic
@@ -73,8 +85,9 @@ func NewWriter(d *db.DB, v *vault.Vault, o WriterOptions) *Writer {
 		o.Now = time.Now
 	}
 	return &Writer{db: d, v: v, o: o, salts: map[string][]byte{}, closed: map[string]bool{},
-		agents: map[string]Agent{}, topics: map[int64]topicEntry{}, seen: map[seenKey]struct{}{},
-		refs: map[[2]string]string{}, days: map[int64]string{}}
+		agents: map[string]agentLabels{}, topics: map[int64]topicEntry{}, seen: map[seenKey]struct{}{},
+		refs: map[[2]string]string{}, days: map[int64]string{},
+		views: map[aggKey]int64{}, prefs: map[prefKey]int64{}}
 }
 
 // Day is the day (UTC) of a Unix-millisecond time, as the tables key it.
@@ -113,7 +126,17 @@ func (w *Writer) Write(ctx context.Context, events []Event) error {
 	if len(w.days) > 1000 {
 		clear(w.days)
 	}
-	visits := make([]visit, 0, len(events))
+	visits := w.visits[:0]
+	defer func() {
+		// Nothing of this batch's requests stays reachable from the writer.
+		clear(visits)
+		w.visits = visits[:0]
+		clear(w.views)
+		clear(w.fresh)
+		w.fresh = w.fresh[:0]
+		w.freshDay = w.freshDay[:0]
+		clear(w.prefs)
+	}()
 	batchSalts := map[string][]byte{} // nil for a closed day
 	for i := range events {
 		e := &events[i]
@@ -140,10 +163,7 @@ func (w *Writer) Write(ctx context.Context, events []Event) error {
 		}
 		visits = append(visits, v)
 	}
-	views := map[aggKey]int64{}
-	var fresh []seenKey
-	var freshDay []string
-	prefs := map[prefKey]int64{}
+	views, fresh, freshDay, prefs := w.views, w.fresh, w.freshDay, w.prefs
 	for i := range visits {
 		v := &visits[i]
 		if v.day != w.seenDay && v.day > w.seenDay {
@@ -189,6 +209,7 @@ func (w *Writer) Write(ctx context.Context, events []Event) error {
 			}
 		}
 	}
+	w.fresh, w.freshDay = fresh, freshDay // their grown arrays, for the next batch
 	keys := map[int64]*vault.UserKey{}
 	err := w.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := w.writeViews(ctx, tx, views); err != nil {
@@ -247,22 +268,22 @@ func (w *Writer) parse(ctx context.Context, v *visit, salt []byte) error {
 		}
 		return nil
 	}
-	if addr.IsValid() {
-		v.vals[FIP] = addr.String()
+	if addr.IsValid() && e.UserID != 0 {
+		v.vals[FIP] = addr.String() // only a signed-in user's record keeps it
 	}
 	v.vals[FProvider] = ""
 	v.vals[FCountry], v.vals[FProvider] = w.o.IPDB.Lookup(addr)
 	a, ok := w.agents[ua]
 	if !ok {
-		a = ParseUA(ua)
+		p := ParseUA(ua)
+		a = agentLabels{browser: p.Browser, os: p.OS, device: p.Device}
+		if p.Browser != "" && p.Version != "" {
+			a.browser += " " + p.Version
+		}
 		w.agents[strings.Clone(ua)] = a
 	}
 	v.vals[FUA] = ua
-	v.vals[FBrowser] = a.Browser
-	if a.Browser != "" && a.Version != "" {
-		v.vals[FBrowser] += " " + a.Version
-	}
-	v.vals[FOS], v.vals[FDevice] = a.OS, a.Device
+	v.vals[FBrowser], v.vals[FOS], v.vals[FDevice] = a.browser, a.os, a.device
 	if e.Referrer != "" {
 		rk := [2]string{e.Referrer, e.Host}
 		ref, ok := w.refs[rk]

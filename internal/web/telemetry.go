@@ -12,7 +12,7 @@ import (
 // the metrics wrapper, whose statusWriter gives the status without a
 // wrapper of its own, and outside the page cache, so readers served from
 // the cache are counted too. Nothing is parsed here: the Event carries
-// the request's own strings into a buffered channel (no allocation, no
+// the request's own strings into the recorder's buffer (no allocation, no
 // waiting), and the writer parses them (telemetry.Writer).
 func (s *Server) capture(h http.Handler) http.Handler {
 	if s.Telemetry == nil {
