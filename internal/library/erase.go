@@ -16,8 +16,9 @@ import (
 // stay: a certificate's number still answers (as revoked: its author is
 // deleted), the counts and the register of complaints (clause 3.2) keep
 // their dates and decisions. Publication consents keep only field names
-// and dates, and stay. Published materials stay published: they are the
-// public work, not personal data. Ratings, comments, favourites,
+// and dates, and stay. Published materials stay published without the
+// name (the public work, not personal data) unless the author chose to
+// withdraw them (WithdrawAuthorTx). Ratings, comments, favourites,
 // collections, follows (both ways), the digest choice and the inbox go
 // (issue 13); the materials' averages lose the user's stars.
 func EraseUser(ctx context.Context, tx *db.Tx, userID int64) error {

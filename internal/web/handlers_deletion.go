@@ -177,6 +177,14 @@ func (s *Server) adminRequestDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// An account the user deleted themselves after filing was not deleted
+	// again, so its request is closed here, with no one left to email.
+	if y, err := s.privacy.requests.Get(r.Context(), id); err == nil && y.Status == privacy.StatusOpen {
+		if _, err := s.privacy.requests.Answer(r.Context(), id, i18n.T(i18n.Default, "deletion.admin.answer"), m.ActorID, m.SessionID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.PagesChanged(r.Context())
 	http.Redirect(w, r, "/admin/requests?deleted=1", http.StatusSeeOther)
 }
