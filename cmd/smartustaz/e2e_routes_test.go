@@ -191,6 +191,8 @@ func routeTable() []routeRow {
 		{route: "GET /account/delete", path: "/account/delete", want: forUsers("200")},
 		{route: "POST /account/delete", path: "/account/delete", ownAccount: true, form: url.Values{"password": {"{password}"}},
 			want: forUsers("200")},
+		{route: "POST /account/delete", path: "/account/delete", form: url.Values{"password": {"{password}"}, "materials": {"burn"}},
+			want: forUsers("422")},
 		{route: "GET /account/export.json", path: "/account/export.json", want: forUsers("200")},
 		{route: "GET /account/data", path: "/account/data", want: forUsers("200")},
 		{route: "GET /account/data.zip", path: "/account/data.zip", want: forUsers("200")},
@@ -361,6 +363,11 @@ func routeTable() []routeRow {
 		{route: "GET /admin/requests/{id}", path: "/admin/requests/{req}", fresh: (*matrix).privacyRequest, want: adminOnly("200")},
 		{route: "POST /admin/requests/{id}/answer", path: "/admin/requests/{req}/answer", fresh: (*matrix).privacyRequest,
 			form: url.Values{"answer": {"Деректеріңіздің көшірмесі қосымшада."}}, want: adminOnly("303 /admin/requests?answered=1")},
+		// Only a deletion request deletes an account: on the author's access
+		// request the administrator is refused and nothing is deleted
+		// (TestE2EAdminDeletesOnRequest deletes one).
+		{route: "POST /admin/requests/{id}/delete", path: "/admin/requests/{req}/delete", fresh: (*matrix).privacyRequest,
+			form: url.Values{"purpose": {"Жою туралы өтінішті орындау"}, "materials": {"keep"}}, want: adminOnly("409")},
 
 		// Moderation.
 		{route: "GET /admin/moderation", path: "/admin/moderation", want: staffOnly("200")},

@@ -23,6 +23,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/cluster"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
+	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
@@ -200,6 +201,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// A deletion on one node goes on every node's deletion list at once,
 	// and their cached data key of that user is dropped (the entry is
 	// authenticated: a forged notification is refused).
+	// A teacher who chose to withdraw their materials as they delete the
+	// account: withdrawn in the deletion's transaction, their stored files
+	// deleted after it where nothing else holds them.
+	a.accounts.Withdraw = func(ctx context.Context, tx *db.Tx, id int64) (func(context.Context), error) {
+		shas, err := lib.WithdrawAuthorTx(ctx, tx, id)
+		return func(ctx context.Context) { lib.ReleaseFiles(ctx, shas) }, err
+	}
 	a.accounts.OnDeleted = func(ctx context.Context, id int64) {
 		bus.Publish(ctx, cluster.TopicUserKey, a.vault.TombstoneEntry(id))
 	}

@@ -168,6 +168,9 @@ type Service struct {
 	// put the user on their own deletion list and forget the cached key.
 	// Set it before serving.
 	OnDeleted func(ctx context.Context, userID int64)
+	// Withdraw withdraws a deleted user's materials when they chose so
+	// (DeleteChoice); serve sets it to the library's. Set it before serving.
+	Withdraw Withdrawer
 }
 
 // New returns the account service over d, sealing with v.

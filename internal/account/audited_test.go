@@ -99,7 +99,7 @@ func TestAuditedChangesAreAtomic(t *testing.T) {
 			fmt.Sprintf("admin_create %d command line", admin.ID),
 			fmt.Sprintf("role_change %d role=moderator", u.ID),
 			fmt.Sprintf("reveal %d ", u.ID),
-			fmt.Sprintf("user_delete %d by the user", u.ID),
+			fmt.Sprintf("user_delete %d by the user; materials left public without the name", u.ID),
 		}
 		if got := e.entries(t); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("audit log %q, want %q", got, want)

@@ -23,16 +23,46 @@ const SessionRetention = 365 * 24 * time.Hour
 // one deletion covers every table that holds a user's data.
 type Eraser func(ctx context.Context, tx *db.Tx, userID int64) error
 
-// Delete deletes a user's account (clause P.4): the user goes on the
+// Withdrawer withdraws, inside the deletion's transaction, every
+// material the user published, and returns what to do once it has
+// committed (delete the stored files nothing else holds). The library
+// provides it (serve sets Service.Withdraw).
+type Withdrawer func(ctx context.Context, tx *db.Tx, userID int64) (after func(context.Context), err error)
+
+// DeleteChoice is what a deletion does beyond erasing the account.
+type DeleteChoice struct {
+	// WithdrawMaterials takes the user's published materials out of the
+	// catalog with their files and certificates; otherwise they stay
+	// public without the author's name (the delete page asks).
+	WithdrawMaterials bool
+	// Before runs inside the deletion's transaction, with the user's data
+	// still readable, before the data key is destroyed: an administrator's
+	// deletion enqueues its answer to the user's address there.
+	Before func(ctx context.Context, tx *db.Tx, u *User) error
+	// Purpose is an administrator's stated reason, for the audit log.
+	Purpose string
+}
+
+// Delete deletes a user's account and leaves their materials public
+// without their name (DeleteWith).
+func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
+	return s.DeleteWith(ctx, userID, m, DeleteChoice{})
+}
+
+// DeleteWith deletes a user's account (clause P.4): the user goes on the
 // vault's deletion list and their data key is destroyed, so nothing
 // sealed under it opens again, here or in a restored backup (the list is
 // re-applied at every start); every sealed column and the address index
 // are emptied, sessions and tokens are removed, every Eraser empties its
-// tables, and the account keeps only its id, role, status "deleted" and
-// dates. The history keeps who changed which field and when, without
-// values. Deleting a deleted account does nothing; the last active
-// administrator cannot be deleted.
-func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
+// tables, c's choice about the materials is applied, and the account
+// keeps only its id, role, status "deleted" and dates. The history keeps
+// who changed which field and when, without values. Deleting a deleted
+// account does nothing; the last active administrator cannot be deleted.
+func (s *Service) DeleteWith(ctx context.Context, userID int64, m Meta, c DeleteChoice) error {
+	if c.WithdrawMaterials && s.Withdraw == nil {
+		return fmt.Errorf("account: delete: no way to withdraw materials is set")
+	}
+	var after func(context.Context)
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		r, err := loadUserRow(ctx, tx, userID, true)
 		if err != nil {
@@ -46,11 +76,25 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 				return err
 			}
 		}
+		if c.Before != nil {
+			u, _, err := s.loadUser(ctx, tx, userID, false)
+			if err != nil {
+				return err
+			}
+			if err := c.Before(ctx, tx, u); err != nil {
+				return err
+			}
+		}
 		by, sess := actor(m, userID)
 		// The audit entry first: it is the step a tampered log refuses, and
 		// erase puts the user on the deletion list, which no rollback undoes.
-		if err := s.auditDelete(ctx, tx, userID, m); err != nil {
+		if err := s.auditDelete(ctx, tx, userID, m, c); err != nil {
 			return err
+		}
+		if c.WithdrawMaterials {
+			if after, err = s.Withdraw(ctx, tx, userID); err != nil {
+				return err
+			}
 		}
 		return s.erase(ctx, tx, userID, by, sess)
 	})
@@ -58,6 +102,9 @@ func (s *Service) Delete(ctx context.Context, userID int64, m Meta) error {
 		return fmt.Errorf("account: delete: %w", err)
 	}
 	s.afterErase(ctx)
+	if after != nil {
+		after(context.WithoutCancel(ctx))
+	}
 	if s.OnDeleted != nil {
 		s.OnDeleted(ctx, userID)
 	}
@@ -209,14 +256,19 @@ func (s *Service) resurrected(ctx context.Context, dead []int64) ([]int64, error
 
 // auditDelete records the deletion in the audit log inside its transaction:
 // who deleted the account, never what it held.
-func (s *Service) auditDelete(ctx context.Context, tx *db.Tx, userID int64, m Meta) error {
+func (s *Service) auditDelete(ctx context.Context, tx *db.Tx, userID int64, m Meta, c DeleteChoice) error {
 	by, sess := actor(m, userID)
 	detail := "by the user"
 	if by != userID {
 		detail = "by an administrator"
 	}
+	if c.WithdrawMaterials {
+		detail += "; materials withdrawn"
+	} else {
+		detail += "; materials left public without the name"
+	}
 	_, err := s.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: sess,
-		Action: audit.ActionUserDelete, TargetUserID: userID, Detail: detail})
+		Action: audit.ActionUserDelete, TargetUserID: userID, Purpose: c.Purpose, Detail: detail})
 	return err
 }
 

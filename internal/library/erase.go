@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/preview"
 )
 
 // EraseUser empties, inside an account deletion's transaction (it is an
@@ -15,8 +16,9 @@ import (
 // stay: a certificate's number still answers (as revoked: its author is
 // deleted), the counts and the register of complaints (clause 3.2) keep
 // their dates and decisions. Publication consents keep only field names
-// and dates, and stay. Published materials stay published: they are the
-// public work, not personal data. Ratings, comments, favourites,
+// and dates, and stay. Published materials stay published without the
+// name (the public work, not personal data) unless the author chose to
+// withdraw them (WithdrawAuthorTx). Ratings, comments, favourites,
 // collections, follows (both ways), the digest choice and the inbox go
 // (issue 13); the materials' averages lose the user's stars.
 func EraseUser(ctx context.Context, tx *db.Tx, userID int64) error {
@@ -50,4 +52,62 @@ func EraseUser(ctx context.Context, tx *db.Tx, userID int64) error {
 		}
 	}
 	return nil
+}
+
+// WithdrawAuthorTx withdraws every material of userID inside an account
+// deletion's transaction, when the author chose so on the delete page:
+// the materials leave the catalog (status withdrawn, as an author's own
+// withdrawal), their file rows, page image rows and search entries go,
+// and their certificates are revoked. The materials' rows keep their
+// title for the certificate register and the report register, which
+// still name what they were about. It returns the stored files to
+// delete after the commit (ReleaseFiles).
+func (s *Service) WithdrawAuthorTx(ctx context.Context, tx *db.Tx, userID int64) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT f.id, f.sha256 FROM material_files f JOIN materials m ON m.id = f.material_id WHERE m.author_id = ?`, userID)
+	if err != nil {
+		return nil, wrap("withdraw author", err)
+	}
+	var ids []int64
+	var shas []string
+	for rows.Next() {
+		var id int64
+		var sha string
+		if err := rows.Scan(&id, &sha); err != nil {
+			rows.Close()
+			return nil, wrap("withdraw author", err)
+		}
+		ids, shas = append(ids, id), append(shas, sha)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("withdraw author", err)
+	}
+	pages, err := preview.DropFilesTx(ctx, tx, ids)
+	if err != nil {
+		return nil, wrap("withdraw author", err)
+	}
+	now := s.nowMS()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM material_files WHERE material_id IN (SELECT id FROM materials WHERE author_id = ?)`, []any{userID}},
+		{`DELETE FROM material_search WHERE material_id IN (SELECT id FROM materials WHERE author_id = ?)`, []any{userID}},
+		{`UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE author_id = ? AND revoked_at = 0`, []any{now, RevokedAuthorDeleted, userID}},
+		// A taken-down material stays taken down: the moderator's decision is the record.
+		{`UPDATE materials SET status = ?, updated_at = ? WHERE author_id = ? AND status <> ?`, []any{string(StatusWithdrawn), now, userID, string(StatusTakenDown)}},
+	} {
+		if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
+			return nil, wrap("withdraw author", err)
+		}
+	}
+	return append(shas, pages...), nil
+}
+
+// ReleaseFiles deletes, once the withdrawal has committed, each stored
+// file of shas that no other material, page image or upload in progress
+// refers to (the same check as any replaced file; what fails here the
+// janitor collects later).
+func (s *Service) ReleaseFiles(ctx context.Context, shas []string) {
+	s.release(ctx, shas...)
 }

@@ -249,3 +249,40 @@ func BlobsInUse(ctx context.Context, q db.Querier, shas []string) (map[string]bo
 	}
 	return out, nil
 }
+
+// DropFilesTx deletes, inside the caller's transaction, the page image
+// rows of files that are going (an author withdrawing everything as they
+// delete their account) and returns the images' stored files, for the
+// library to delete after the commit where nothing else refers to them.
+func DropFilesTx(ctx context.Context, tx *db.Tx, fileIDs []int64) ([]string, error) {
+	if len(fileIDs) == 0 {
+		return nil, nil
+	}
+	marks := make([]string, len(fileIDs))
+	args := make([]any, len(fileIDs))
+	for i, id := range fileIDs {
+		marks[i], args[i] = "?", id
+	}
+	in := strings.Join(marks, ",")
+	rows, err := tx.Query(ctx, `SELECT DISTINCT sha256 FROM material_previews WHERE page > 0 AND file_id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("preview: drop files: %w", err)
+	}
+	var shas []string
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("preview: drop files: %w", err)
+		}
+		shas = append(shas, sha)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("preview: drop files: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM material_previews WHERE file_id IN (`+in+`)`, args...); err != nil {
+		return nil, fmt.Errorf("preview: drop files: %w", err)
+	}
+	return shas, nil
+}

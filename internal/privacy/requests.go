@@ -250,42 +250,10 @@ func (r *Requests) Open(ctx context.Context, id, by, session int64) (*Request, e
 // session, audited in the same transaction. An answered request cannot
 // be answered again (apperr Conflict).
 func (r *Requests) Answer(ctx context.Context, id int64, text string, by, session int64) (*Request, error) {
-	text = cleanText(text)
-	switch {
-	case text == "":
-		return nil, apperr.Field("answer", "privacy.requests.answer_required")
-	case utf8.RuneCountInString(text) > MaxRequestText:
-		return nil, apperr.Field("answer", "privacy.contacts.too_long", MaxRequestText)
-	}
 	var x *Request
 	err := r.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		x, err = r.scanRequest(ctx, tx.QueryRow(ctx, `SELECT `+requestColumns+` FROM privacy_requests WHERE id = ?`+db.ForUpdate(r.db.Engine()), id), false)
-		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.New(apperr.NotFound, "privacy.requests.not_found")
-		}
-		if err != nil {
-			return err
-		}
-		if x.Status != StatusOpen {
-			return apperr.New(apperr.Conflict, "privacy.requests.already_answered")
-		}
-		key, err := r.v.UserKey(ctx, tx, x.UserID)
-		if err != nil {
-			return err
-		}
-		now := r.now()
-		if _, err := tx.Exec(ctx, `UPDATE privacy_requests SET status = ?, answered_at = ?, answered_by = ?, answer_enc = ? WHERE id = ? AND status = ?`,
-			StatusAnswered, now.UnixMilli(), by, key.Seal(answerField(id), text), id, StatusOpen); err != nil {
-			return err
-		}
-		x.Status, x.AnsweredAt, x.AnsweredBy, x.Answer = StatusAnswered, time.UnixMilli(now.UnixMilli()), by, vault.NewSecret(text)
-		late := ""
-		if now.After(x.Due) {
-			late = " late"
-		}
-		_, err = r.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: session, Action: audit.ActionPrivacyAnswer,
-			TargetUserID: x.UserID, Detail: fmt.Sprintf("request %d %s answered%s", id, x.Type, late)})
+		x, err = r.AnswerTx(ctx, tx, id, "", text, by, session)
 		return err
 	})
 	if err != nil {
@@ -295,6 +263,49 @@ func (r *Requests) Answer(ctx context.Context, id int64, text string, by, sessio
 		return nil, fmt.Errorf("privacy: answer request: %w", err)
 	}
 	return x, nil
+}
+
+// AnswerTx is Answer inside the caller's transaction: an administrator's
+// deletion of the account closes its request there. With want set, the
+// request must be of that type (apperr Conflict otherwise).
+func (r *Requests) AnswerTx(ctx context.Context, tx *db.Tx, id int64, want RequestType, text string, by, session int64) (*Request, error) {
+	text = cleanText(text)
+	switch {
+	case text == "":
+		return nil, apperr.Field("answer", "privacy.requests.answer_required")
+	case utf8.RuneCountInString(text) > MaxRequestText:
+		return nil, apperr.Field("answer", "privacy.contacts.too_long", MaxRequestText)
+	}
+	x, err := r.scanRequest(ctx, tx.QueryRow(ctx, `SELECT `+requestColumns+` FROM privacy_requests WHERE id = ?`+db.ForUpdate(r.db.Engine()), id), false)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "privacy.requests.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if x.Status != StatusOpen {
+		return nil, apperr.New(apperr.Conflict, "privacy.requests.already_answered")
+	}
+	if want != "" && x.Type != want {
+		return nil, apperr.New(apperr.Conflict, "deletion.admin.not_delete")
+	}
+	key, err := r.v.UserKey(ctx, tx, x.UserID)
+	if err != nil {
+		return nil, err
+	}
+	now := r.now()
+	if _, err := tx.Exec(ctx, `UPDATE privacy_requests SET status = ?, answered_at = ?, answered_by = ?, answer_enc = ? WHERE id = ? AND status = ?`,
+		StatusAnswered, now.UnixMilli(), by, key.Seal(answerField(id), text), id, StatusOpen); err != nil {
+		return nil, err
+	}
+	x.Status, x.AnsweredAt, x.AnsweredBy, x.Answer = StatusAnswered, time.UnixMilli(now.UnixMilli()), by, vault.NewSecret(text)
+	late := ""
+	if now.After(x.Due) {
+		late = " late"
+	}
+	_, err = r.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: session, Action: audit.ActionPrivacyAnswer,
+		TargetUserID: x.UserID, Detail: fmt.Sprintf("request %d %s answered%s", id, x.Type, late)})
+	return x, err
 }
 
 // SetClock replaces the clock (tests of overdue requests).

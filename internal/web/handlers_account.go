@@ -376,39 +376,6 @@ func (s *Server) consentAccept(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) {
-	if _, err := user(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "delete", s.newPage(r, "web.delete.title"))
-}
-
-// deleteAccount erases the user's personal data by destroying their data
-// key (crypto-shredding), after they confirm with their password.
-func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
-	u, err := user(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pg := s.newPage(r, "web.delete.title")
-	if err := s.Accounts.VerifyPassword(r.Context(), u.ID, r.PostFormValue("password"), s.meta(r)); err != nil {
-		s.formError(w, r, "delete", pg, err)
-		return
-	}
-	// One deletion covers every domain's tables (account.Options.Erasers).
-	if err := s.Accounts.Delete(r.Context(), u.ID, s.meta(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.clearSessionCookie(w, r)
-	done := s.newPage(r, "web.delete.title")
-	done.User = nil
-	done.Notice = i18n.T(done.Lang, "web.delete.done")
-	s.render(w, r, http.StatusOK, "notice", done)
-}
-
 // export is everything stored about the signed-in user, decrypted for
 // them (law L10: the subject may learn what is held).
 func (s *Server) export(w http.ResponseWriter, r *http.Request) {
@@ -418,6 +385,9 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.exportData(r.Context(), u)
+	if err == nil {
+		err = s.auditExport(r, u, "json")
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -160,6 +160,9 @@ func (s *Server) accountDataZip(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.dataZip(r, u)
+	if err == nil {
+		err = s.auditExport(r, u, "zip")
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

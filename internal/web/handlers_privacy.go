@@ -406,6 +406,9 @@ func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("answered") == "1" {
 		pg.Notice = i18n.T(pg.Lang, "privacy.requests.answered")
 	}
+	if r.URL.Query().Get("deleted") == "1" {
+		pg.Notice = i18n.T(pg.Lang, "deletion.admin.done")
+	}
 	pg.Data = adminRequestsData{Open: open, Answered: answered, Now: time.Now()}
 	s.render(w, r, http.StatusOK, "admin_requests", pg)
 }

@@ -159,6 +159,7 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/requests", s.requireRole(adminOnly, s.adminRequests))
 	m.Handle("GET /admin/requests/{id}", s.requireRole(adminOnly, s.adminRequest))
 	m.Handle("POST /admin/requests/{id}/answer", s.requireRole(adminOnly, s.adminRequestAnswer))
+	m.Handle("POST /admin/requests/{id}/delete", s.requireRole(adminOnly, s.adminRequestDelete))
 
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)
