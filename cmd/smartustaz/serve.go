@@ -29,6 +29,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/privacy"
+	"github.com/smartustaz/smartustaz/internal/retention"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -139,6 +140,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The janitor (janitor.go): what every node shares is purged once an
 	// hour across all of them, by the queue; what is this node's own, here.
 	if err := registerJanitor(queue, a.accounts, blobJanitor{lib}, log); err != nil {
+		return err
+	}
+	// The declared retention periods (internal/datamap), enforced once a
+	// day across all nodes, each purge in the destruction register.
+	purger, err := retention.New(a.db, nil)
+	if err != nil {
+		return err
+	}
+	if err := retention.Register(queue, purger, log); err != nil {
 		return err
 	}
 	// The digest of followed authors' new materials (digest.go).

@@ -108,3 +108,6 @@ func ruleOf(t *Table, r Retention, cols []Column) (Rule, error) {
 	sort.Slice(rule.Categories, func(i, j int) bool { return rule.Categories[i] < rule.Categories[j] })
 	return rule, nil
 }
+
+// ColumnList is the emptied columns, comma-separated.
+func (r Rule) ColumnList() string { return strings.Join(r.Columns, ", ") }

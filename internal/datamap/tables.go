@@ -726,6 +726,18 @@ var Tables = []Table{
 			{"answered_at", Operational, false, Plain, WhileAccount, ownerAdmin},
 			{"answered_by", Operational, false, Plain, WhileAccount, ownerAdmin},
 		}},
+	// ---- retention (0028) ----
+	{Name: "destructions", Package: "retention",
+		What: T{KK: "Жою тізілімі: қай кесте, қандай санат, қанша жол, қашан, қай ереже бойынша (кімдікі екені жоқ)", RU: "Реестр уничтожения: какая таблица, какие категории, сколько строк, когда, по какому правилу (без указания чьи)", EN: "The destruction register: which table, which categories, how many rows, when, by which rule (not whose)"},
+		Why:  T{KK: "Деректердің мерзімінде жойылғанын дәлелдеу", RU: "Доказать, что данные уничтожаются в срок", EN: "Proving that data is destroyed on time"},
+		Columns: []Column{
+			{"id", Operational, false, Plain, Permanent, adminOnly},
+			{"at", Operational, false, Plain, Permanent, adminOnly},
+			{"table_name", Operational, false, Plain, Permanent, adminOnly},
+			{"categories", Operational, false, Plain, Permanent, adminOnly},
+			{"rule", Operational, false, Plain, Permanent, adminOnly},
+			{"count", Operational, false, Plain, Permanent, adminOnly},
+		}},
 }
 
 // EngineOnly names the tables that exist on one engine only, with the
