@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/datamap"
 	"github.com/smartustaz/smartustaz/internal/i18n"
@@ -236,6 +237,9 @@ func Regenerated(doc *consent.Document, ps []privacy.Processor) (body map[i18n.L
 type Status struct {
 	Current *consent.Document
 	Differs bool
+	// Missing: the text in force lacks a generated section's heading
+	// (an administrator published it by hand); publishing cannot help.
+	Missing bool
 }
 
 // Check compares the Policy in force with what the declarations and the
@@ -250,6 +254,9 @@ func Check(ctx context.Context, c *consent.Service, reg *privacy.Registry) (Stat
 		return Status{}, fmt.Errorf("policy: check: %w", err)
 	}
 	_, same, err := Regenerated(doc, ps)
+	if errors.Is(err, ErrNoSection) {
+		return Status{Current: doc, Differs: true, Missing: true}, nil
+	}
 	if err != nil {
 		return Status{}, fmt.Errorf("policy: check: %w", err)
 	}
@@ -269,6 +276,9 @@ func Publish(ctx context.Context, c *consent.Service, reg *privacy.Registry, by,
 		return nil, fmt.Errorf("policy: publish: %w", err)
 	}
 	body, _, err := Regenerated(doc, ps)
+	if errors.Is(err, ErrNoSection) {
+		return nil, &apperr.Error{Code: apperr.Invalid, Key: "policy.missing", Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("policy: publish: %w", err)
 	}
