@@ -31,10 +31,11 @@ func init() {
 			RU: "Разделы Политики о том, что собирается, зачем, как долго хранится и кто получает данные, составляются из описания данных в коде сайта и реестра обработчиков. Когда публикуется новая редакция, каждый пользователь принимает её заново.",
 			EN: "The Policy's sections on what is collected, why, for how long and who receives the data are produced from the data declarations in the site's code and the register of processors. When a new version is published, every user accepts it again.",
 		},
-		"policy.admin.same":    {KK: "Күштегі Саясат (%d-нұсқа) сайттың іс жүзінде не істейтінін айтады.", RU: "Действующая Политика (редакция %d) говорит то, что сайт делает на деле.", EN: "The Policy in force (version %d) says what the site actually does."},
-		"policy.admin.differs": {KK: "Жасалған Саясат жарияланғаннан (%d-нұсқа) өзгеше: жаңа нұсқаны жариялаңыз.", RU: "Составленная Политика отличается от опубликованной (редакция %d): опубликуйте новую редакцию.", EN: "The generated Policy differs from the published one (version %d): publish a new version."},
-		"policy.admin.publish": {KK: "Жаңа нұсқаны жариялау", RU: "Опубликовать новую редакцию", EN: "Publish a new version"},
-		"policy.missing":       {KK: "Күштегі Саясатта жасалатын бөлімдердің тақырыптары жоқ, сондықтан оларды жаңарту мүмкін емес. Саясатты «Келісім» бетінде түзетіңіз.", RU: "В действующей Политике нет заголовков составляемых разделов, поэтому их нельзя обновить. Исправьте Политику на странице «Соглашение».", EN: "The Policy in force lacks the headings of the generated sections, so they cannot be brought up to date. Fix the Policy on the Agreement page."},
-		"retention.admin.none": {KK: "Әзірге ештеңе жойылған жоқ.", RU: "Пока ничего не уничтожено.", EN: "Nothing destroyed yet."},
+		"policy.admin.same":      {KK: "Күштегі Саясат (%d-нұсқа) сайттың іс жүзінде не істейтінін айтады.", RU: "Действующая Политика (редакция %d) говорит то, что сайт делает на деле.", EN: "The Policy in force (version %d) says what the site actually does."},
+		"policy.admin.differs":   {KK: "Жасалған Саясат жарияланғаннан (%d-нұсқа) өзгеше: жаңа нұсқаны жариялаңыз.", RU: "Составленная Политика отличается от опубликованной (редакция %d): опубликуйте новую редакцию.", EN: "The generated Policy differs from the published one (version %d): publish a new version."},
+		"policy.admin.published": {KK: "Саясаттың жаңа нұсқасы жарияланды; пайдаланушылар оны келесі кіргенде қабылдайды.", RU: "Новая редакция Политики опубликована; пользователи примут её при следующем входе.", EN: "A new version of the Policy is published; users accept it at their next sign-in."},
+		"policy.admin.publish":   {KK: "Жаңа нұсқаны жариялау", RU: "Опубликовать новую редакцию", EN: "Publish a new version"},
+		"policy.missing":         {KK: "Күштегі Саясатта жасалатын бөлімдердің тақырыптары жоқ, сондықтан оларды жаңарту мүмкін емес. Саясатты «Келісім» бетінде түзетіңіз.", RU: "В действующей Политике нет заголовков составляемых разделов, поэтому их нельзя обновить. Исправьте Политику на странице «Соглашение».", EN: "The Policy in force lacks the headings of the generated sections, so they cannot be brought up to date. Fix the Policy on the Agreement page."},
+		"retention.admin.none":   {KK: "Әзірге ештеңе жойылған жоқ.", RU: "Пока ничего не уничтожено.", EN: "Nothing destroyed yet."},
 	})
 }

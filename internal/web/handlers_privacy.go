@@ -216,8 +216,8 @@ func (s *Server) adminPrivacy(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("saved") == "1" {
 		pg.Notice = i18n.T(pg.Lang, "privacy.admin.saved")
 	}
-	if v, err := strconv.Atoi(r.URL.Query().Get("published")); err == nil {
-		pg.Notice = i18n.T(pg.Lang, "web.admin.agreement.done", v)
+	if r.URL.Query().Get("published") == "1" {
+		pg.Notice = i18n.T(pg.Lang, "policy.admin.published")
 	}
 	s.adminPrivacyPage(w, r, pg, http.StatusOK)
 }
@@ -513,5 +513,6 @@ func (s *Server) adminPolicyPublish(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/privacy?published="+strconv.Itoa(doc.Version)+"#policy", http.StatusSeeOther)
+	s.Log.Info("privacy policy regenerated and published", "version", doc.Version)
+	http.Redirect(w, r, "/admin/privacy?published=1", http.StatusSeeOther)
 }
