@@ -10,9 +10,12 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/datamap"
+	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/db/dbtest"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/policy"
 	"github.com/smartustaz/smartustaz/internal/privacy"
+	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 var update = flag.Bool("update", false, "rewrite the embedded Privacy Policy texts with the generated sections")
@@ -121,5 +124,53 @@ func TestApplyKeepsTheRest(t *testing.T) {
 	}
 }
 
-var _ = context.Background
-var _ = audit.New
+// TestPolicyDriftAndPublish, on both engines: the seeded Policy matches
+// the code; once the register changes (the server's country is set) the
+// check says it differs, and publishing makes a new version through
+// consent's versioning that matches again.
+func TestPolicyDriftAndPublish(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		v, _, err := vault.Open(d, t.TempDir(), func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := consent.New(d, v)
+		if err := c.Seed(ctx); err != nil {
+			t.Fatal(err)
+		}
+		reg := privacy.NewRegistry(d, audit.New(d, v), policy.SeedProcessors())
+		st, err := policy.Check(ctx, c, reg)
+		if err != nil || st.Differs || st.Current.Version != 1 {
+			t.Fatalf("seeded: %+v, %v; want version 1 matching the code", st, err)
+		}
+		if err := reg.SetCountry(ctx, "server", "KZ", 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if st, err = policy.Check(ctx, c, reg); err != nil || !st.Differs {
+			t.Fatalf("after the country is set: %+v, %v; want differs", st, err)
+		}
+		doc, err := policy.Publish(ctx, c, reg, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Version != 2 {
+			t.Fatalf("published version %d, want 2", doc.Version)
+		}
+		for _, l := range i18n.Langs {
+			want := map[i18n.Lang]string{i18n.KK: "Сайттың өз сервері (дерекқор, файлдар, шығыс хаттар) — Қазақстан Республикасы;",
+				i18n.RU: "собственный сервер Сайта (база данных, файлы, исходящие письма) — Республика Казахстан;",
+				i18n.EN: "the Site's own server (database, files, outgoing mail) — the Republic of Kazakhstan;"}[l]
+			if !strings.Contains(doc.BodyIn(l), want) {
+				t.Errorf("%s: version 2 lacks %q", l, want)
+			}
+		}
+		if st, err = policy.Check(ctx, c, reg); err != nil || st.Differs || st.Current.Version != 2 {
+			t.Fatalf("after publishing: %+v, %v; want version 2 matching", st, err)
+		}
+		// Nothing new to say: publishing again is refused, no version 3.
+		if _, err := policy.Publish(ctx, c, reg, 0, 0); err == nil {
+			t.Fatal("publishing an unchanged Policy made a version")
+		}
+	})
+}
