@@ -155,7 +155,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := registerDigest(queue, lib, log); err != nil {
 		return err
 	}
-	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
+	bg.add("the janitor", janitor{p: nodeJanitor{accounts: a.accounts, lib: lib, outbox: outboxOf(transport), d: a.db}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.
 	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, undeliverable: corr.Undeliverable, log: log}
@@ -428,4 +428,10 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// outboxOf is the outbox when mail is written to files, else nil.
+func outboxOf(s mail.Sender) *mail.Outbox {
+	o, _ := s.(*mail.Outbox)
+	return o
 }
