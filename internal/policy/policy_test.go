@@ -76,10 +76,10 @@ func TestPolicyGeneratedInEveryLanguage(t *testing.T) {
 			t.Errorf("%s: the Policy names a host", l)
 		}
 		for _, want := range map[i18n.Lang][]string{
-			i18n.KK: {"Қазақстан Республикасы", "шетел: DE", "трансшекаралық", "file_events"},
-			i18n.RU: {"Республика Казахстан", "за рубежом: DE", "трансграничная", "file_events"},
-			i18n.EN: {"the Republic of Kazakhstan", "abroad: DE", "cross-border", "file_events"},
-		}[l][:3] {
+			i18n.KK: {"Қазақстан Республикасы", "шетел: DE", "трансшекаралық"},
+			i18n.RU: {"Республика Казахстан", "за рубежом: DE", "трансграничная"},
+			i18n.EN: {"the Republic of Kazakhstan", "abroad: DE", "cross-border"},
+		}[l] {
 			if !strings.Contains(all, want) {
 				t.Errorf("%s: the recipients section lacks %q:\n%s", l, want, secs[1])
 			}
