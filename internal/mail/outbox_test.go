@@ -358,7 +358,7 @@ func TestOutboxPurge(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	n, err := o.Purge(day0.Add(31*24*time.Hour).Add(-OutboxRetention))
+	n, err := o.Purge(day0.Add(31 * 24 * time.Hour).Add(-OutboxRetention))
 	if err != nil || n != 1 {
 		t.Fatalf("purged %d, %v; want 1", n, err)
 	}
