@@ -63,5 +63,18 @@ func TestE2EDataMap(t *testing.T) {
 		if !strings.Contains(r.Body, "<li><code>comments.body</code>") {
 			t.Errorf("/admin/data-map does not list comments.body among the personal values stored plain")
 		}
+		// The retention rules from the same declarations, and the
+		// destruction register (empty on a new site).
+		wantText(t, "admin data map", r, i18n.T(i18n.KK, "retention.admin.rules"))
+		wantText(t, "admin data map", r, i18n.T(i18n.KK, "retention.admin.register"))
+		rules, err := datamap.Rules()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rule := range rules {
+			if !strings.Contains(r.Body, "<code>"+rule.Retention.From+"</code>") || !strings.Contains(r.Body, rule.Retention.Text(i18n.KK)) {
+				t.Errorf("/admin/data-map lacks the rule %s", rule.Name())
+			}
+		}
 	})
 }

@@ -351,6 +351,10 @@ func routeTable() []routeRow {
 			"operator_bin": {"123456789012"}, "contact_email": {"privacy@mektep.test"}}, want: adminOnly("303 /admin/privacy?saved=1")},
 		{route: "POST /admin/privacy/processors/{id}", path: "/admin/privacy/processors/server", form: url.Values{"country": {"KZ"}},
 			want: adminOnly("303 /admin/privacy?saved=1")},
+		// The server's country is now known, so the generated Policy
+		// differs from the seeded one: publishing it makes a new version.
+		{route: "POST /admin/privacy/policy", path: "/admin/privacy/policy", after: (*matrix).acceptAll,
+			want: adminOnly("303 /admin/privacy?published=1")},
 		{route: "GET /admin/holidays", path: "/admin/holidays", want: adminOnly("200")},
 		{route: "POST /admin/holidays", path: "/admin/holidays", form: url.Values{"day": {"2026-12-31"}, "off": {"1"}, "name": {"Жаңа жыл қарсаңы"}},
 			want: adminOnly("303 /admin/holidays?saved=1")},

@@ -375,6 +375,7 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/contacts", "/contacts", all(200), true},
 			{"/admin/privacy", "/admin/privacy", adminOnly, true},
 			{"/admin/privacy?saved=1", "/admin/privacy", adminOnly, true},
+			{"/admin/privacy?published=1", "/admin/privacy", adminOnly, true},
 			{"/admin/holidays", "/admin/holidays", adminOnly, true},
 			{"/account/requests", "/account/requests", signed, true},
 			{"/account/requests?filed=1", "/account/requests", signed, true},

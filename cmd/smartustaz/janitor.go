@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
+	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/retention"
 )
 
 // The janitor deletes what the site no longer needs (LAW.md L8: personal
@@ -133,6 +138,11 @@ func registerJanitor(q *jobs.Queue, p purger, files purger, log *slog.Logger) er
 type nodeJanitor struct {
 	accounts *account.Service
 	lib      *library.Service
+	// outbox is this node's folder of .eml files when no SMTP server is
+	// configured (nil otherwise); its purges go to the destruction
+	// register of d.
+	outbox *mail.Outbox
+	d      *db.DB
 }
 
 func (n nodeJanitor) Purge(ctx context.Context) (int64, error) {
@@ -141,11 +151,19 @@ func (n nodeJanitor) Purge(ctx context.Context) (int64, error) {
 		return erased, err
 	}
 	swept, err := n.lib.SweepTemp(ctx)
-	return erased + int64(swept), err
+	if err != nil || n.outbox == nil {
+		return erased + int64(swept), err
+	}
+	mails, err := n.outbox.Purge(time.Now().Add(-mail.OutboxRetention))
+	if mails > 0 {
+		err = errors.Join(err, retention.Log(ctx, n.d, retention.Record{Table: "outbox (.eml)", Categories: "contact,content",
+			Rule: fmt.Sprintf("outbox.delete.days.%dd.name", int(mail.OutboxRetention/(24*time.Hour))), Count: int64(mails)}))
+	}
+	return erased + int64(swept) + int64(mails), err
 }
 
 // nodeJanitorWhat is what the log says a nodeJanitor purged.
-const nodeJanitorWhat = "accounts a restored backup brought back, and this node's dead uploads' temporary files"
+const nodeJanitorWhat = "accounts a restored backup brought back, this node's dead uploads' temporary files and old outbox messages"
 
 // blobJanitor is the janitor's work on stored files
 // (library.CollectBlobs): expired holds of uploads whose node died, the

@@ -30,6 +30,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/mailq"
 	"github.com/smartustaz/smartustaz/internal/privacy"
+	"github.com/smartustaz/smartustaz/internal/retention"
 	"github.com/smartustaz/smartustaz/internal/search"
 	"github.com/smartustaz/smartustaz/internal/search/index"
 	"github.com/smartustaz/smartustaz/internal/web"
@@ -142,11 +143,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := registerJanitor(queue, a.accounts, blobJanitor{lib}, log); err != nil {
 		return err
 	}
+	// The declared retention periods (internal/datamap), enforced once a
+	// day across all nodes, each purge in the destruction register.
+	purger, err := retention.New(a.db, nil)
+	if err != nil {
+		return err
+	}
+	if err := retention.Register(queue, purger, log); err != nil {
+		return err
+	}
 	// The digest of followed authors' new materials (digest.go).
 	if err := registerDigest(queue, lib, log); err != nil {
 		return err
 	}
-	bg.add("the janitor", janitor{p: nodeJanitor{a.accounts, lib}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
+	bg.add("the janitor", janitor{p: nodeJanitor{accounts: a.accounts, lib: lib, outbox: outboxOf(transport), d: a.db}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.
 	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, undeliverable: corr.Undeliverable, log: log}
@@ -426,4 +436,10 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// outboxOf is the outbox when mail is written to files, else nil.
+func outboxOf(s mail.Sender) *mail.Outbox {
+	o, _ := s.(*mail.Outbox)
+	return o
 }

@@ -71,13 +71,19 @@ const (
 	DaysKind         RetentionKind = "days"      // N days, then removed by a job
 	UntilUsedKind    RetentionKind = "used"      // until used or expired, then removed by the janitor
 	LawKind          RetentionKind = "law"       // kept by law for N years
+	AfterAccountKind RetentionKind = "after"     // while the account exists and N days after its deletion, then removed by the retention job
 	PermanentKind    RetentionKind = "permanent" // for the life of the site (documents, the audit chain, the rows an account deletion keeps without their sealed values)
 )
 
 // Retention is how long a value is kept.
 type Retention struct {
 	Kind RetentionKind
-	N    int // days or years, for DaysKind and LawKind
+	N    int // days or years, for DaysKind, AfterAccountKind and LawKind
+	// From is the time column (Unix milliseconds) a DaysKind period
+	// counts from when the site-wide retention job enforces it (Rules);
+	// for AfterAccountKind, the column naming the account. "" for a
+	// period its owner's own job enforces (sessions, telemetry).
+	From string
 }
 
 // Common retentions.
@@ -90,6 +96,17 @@ var (
 
 // Days is a retention of n days.
 func Days(n int) Retention { return Retention{Kind: DaysKind, N: n} }
+
+// DaysFrom is a retention of n days counted from the time column from,
+// enforced by the retention job (Rules).
+func DaysFrom(n int, from string) Retention { return Retention{Kind: DaysKind, N: n, From: from} }
+
+// AfterAccount keeps a value while the account named by the column
+// userCol exists and n days after its deletion (proof that outlives the
+// account, such as consents), enforced by the retention job.
+func AfterAccount(n int, userCol string) Retention {
+	return Retention{Kind: AfterAccountKind, N: n, From: userCol}
+}
 
 // Law is a retention of n years required by law.
 func Law(years int) Retention { return Retention{Kind: LawKind, N: years} }

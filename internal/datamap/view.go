@@ -60,6 +60,8 @@ func (r Retention) Text(l i18n.Lang) string {
 		return T{KK: "пайдаланылғанша немесе мерзімі біткенше", RU: "до использования или истечения срока", EN: "until used or expired"}.In(l)
 	case DaysKind:
 		return fmt.Sprintf(T{KK: "%d күн", RU: "%d дн.", EN: "%d days"}.In(l), r.N)
+	case AfterAccountKind:
+		return fmt.Sprintf(T{KK: "тіркелгі бар болғанша және ол жойылғаннан кейін %d күн", RU: "пока существует учётная запись и %d дн. после её удаления", EN: "while the account exists and %d days after its deletion"}.In(l), r.N)
 	case LawKind:
 		return fmt.Sprintf(T{KK: "заң бойынша сақталады: %d жыл", RU: "хранится по закону: %d лет", EN: "kept by law: %d years"}.In(l), r.N)
 	case PermanentKind:

@@ -77,3 +77,36 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 	done = true
 	return nil
 }
+
+// OutboxRetention is how long a written .eml file is kept (law L8): long
+// enough for an operator without SMTP to read and pass it on.
+const OutboxRetention = 30 * 24 * time.Hour
+
+// Purge deletes the outbox's messages written before before, by the time
+// in their names, and returns how many went.
+func (o *Outbox) Purge(before time.Time) (int, error) {
+	entries, err := os.ReadDir(o.dir)
+	if os.IsNotExist(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("mail: outbox: purge: %w", err)
+	}
+	n := 0
+	const stamp = "20060102T150405.000000000Z"
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || filepath.Ext(name) != ".eml" || len(name) < len(stamp) {
+			continue
+		}
+		at, err := time.Parse(stamp, name[:len(stamp)])
+		if err != nil || !at.Before(before) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(o.dir, name)); err != nil && !os.IsNotExist(err) {
+			return n, fmt.Errorf("mail: outbox: purge: %w", err)
+		}
+		n++
+	}
+	return n, nil
+}

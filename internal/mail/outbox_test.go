@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/smartustaz/smartustaz/internal/i18n"
 )
@@ -339,5 +340,30 @@ func TestReplyToAndListUnsubscribeHeaders(t *testing.T) {
 		if got := strings.Contains(eml, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"); got != tc.oneClick {
 			t.Errorf("one-click for %s = %v, want %v", tc.link, got, tc.oneClick)
 		}
+	}
+}
+
+// TestOutboxPurge: messages written before the cut-off are deleted, the
+// newer ones and other files stay.
+func TestOutboxPurge(t *testing.T) {
+	dir := t.TempDir()
+	o := NewOutbox(dir, "")
+	day0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, at := range []time.Time{day0, day0.Add(31 * 24 * time.Hour)} {
+		o.now = func() time.Time { return at }
+		if err := o.Send(context.Background(), VerifyEmail(i18n.KK, recipient, testLink)); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n, err := o.Purge(day0.Add(31 * 24 * time.Hour).Add(-OutboxRetention))
+	if err != nil || n != 1 {
+		t.Fatalf("purged %d, %v; want 1", n, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(left) != 2 {
+		t.Fatalf("left %v, want the newer message and notes.txt", left)
 	}
 }

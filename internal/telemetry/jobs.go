@@ -2,11 +2,13 @@ package telemetry
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/jobs"
+	"github.com/smartustaz/smartustaz/internal/retention"
 )
 
 type closeArgs struct{}
@@ -45,6 +47,9 @@ func Register(q *jobs.Queue, d *db.DB, w *Writer, keep time.Duration, log *slog.
 		n, err := Retain(ctx, d, time.Now(), keep)
 		if err == nil && n > 0 {
 			log.Info("telemetry: old personalised records deleted", "rows", n)
+			// The site's destruction register lists this purge too.
+			err = retention.Log(ctx, d, retention.Record{Table: "telemetry_records", Categories: "preferences,technical",
+				Rule: fmt.Sprintf("telemetry_records.delete.days.%dd.at", int(keep/(24*time.Hour))), Count: n})
 		}
 		return err
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/mail"
+	"github.com/smartustaz/smartustaz/internal/policy"
 	"github.com/smartustaz/smartustaz/internal/privacy"
 )
 
@@ -179,6 +180,7 @@ func (s *Server) contacts(w http.ResponseWriter, r *http.Request) {
 // adminPrivacyData is the operator settings page.
 type adminPrivacyData struct {
 	Processors []privacy.Processor
+	Policy     policy.Status // the Policy in force against the generated one
 }
 
 func (s *Server) adminPrivacyPage(w http.ResponseWriter, r *http.Request, pg *page, status int) {
@@ -195,7 +197,12 @@ func (s *Server) adminPrivacyPage(w http.ResponseWriter, r *http.Request, pg *pa
 		}
 		pg.Form = contactsForm(c)
 	}
-	pg.Data = adminPrivacyData{Processors: ps}
+	st, err := policy.Check(r.Context(), s.Consent, s.privacy.processors)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg.Data = adminPrivacyData{Processors: ps, Policy: st}
 	s.render(w, r, status, "admin_privacy", pg)
 }
 
@@ -208,6 +215,9 @@ func (s *Server) adminPrivacy(w http.ResponseWriter, r *http.Request) {
 	pg := s.newPage(r, "privacy.admin.title")
 	if r.URL.Query().Get("saved") == "1" {
 		pg.Notice = i18n.T(pg.Lang, "privacy.admin.saved")
+	}
+	if r.URL.Query().Get("published") == "1" {
+		pg.Notice = i18n.T(pg.Lang, "policy.admin.published")
 	}
 	s.adminPrivacyPage(w, r, pg, http.StatusOK)
 }
@@ -489,3 +499,23 @@ func (s *Server) mailAnswer(r *http.Request, x *privacy.Request) {
 }
 
 func day(t time.Time) string { return t.In(privacy.Almaty).Format(privacy.DayLayout) }
+
+// adminPolicyPublish publishes the Privacy Policy in force with its
+// generated sections brought up to date, as a new version that every
+// user accepts again.
+func (s *Server) adminPolicyPublish(w http.ResponseWriter, r *http.Request) {
+	m := s.meta(r)
+	doc, err := policy.Publish(r.Context(), s.Consent, s.privacy.processors, m.ActorID, m.SessionID)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
+		pg := s.newPage(r, "privacy.admin.title")
+		pg.Error = i18n.T(pg.Lang, e.Key, e.Args...)
+		s.adminPrivacyPage(w, r, pg, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("privacy policy regenerated and published", "version", doc.Version)
+	http.Redirect(w, r, "/admin/privacy?published=1", http.StatusSeeOther)
+}

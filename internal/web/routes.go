@@ -151,6 +151,9 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/privacy", s.requireRole(adminOnly, s.adminPrivacy))
 	m.Handle("POST /admin/privacy/contacts", s.requireRole(adminOnly, s.adminPrivacyContacts))
 	m.Handle("POST /admin/privacy/processors/{id}", s.requireRole(adminOnly, s.adminProcessorCountry))
+	// The Privacy Policy with its generated sections brought up to date
+	// (issue 12 §6), published as a new version.
+	m.Handle("POST /admin/privacy/policy", s.requireRole(adminOnly, s.adminPolicyPublish))
 	m.Handle("GET /admin/holidays", s.requireRole(adminOnly, s.adminHolidays))
 	m.Handle("POST /admin/holidays", s.requireRole(adminOnly, s.adminHolidaySet))
 	m.Handle("POST /admin/holidays/{day}/delete", s.requireRole(adminOnly, s.adminHolidayRemove))
