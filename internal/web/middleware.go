@@ -61,6 +61,9 @@ type req struct {
 	User    *account.User
 	Session *account.Session
 	Token   string
+	// Holes: the page is rendered for a class of signed-in readers, with
+	// this mark where each personal part goes (pagecache_signedin.go).
+	Holes string
 }
 
 func info(r *http.Request) *req {
