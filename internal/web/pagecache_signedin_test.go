@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/consent"
@@ -237,6 +238,8 @@ func BenchmarkPageCacheSignedIn(b *testing.B) {
 func benchSignedIn(b *testing.B, d *db.DB) {
 	{
 		c := newCachedSite(b, d)
+		// Views are gathered and written in batches, as serve does.
+		b.Cleanup(c.lib.StartViewCounter(context.Background(), time.Second))
 		m := publishForCache(b, c, "Өнімділік")
 		_, sess := c.signUp(b, "bench@mektep.test", "Бенч Оқырман", true)
 		for _, bc := range []struct{ name, session, path string }{
