@@ -8,7 +8,9 @@ import (
 	"hash/crc32"
 	"html/template"
 	"net/http"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/klauspost/compress/flate"
 
@@ -128,7 +130,7 @@ func (s *Server) writePersonal(w http.ResponseWriter, r *http.Request, e *cached
 	fills := make([][]byte, len(e.parts))
 	for i, p := range e.parts {
 		if p.hole != "" {
-			b, err := f.fill(p.hole)
+			b, err := s.personalPart(f, p.hole)
 			if err != nil {
 				s.fail(w, r, fmt.Errorf("web: personal part %s: %w", p.hole, err))
 				return
@@ -151,6 +153,29 @@ func (s *Server) writePersonal(w http.ResponseWriter, r *http.Request, e *cached
 	h.Set("Vary", "Accept-Encoding")
 	w.WriteHeader(http.StatusOK)
 	w.Write(spliceGzip(e.parts, fills))
+}
+
+// personalPart is one reader's part of a kept page, itself kept: under
+// the page's key and the reader's id, so no other reader can be given it,
+// and emptied with the pages. What it shows changes only by the reader's
+// own forms (save, rate, collections, follow), and every form a signed-in
+// user sends empties the cache here and on every other node; a change
+// made otherwise (the command line) shows within the TTL, as on the
+// pages.
+func (s *Server) personalPart(f *filler, name string) ([]byte, error) {
+	c := s.pages
+	key := f.e.key + "|u" + strconv.FormatInt(info(f.r).User.ID, 10) + "|" + name
+	if k := c.get(key, time.Now()); k != nil {
+		return k.body, nil
+	}
+	gen, seq := c.generation()
+	b, err := f.fill(name)
+	if err != nil {
+		return nil, err
+	}
+	k := &cachedPage{key: key, gen: gen, seq: seq, expires: f.e.expires, body: b}
+	c.put(k)
+	return b, nil
 }
 
 // spliceGzip makes one gzip member (RFC 1952) of the shared runs'
