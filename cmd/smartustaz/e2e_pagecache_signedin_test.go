@@ -53,7 +53,9 @@ func TestE2EPageCacheSignedIn(t *testing.T) {
 		if _, err := d.Exec(t.Context(), `UPDATE materials SET title = ? WHERE id = ?`, "Артта өзгерген атау", mustInt(t, id)); err != nil {
 			t.Fatal(err)
 		}
-		checked := func(stars string) string { return `id="f-stars-` + stars + `" name="stars" value="` + stars + `" required checked` }
+		checked := func(stars string) string {
+			return `id="f-stars-` + stars + `" name="stars" value="` + stars + `" required checked`
+		}
 		pa, pb, pau, pv := a.get(path), b.get(path), author.get(path), visitor.get(path)
 		for who, p := range map[string]*response{"A": pa, "B": pb, "author": pau, "visitor": pv} {
 			if p.Status != http.StatusOK || !strings.Contains(p.Text(), title) || strings.Contains(p.Text(), "Артта өзгерген") {

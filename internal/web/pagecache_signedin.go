@@ -139,6 +139,11 @@ func (s *Server) writePersonal(w http.ResponseWriter, r *http.Request, e *cached
 		}
 	}
 	if !acceptsGzip(r) {
+		n := 0
+		for i, p := range e.parts {
+			n += len(p.plain) + len(fills[i])
+		}
+		h.Set("Content-Length", strconv.Itoa(n))
 		w.WriteHeader(http.StatusOK)
 		for i, p := range e.parts {
 			if p.hole != "" {
@@ -149,10 +154,12 @@ func (s *Server) writePersonal(w http.ResponseWriter, r *http.Request, e *cached
 		}
 		return
 	}
+	gz := spliceGzip(e.parts, fills)
 	h.Set("Content-Encoding", "gzip")
 	h.Set("Vary", "Accept-Encoding")
+	h.Set("Content-Length", strconv.Itoa(len(gz)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(spliceGzip(e.parts, fills))
+	w.Write(gz)
 }
 
 // personalPart is one reader's part of a kept page, itself kept: under

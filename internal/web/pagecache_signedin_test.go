@@ -113,7 +113,9 @@ func TestPageCacheSignedIn(t *testing.T) {
 		}
 		page := m.Path()
 		const banner = "Электрондық пошта мекенжайыңыз әлі расталмаған"
-		checked := func(stars string) string { return `id="f-stars-` + stars + `" name="stars" value="` + stars + `" required checked` }
+		checked := func(stars string) string {
+			return `id="f-stars-` + stars + `" name="stars" value="` + stars + `" required checked`
+		}
 
 		// Each reader twice, in turn, so that the second reading of each
 		// class is answered by the cache.
