@@ -40,8 +40,8 @@ type Config struct {
 	// PublishImmediately puts new and edited materials in the catalog
 	// without waiting for a moderator.
 	PublishImmediately bool
-	// PageCacheMB bounds the public pages kept in memory for readers who
-	// are not signed in; 0 turns the page cache off.
+	// PageCacheMB bounds the public pages kept in memory for visitors and
+	// signed-in teachers; 0 turns the page cache off.
 	PageCacheMB int
 	// PageCacheTTL is how long a kept public page is served.
 	PageCacheTTL time.Duration
@@ -85,7 +85,7 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	fs.StringVar(&c.Storage, "storage", env("SMARTUSTAZ_STORAGE", ""), "file storage: empty = the folder DATA/files; s3://bucket?endpoint=host:port&region=…&secure=false for an S3-compatible store (keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) [SMARTUSTAZ_STORAGE]")
 	intVar(fs, &c.MaxFileMB, "max-file-mb", "SMARTUSTAZ_MAX_FILE_MB", 50, getenv, "largest uploaded file, in `MB` [SMARTUSTAZ_MAX_FILE_MB]")
 	BoolVar(fs, &c.PublishImmediately, "publish-immediately", "SMARTUSTAZ_PUBLISH_IMMEDIATELY", false, getenv, "publish new materials without waiting for a moderator [SMARTUSTAZ_PUBLISH_IMMEDIATELY]")
-	intVar(fs, &c.PageCacheMB, "page-cache-mb", "SMARTUSTAZ_PAGE_CACHE_MB", 64, getenv, "memory for public pages kept for readers who are not signed in, in `MB`; 0 = off [SMARTUSTAZ_PAGE_CACHE_MB]")
+	intVar(fs, &c.PageCacheMB, "page-cache-mb", "SMARTUSTAZ_PAGE_CACHE_MB", 64, getenv, "memory for public pages kept for readers (visitors, and signed-in teachers with their own parts added), in `MB`; 0 = off [SMARTUSTAZ_PAGE_CACHE_MB]")
 	durationVar(fs, &c.PageCacheTTL, "page-cache-ttl", "SMARTUSTAZ_PAGE_CACHE_TTL", 30*time.Second, getenv, "how long a kept public page is served (a `duration` such as 30s); changes made through this server show at once, others within this [SMARTUSTAZ_PAGE_CACHE_TTL]")
 	BoolVar(fs, &c.PageImages, "page-images", "SMARTUSTAZ_PAGE_IMAGES", true, getenv, "draw page images of material files with LibreOffice and poppler when installed; false = text previews only, as without the tools [SMARTUSTAZ_PAGE_IMAGES]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish at shutdown")

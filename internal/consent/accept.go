@@ -111,6 +111,25 @@ func (s *Service) Pending(ctx context.Context, userID int64) ([]*Document, error
 	return out, nil
 }
 
+// AllAccepted reports whether userID has accepted the versions in force
+// of both documents: the agreement gate's question on every signed-in
+// request, asked in one query that reads no document text (Pending reads
+// them all). Before Seed has run it fails with an error wrapping
+// db.ErrNotFound, as Current does.
+func (s *Service) AllAccepted(ctx context.Context, userID int64) (bool, error) {
+	var kinds, open int
+	err := s.db.QueryRow(ctx, `SELECT (SELECT COUNT(DISTINCT kind) FROM documents),
+		(SELECT COUNT(*) FROM documents d WHERE d.version = (SELECT MAX(version) FROM documents WHERE kind = d.kind)
+			AND NOT EXISTS (SELECT 1 FROM acceptances a WHERE a.user_id = ? AND a.document_id = d.id))`, userID).Scan(&kinds, &open)
+	if err != nil {
+		return false, fmt.Errorf("consent: all accepted: %w", err)
+	}
+	if kinds < 2 {
+		return false, fmt.Errorf("consent: all accepted: %w", db.ErrNotFound)
+	}
+	return open == 0, nil
+}
+
 // Accept records that userID accepts the documents docIDs, which must be
 // the versions in force: a version replaced in the meantime is refused
 // (apperr Conflict), so the user reads the new one first. Each call adds

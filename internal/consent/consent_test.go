@@ -288,8 +288,8 @@ func TestPendingAfterPublish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(p) != 0 {
-			t.Fatalf("just registered, %d documents pending", len(p))
+		if len(p) != 0 || !allAccepted(t, e.s, user) {
+			t.Fatalf("just registered, %d documents pending, all accepted %v", len(p), allAccepted(t, e.s, user))
 		}
 		title, body := texts(" v2")
 		v2, err := e.s.Publish(ctx, consent.KindPrivacy, title, body, 1, 0)
@@ -300,8 +300,8 @@ func TestPendingAfterPublish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(p) != 1 || p[0].ID != v2.ID {
-			t.Fatalf("after publishing: %d pending, want only the new privacy policy", len(p))
+		if len(p) != 1 || p[0].ID != v2.ID || allAccepted(t, e.s, user) {
+			t.Fatalf("after publishing: %d pending, want only the new privacy policy; all accepted %v", len(p), allAccepted(t, e.s, user))
 		}
 		if err := e.s.Accept(ctx, user, []int64{v2.ID}, meta); err != nil {
 			t.Fatal(err)
@@ -310,10 +310,20 @@ func TestPendingAfterPublish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(p) != 0 {
-			t.Fatalf("after accepting: %d pending", len(p))
+		if len(p) != 0 || !allAccepted(t, e.s, user) {
+			t.Fatalf("after accepting: %d pending, all accepted %v", len(p), allAccepted(t, e.s, user))
 		}
 	})
+}
+
+// allAccepted is the agreement gate's one-query answer.
+func allAccepted(t *testing.T, s *consent.Service, user int64) bool {
+	t.Helper()
+	ok, err := s.AllAccepted(context.Background(), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
 }
 
 // A user brought over by the importer never accepted anything: both
@@ -330,8 +340,8 @@ func TestPendingForUserWithoutAcceptance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(p) != 2 || p[0].Kind != consent.KindAgreement || p[1].Kind != consent.KindPrivacy {
-			t.Fatalf("imported user: %d pending, want both documents", len(p))
+		if len(p) != 2 || p[0].Kind != consent.KindAgreement || p[1].Kind != consent.KindPrivacy || allAccepted(t, e.s, id) {
+			t.Fatalf("imported user: %d pending, want both documents; all accepted %v", len(p), allAccepted(t, e.s, id))
 		}
 	})
 }

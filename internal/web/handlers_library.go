@@ -316,12 +316,12 @@ func (s *Server) material(w http.ResponseWriter, r *http.Request) {
 	}
 	v := viewer(r)
 	isAuthor := v.UserID != 0 && v.UserID == m.AuthorID
-	if m.Status == library.StatusPublished && !isAuthor {
+	if m.Status == library.StatusPublished && !isAuthor && !noteView(r, m.ID) {
 		if err := s.Library.View(ctx, m.ID); err != nil {
 			s.Log.Warn("count view", "err", err)
 		}
-		noteView(r, m.ID)
 	}
+	noteMaterial(r, m)
 	tax, err := s.Library.Taxonomy(ctx)
 	if err != nil {
 		s.fail(w, r, err)

@@ -45,20 +45,11 @@ func (s *Server) materialSocial(r *http.Request, l i18n.Lang, m *library.Materia
 	if d.Comments, err = s.Library.Comments(ctx, m.ID); err != nil {
 		return d, err
 	}
-	u := info(r).User
-	if u == nil || m.Status != library.StatusPublished {
-		return d, nil
+	ri := info(r)
+	if ri.User == nil || ri.Holes != "" || m.Status != library.StatusPublished {
+		return d, nil // a page for a class of readers: the page cache adds this part
 	}
-	if d.Saved, err = s.Library.IsFavourite(ctx, u.ID, m.ID); err != nil {
-		return d, err
-	}
-	if d.MyStars, err = s.Library.MyRating(ctx, u.ID, m.ID); err != nil {
-		return d, err
-	}
-	if d.Following, err = s.Library.IsFollowing(ctx, u.ID, m.AuthorID); err != nil {
-		return d, err
-	}
-	d.Collections, err = s.Library.Collections(ctx, u.ID, false)
+	err = s.personalSocial(ctx, ri.User, m, &d)
 	return d, err
 }
 

@@ -61,6 +61,9 @@ type req struct {
 	User    *account.User
 	Session *account.Session
 	Token   string
+	// Holes: the page is rendered for a class of signed-in readers, with
+	// this mark where each personal part goes (pagecache_signedin.go).
+	Holes string
 }
 
 func info(r *http.Request) *req {
@@ -276,12 +279,12 @@ func (s *Server) consentGate(h http.Handler) http.Handler {
 				return
 			}
 		}
-		pending, err := s.Consent.Pending(r.Context(), ri.User.ID)
+		accepted, err := s.Consent.AllAccepted(r.Context(), ri.User.ID)
 		if err != nil {
 			s.fail(w, r, fmt.Errorf("web: consent gate: %w", err))
 			return
 		}
-		if len(pending) > 0 {
+		if !accepted {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				http.Redirect(w, r, "/account/consent?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 				return

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/smartustaz/smartustaz/internal/cluster"
+	"github.com/smartustaz/smartustaz/internal/library"
 )
 
 // pageCache keeps the public pages that visitors who are not signed in
@@ -75,9 +76,20 @@ type cachedPage struct {
 	// view is the material whose page this is, when showing it counts as
 	// a view: each reader served from the cache is counted as well.
 	view int64
+	// For signed-in readers (pagecache_signedin.go): the page cut at its
+	// holes, each part with its deflate stream, and the material the
+	// holes are about.
+	parts    []pagePart
+	material *library.Material
 }
 
-func (e *cachedPage) size() int64 { return int64(len(e.body)+len(e.gz)+len(e.key)) + 200 }
+func (e *cachedPage) size() int64 {
+	n := int64(len(e.body)+len(e.gz)+len(e.key)) + 200
+	for _, p := range e.parts {
+		n += int64(len(p.deflate)) + 40
+	}
+	return n
+}
 
 func newPageCache(ttl time.Duration, budget int64, reg *prometheus.Registry) *pageCache {
 	c := &pageCache{ttl: ttl, budget: budget, lru: list.New(), m: map[string]*list.Element{}, byView: map[int64][]*list.Element{}, forgot: map[int64]uint64{},
@@ -197,39 +209,56 @@ func (c *pageCache) clearLocked() {
 type pageNote struct {
 	view    int64
 	noStore bool
+	// shared: the page is rendered for a class of signed-in readers; the
+	// page cache counts its views, and material is what its personal
+	// part is about (pagecache_signedin.go).
+	shared   bool
+	material *library.Material
 }
 
 type pageNoteKey struct{}
 
 // noteView tells the page cache that serving this page counts a view of
-// material id, so a reader served from the cache is counted too.
-func noteView(r *http.Request, id int64) {
+// material id, so a reader served from the cache is counted too. It
+// reports whether the cache counts this rendering's view as well (a page
+// rendered for signed-in readers), so the handler must not.
+func noteView(r *http.Request, id int64) bool {
 	if n, ok := r.Context().Value(pageNoteKey{}).(*pageNote); ok {
 		n.view = id
+		return n.shared
 	}
+	return false
 }
 
 // public serves h through the page cache to readers who are not signed
 // in (see pageCache). Everyone else, and every request when the cache is
 // off, goes straight to h.
-func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) public(h http.HandlerFunc) http.HandlerFunc { return s.cached(h, false) }
+
+// shared serves h through the page cache to readers who are not signed in
+// and to signed-in teachers: they get the page kept for their class of
+// reader with their own part added (pagecache_signedin.go).
+func (s *Server) shared(h http.HandlerFunc) http.HandlerFunc { return s.cached(h, true) }
+
+func (s *Server) cached(h http.HandlerFunc, signedIn bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.pages
-		if c == nil || r.Method != http.MethodGet || info(r).User != nil || hasSessionCookie(r) {
+		ri := info(r)
+		class, ok := readerClass(ri.User, hasSessionCookie(r), signedIn)
+		if c == nil || r.Method != http.MethodGet || !ok {
 			if c != nil {
 				c.result.WithLabelValues("bypass").Inc()
 			}
 			h(w, r)
 			return
 		}
-		ri := info(r)
 		// The language is part of the page; the scheme is part of the
-		// links a page may carry.
-		key := string(ri.Lang) + "|" + map[bool]string{true: "s", false: "p"}[ri.TLS] + "|" + r.URL.RequestURI()
+		// links a page may carry; the class of reader is part of its
+		// header, footer and forms.
+		key := string(ri.Lang) + "|" + map[bool]string{true: "s", false: "p"}[ri.TLS] + "|" + class + "|" + r.URL.RequestURI()
 		if e := c.get(key, time.Now()); e != nil {
 			c.result.WithLabelValues("hit").Inc()
-			s.countView(r.Context(), e)
-			s.writeCached(w, r, e)
+			s.serveEntry(w, r, e, false)
 			return
 		}
 		c.result.WithLabelValues("miss").Inc()
@@ -239,16 +268,20 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 		var first *recorder
 		v, _, shared := c.fill.Do(key, func() (any, error) {
 			gen, seq := c.generation()
-			note := &pageNote{}
+			note := &pageNote{shared: ri.User != nil}
 			rec := newRecorder()
 			// The page is kept plain and gzipped once here, so the
 			// handler must not compress it for this reader.
-			plain := r.WithContext(context.WithValue(r.Context(), pageNoteKey{}, note))
+			ctx := context.WithValue(r.Context(), pageNoteKey{}, note)
+			if ri.User != nil {
+				ctx = context.WithValue(ctx, ctxKey{}, s.classReader(ri))
+			}
+			plain := r.WithContext(ctx)
 			plain.Header = r.Header.Clone()
 			plain.Header.Del("Accept-Encoding")
 			h(rec, plain)
 			first = rec
-			e := rec.entry(key, gen, time.Now().Add(c.ttl), note)
+			e := rec.entry(key, gen, time.Now().Add(c.ttl), note, s.holeMark)
 			if e != nil {
 				e.seq = seq
 				c.put(e)
@@ -258,21 +291,40 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 		e, _ := v.(*cachedPage)
 		switch {
 		case first != nil && e != nil:
-			// This request rendered the page and counted its view.
-			s.writeCached(w, r, e)
+			// This request rendered the page (and, for an anonymous
+			// reader, counted its view).
+			s.serveEntry(w, r, e, ri.User == nil)
 			return
-		case first != nil:
+		case first != nil && ri.User == nil:
 			first.replay(w, r, s)
 			return
 		case shared && e != nil:
-			s.countView(r.Context(), e)
-			s.writeCached(w, r, e)
+			s.serveEntry(w, r, e, false)
 			return
 		}
 		// Someone else's rendering could not be kept (an error page, a
-		// redirect): render this one for this reader.
+		// redirect), or this reader's class could not have this page (the
+		// author's own pending material): render this one for this reader.
 		h(w, r)
 	}
+}
+
+// serveEntry answers from a kept page: as it is to a reader who is not
+// signed in, with the reader's own part added to a signed-in one. counted:
+// the view was counted while rendering it for this request.
+func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *cachedPage, counted bool) {
+	u := info(r).User
+	if u == nil {
+		if !counted {
+			s.countView(r.Context(), e)
+		}
+		s.writeCached(w, r, e)
+		return
+	}
+	if e.material == nil || e.material.AuthorID != u.ID {
+		s.countView(r.Context(), e) // an author's own reading is not a view
+	}
+	s.writePersonal(w, r, e)
 }
 
 func hasSessionCookie(r *http.Request) bool {
@@ -382,7 +434,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 // entry makes a cache entry of the rendering, or nil when it must not be
 // kept: anything but a plain 200 HTML page, a page that sets a cookie or
 // says no-store, or one its handler marked.
-func (r *recorder) entry(key string, gen uint64, expires time.Time, note *pageNote) *cachedPage {
+func (r *recorder) entry(key string, gen uint64, expires time.Time, note *pageNote, mark string) *cachedPage {
 	ct := r.header.Get("Content-Type")
 	if r.code != http.StatusOK || note.noStore || len(r.header.Values("Set-Cookie")) > 0 ||
 		strings.Contains(r.header.Get("Cache-Control"), "no-store") || !cacheableType(ct) ||
@@ -393,6 +445,10 @@ func (r *recorder) entry(key string, gen uint64, expires time.Time, note *pageNo
 	sum := sha256.Sum256(body)
 	e := &cachedPage{key: key, gen: gen, expires: expires, ctype: ct, body: body, view: note.view,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	if note.shared {
+		e.parts, e.material = cutHoles(body, mark), note.material
+		return e
+	}
 	if gz := gzipBytes(body); len(gz) < len(body) {
 		e.gz = gz
 	}

@@ -36,9 +36,12 @@ type cachedSite struct {
 	d       *db.DB
 	author  int64
 	session string
+	// accounts and cs sign up more readers (pagecache_signedin_test.go).
+	accounts *account.Service
+	cs       *consent.Service
 }
 
-func newCachedSite(t *testing.T, d *db.DB) *cachedSite {
+func newCachedSite(t testing.TB, d *db.DB) *cachedSite {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -87,7 +90,7 @@ func newCachedSite(t *testing.T, d *db.DB) *cachedSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &cachedSite{srv: srv, lib: lib, reg: reg, d: d, author: u.ID, session: session}
+	return &cachedSite{srv: srv, lib: lib, reg: reg, d: d, author: u.ID, session: session, accounts: accounts, cs: cs}
 }
 
 // read is what a reader who is not signed in gets at path.
@@ -120,7 +123,7 @@ func (c *cachedSite) post(t *testing.T, path string, fields map[string]string) i
 }
 
 // hits is how many public pages the cache has answered so far.
-func (c *cachedSite) hits(t *testing.T) float64 {
+func (c *cachedSite) hits(t testing.TB) float64 {
 	t.Helper()
 	mfs, err := c.reg.Gather()
 	if err != nil {

@@ -44,6 +44,9 @@ type page struct {
 	Alternates  []altLink
 	OGType      string
 	OGImage     string
+	// Holes: rendered for a class of signed-in readers, the personal
+	// parts left as marked holes (pagecache_signedin.go).
+	Holes string
 }
 
 // para is one paragraph of a published document.
@@ -102,6 +105,7 @@ func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 			return map[i18n.Lang]string{i18n.KK: "Қазақша", i18n.RU: "Русский", i18n.EN: "English"}[l]
 		},
 		"paragraphs": paragraphs,
+		"hole":       hole,
 		// ratingOf is a card's rating in l ("" when nobody rated it).
 		"ratingOf": func(l i18n.Lang, c library.Card) string { return ratingText(l, c.Rating()) },
 		"field": func(p *page, name, label, typ, auto string, req bool, max int, hint string) fieldArgs {
@@ -195,6 +199,7 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	p := &page{
 		Lang: ri.Lang, Langs: i18n.Langs, Path: r.URL.RequestURI(), User: ri.User,
 		Title: i18n.T(ri.Lang, titleKey), Static: ui.StaticPath, NowYear: time.Now().In(i18n.Zone).Year(),
+		Holes: ri.Holes,
 	}
 	s.pageMeta(p, r)
 	return p
@@ -220,7 +225,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if p.User != nil {
+	if p.User != nil && p.Holes == "" {
 		// Pages with someone's data must not be kept by shared caches
 		// or shown again from the back button after logout.
 		h.Set("Cache-Control", "no-store")

@@ -4,7 +4,8 @@ import "github.com/smartustaz/smartustaz/ui"
 
 // routes is the whole HTTP surface of the site, in one place. Routes
 // wrapped in s.public are served from the page cache to readers who are
-// not signed in (pagecache.go).
+// not signed in (pagecache.go); those in s.shared to signed-in teachers
+// as well, with their own parts added (pagecache_signedin.go).
 func (s *Server) routes() {
 	m := s.mux
 	m.Handle("GET /static/", ui.StaticHandler())
@@ -12,7 +13,7 @@ func (s *Server) routes() {
 	if s.MetricsOnSite {
 		m.Handle("GET /metrics", s.requireRole(adminOnly, s.metrics.handler.ServeHTTP))
 	}
-	m.HandleFunc("GET /{$}", s.public(s.home))
+	m.HandleFunc("GET /{$}", s.shared(s.home))
 	m.HandleFunc("GET /lang/{lang}", s.setLang)
 
 	// For search engines and feed readers (issue 13 §5).
@@ -69,11 +70,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/data.zip", s.accountDataZip)
 
 	// The materials library (issue 3; clauses 1.2 (c), 1.4).
-	m.HandleFunc("GET /materials", s.public(s.catalog))
+	m.HandleFunc("GET /materials", s.shared(s.catalog))
 	m.HandleFunc("GET /materials/new", s.materialNewForm)
 	m.HandleFunc("POST /materials/new", s.materialCreate)
 	m.HandleFunc("POST /materials/preview", s.descriptionPreview)
-	m.HandleFunc("GET /materials/{ref}", s.public(s.material))
+	m.HandleFunc("GET /materials/{ref}", s.shared(s.material))
 	m.HandleFunc("GET /materials/{id}/files/{file}", s.download)
 	m.HandleFunc("GET /materials/{id}/files/{file}/pages/{page}", s.previewImage)
 	m.HandleFunc("GET /materials/{id}/files/{file}/thumb.png", s.thumbnail)

@@ -5,7 +5,8 @@
 package web
 
 import (
-	"github.com/smartustaz/smartustaz/internal/i18n"
+	"crypto/rand"
+	"encoding/hex"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/importer"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
@@ -102,6 +104,9 @@ type Server struct {
 	handler http.Handler
 	thumbs  thumbCache
 	pages   *pageCache // nil: off
+	// holeMark marks the personal parts of pages kept for signed-in
+	// readers; secret, so no text a user writes can forge one.
+	holeMark string
 	// keyLog limits the log of requests that need a missing master key.
 	keyLog onceAMinute
 	// privacy is the privacy centre's services (handlers_privacy.go).
@@ -134,6 +139,9 @@ func NewServer(d Deps) (*Server, error) {
 	s.privacy = s.newPrivacy()
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
 		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
+		var b [12]byte
+		rand.Read(b[:])
+		s.holeMark = "hole-" + hex.EncodeToString(b[:])
 	}
 	if d.Bus != nil && s.pages != nil {
 		d.Bus.On(cluster.TopicPages, func(string) { s.pages.clear() })
