@@ -103,7 +103,7 @@ func (s *Service) ConsentedAt(ctx context.Context, userID int64) (at time.Time, 
 }
 
 // ConsentedBefore lists, by user id after afterID, up to limit users
-// whose consent to both documents in force was given before cutoff (the
+// whose consent to both documents in force was given at or before cutoff (the
 // consent-term job: those whose term is ending or ended).
 func (s *Service) ConsentedBefore(ctx context.Context, cutoff time.Time, afterID int64, limit int) ([]Consented, error) {
 	agreement, privacy, err := s.Current(ctx)
@@ -127,7 +127,7 @@ func (s *Service) consented(ctx context.Context, agreementID, privacyID int64, f
 		WHERE acc > wd GROUP BY user_id HAVING COUNT(*) = 2`
 	all := []any{MethodWithdrawal, MethodWithdrawal, agreementID, privacyID, args[0]}
 	if len(args) == 3 {
-		q += ` AND MIN(acc) < ? ORDER BY user_id LIMIT ?`
+		q += ` AND MIN(acc) <= ? ORDER BY user_id LIMIT ?`
 		all = append(all, args[1], args[2])
 	}
 	rows, err := s.db.Query(ctx, q, all...)

@@ -126,6 +126,9 @@ func (c *Control) Withdraw(ctx context.Context, userID int64, m consent.Meta) er
 		if err != nil {
 			return err
 		}
+		if blocked == account.BlockWithdrawn || (blocked != "" && len(ids) == 0) {
+			return nil // withdrawn already: nothing new to record
+		}
 		if blocked != "" && blocked != account.BlockTerm {
 			// Blocked already (at the user's request or by an
 			// administrator): the withdrawal is recorded, the block keeps
