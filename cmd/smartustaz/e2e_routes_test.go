@@ -361,6 +361,15 @@ func routeTable() []routeRow {
 		{route: "GET /admin/requests/{id}", path: "/admin/requests/{req}", fresh: (*matrix).privacyRequest, want: adminOnly("200")},
 		{route: "POST /admin/requests/{id}/answer", path: "/admin/requests/{req}/answer", fresh: (*matrix).privacyRequest,
 			form: url.Values{"answer": {"Деректеріңіздің көшірмесі қосымшада."}}, want: adminOnly("303 /admin/requests?answered=1")},
+		// Blocking, withdrawal and the consent's term (issue 12 §2). The
+		// rows leave every role unblocked: the withdrawal is not confirmed
+		// (TestE2EBlockedAccount withdraws for real), the block row lifts.
+		{route: "GET /account/blocked", path: "/account/blocked", want: forUsers("303 /account")},
+		{route: "POST /account/consent/withdraw", path: "/account/consent/withdraw", want: forUsers("422")},
+		{route: "POST /admin/privacy/term", path: "/admin/privacy/term", form: url.Values{"term": {"0"}},
+			want: adminOnly("303 /admin/privacy?saved=1")},
+		{route: "POST /admin/users/{id}/block", path: "/admin/users/{spare}/block", form: url.Values{"action": {"unblock"}},
+			want: adminOnly("303 /admin/users/{spare}")},
 
 		// Moderation.
 		{route: "GET /admin/moderation", path: "/admin/moderation", want: staffOnly("200")},
