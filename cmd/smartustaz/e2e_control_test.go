@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/i18n"
@@ -52,6 +53,7 @@ func TestE2EBlockedAccount(t *testing.T) {
 		wantText(t, "account page", home, i18n.T(i18n.KK, "control.withdraw.p1"))
 
 		// Withdrawal.
+		blockedFrom := time.Now().UnixMilli()
 		if r := c.post("/account/consent/withdraw", nil); r.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("an unconfirmed withdrawal: %d", r.Status)
 		}
@@ -103,6 +105,7 @@ func TestE2EBlockedAccount(t *testing.T) {
 		}
 
 		// Consent again: unblocked, everything back.
+		blockedUntil := time.Now().UnixMilli()
 		if n := acceptPending(t, c); n != 2 {
 			t.Fatalf("consenting again offered %d documents", n)
 		}
@@ -111,6 +114,15 @@ func TestE2EBlockedAccount(t *testing.T) {
 		}
 		if r := newClient(t, srv).get("/authors/" + uid); !strings.Contains(r.Text(), "Әсел Бұғатқызы") {
 			t.Errorf("the public name did not come back after unblocking")
+		}
+		// Page views: none recorded as the user's while blocked (the
+		// pages above were counted as a visitor's); recorded again after.
+		c.get("/materials?subject=math")
+		waitFor(t, "a view recorded after unblocking", func() bool {
+			return count(t, d, `SELECT COUNT(*) FROM telemetry_records WHERE user_id = ? AND at > ?`, uid, blockedUntil) > 0
+		})
+		if n := count(t, d, `SELECT COUNT(*) FROM telemetry_records WHERE user_id = ? AND at BETWEEN ? AND ?`, uid, blockedFrom, blockedUntil); n != 0 {
+			t.Errorf("%d technical records of the user written while blocked", n)
 		}
 
 		// Blocking on request, seen by the administrator, then unblocking.
