@@ -86,8 +86,8 @@ func (an *announcer) page(ctx context.Context, a announceArgs) error {
 	}
 	var notices []notice
 	for _, sum := range list {
-		if sum.Status != account.StatusActive {
-			continue
+		if sum.Status != account.StatusActive || sum.Blocked != "" {
+			continue // deleted, or blocked: no mail (it is asked at its next consent)
 		}
 		u, err := an.accounts.Get(ctx, sum.ID)
 		if err != nil {

@@ -372,6 +372,15 @@ func routeTable() []routeRow {
 		// (TestE2EAdminDeletesOnRequest deletes one).
 		{route: "POST /admin/requests/{id}/delete", path: "/admin/requests/{req}/delete", fresh: (*matrix).privacyRequest,
 			form: url.Values{"purpose": {"Жою туралы өтінішті орындау"}, "materials": {"keep"}}, want: adminOnly("409")},
+		// Blocking, withdrawal and the consent's term (issue 12 §2). The
+		// rows leave every role unblocked: the withdrawal is not confirmed
+		// (TestE2EBlockedAccount withdraws for real), the block row lifts.
+		{route: "GET /account/blocked", path: "/account/blocked", want: forUsers("303 /account")},
+		{route: "POST /account/consent/withdraw", path: "/account/consent/withdraw", want: forUsers("422")},
+		{route: "POST /admin/privacy/term", path: "/admin/privacy/term", form: url.Values{"term": {"0"}},
+			want: adminOnly("303 /admin/privacy?saved=1")},
+		{route: "POST /admin/users/{id}/block", path: "/admin/users/{spare}/block", form: url.Values{"action": {"unblock"}},
+			want: adminOnly("303 /admin/users/{spare}")},
 
 		// Moderation.
 		{route: "GET /admin/moderation", path: "/admin/moderation", want: staffOnly("200")},

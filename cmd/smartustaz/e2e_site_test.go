@@ -381,6 +381,7 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/account/requests?filed=1", "/account/requests", signed, true},
 			{"/admin/requests", "/admin/requests", adminOnly, true},
 			{"/admin/requests/12345", "/admin/requests/{id}", [3]int{303, 403, 404}, true},
+			{"/account/blocked", "/account/blocked", [3]int{303, 303, 303}, false},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}

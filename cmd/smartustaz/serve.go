@@ -130,6 +130,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// is made when a message is queued, where the request that may send
 	// the confirmation link anyway is still known.
 	sender := corr.Suppress(mq)
+	// Nothing is mailed to a blocked account but the answers to its
+	// requests (issue 12 §2; privacy.Hold), decided when it is queued.
+	sender = privacy.Hold(sender, a.accounts.AddressBlocked, log)
 	lib := library.New(a.db, a.vault, store, library.Options{
 		MaxFileSize: int64(c.MaxFileMB) << 20, PublishImmediately: c.PublishImmediately,
 		Mail: sender, Contacts: contacts(a.accounts), BaseURL: c.BaseURL, Log: log,
@@ -161,6 +164,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// (announce.go), enqueued in the publication's transaction.
 	an := &announcer{q: queue, db: a.db, accounts: a.accounts, mail: mq, undeliverable: corr.Undeliverable, log: log}
 	an.register(a.consent)
+	// The consent's term (control.go): reminders, then a block.
+	ctl := privacy.NewControl(a.db, a.vault, a.audit, a.accounts, a.consent)
+	ctl.Log = log
+	if err := registerConsentTerm(queue, ctl, mq, &an.base, log); err != nil {
+		return err
+	}
 	// Imports uploaded at /admin/import and their invitations (issue 11).
 	a.imports.UseJobs(importJobs(queue, mq, corr.Undeliverable, log, an))
 	// Search terms made by another version of the analysis still serve,
@@ -403,8 +412,8 @@ func contacts(accounts *account.Service) library.Contacts {
 		if err != nil {
 			return "", "", err
 		}
-		if u.Status != account.StatusActive {
-			return "", "", nil
+		if u.Status != account.StatusActive || u.Blocked != "" {
+			return "", "", nil // deleted, or blocked: nothing is mailed to it
 		}
 		l, ok := i18n.Parse(u.Locale)
 		if !ok {

@@ -56,9 +56,13 @@ const (
 // User is one account with its personal fields decrypted (as Secrets, so
 // they cannot be printed by accident).
 type User struct {
-	ID            int64
-	Role          Role
-	Status        string // StatusActive or StatusDeleted
+	ID     int64
+	Role   Role
+	Status string // StatusActive or StatusDeleted
+	// Blocked is why processing of the account's data is blocked (one of
+	// the Block* reasons), "" when it is not; BlockedAt is since when.
+	Blocked       string
+	BlockedAt     time.Time
 	Locale        string
 	EmailVerified bool
 	CreatedAt     time.Time
@@ -114,6 +118,7 @@ type Summary struct {
 	ID            int64
 	Role          Role
 	Status        string
+	Blocked       string // why processing is blocked; "" when it is not
 	EmailVerified bool
 	CreatedAt     time.Time
 }
@@ -223,13 +228,14 @@ func (s *Service) nowMS() int64 { return s.now().UnixMilli() }
 func errLoginFailed() error { return apperr.New(apperr.Unauthorized, "account.login.failed") }
 
 // userColumns is the column list that scanUser reads.
-const userColumns = `id, role, status, locale, email_verified_at, created_at, updated_at,
+const userColumns = `id, role, status, blocked, blocked_at, locale, email_verified_at, created_at, updated_at,
 	email_enc, full_name_enc, organization_enc, position_enc, region_enc, phone_enc`
 
 // userRow is a users row as stored (ciphertexts still sealed).
 type userRow struct {
 	id, verifiedAt, createdAt, updatedAt int64
-	role, status, locale                 string
+	blockedAt                            int64
+	role, status, blocked, locale        string
 	enc                                  [6][]byte // in the order of profileColumns
 }
 
@@ -238,7 +244,7 @@ var profileColumns = [6]string{"email_enc", "full_name_enc", "organization_enc",
 
 func scanUserRow(sc interface{ Scan(...any) error }) (*userRow, error) {
 	var r userRow
-	err := sc.Scan(&r.id, &r.role, &r.status, &r.locale, &r.verifiedAt, &r.createdAt, &r.updatedAt,
+	err := sc.Scan(&r.id, &r.role, &r.status, &r.blocked, &r.blockedAt, &r.locale, &r.verifiedAt, &r.createdAt, &r.updatedAt,
 		&r.enc[0], &r.enc[1], &r.enc[2], &r.enc[3], &r.enc[4], &r.enc[5])
 	if err != nil {
 		return nil, err
@@ -267,8 +273,11 @@ func userField(column string, id int64) vault.Field {
 // user, whose columns are all empty).
 func (r *userRow) decrypt(k *vault.UserKey) (*User, error) {
 	u := &User{
-		ID: r.id, Role: Role(r.role), Status: r.status, Locale: r.locale,
+		ID: r.id, Role: Role(r.role), Status: r.status, Blocked: r.blocked, Locale: r.locale,
 		EmailVerified: r.verifiedAt != 0, CreatedAt: db.Time(r.createdAt), UpdatedAt: db.Time(r.updatedAt),
+	}
+	if r.blockedAt != 0 {
+		u.BlockedAt = db.Time(r.blockedAt)
 	}
 	if k == nil {
 		return u, nil
@@ -376,7 +385,7 @@ func (s *Service) List(ctx context.Context, afterID int64, limit int) ([]Summary
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	rows, err := s.db.Query(ctx, `SELECT id, role, status, email_verified_at, created_at FROM users
+	rows, err := s.db.Query(ctx, `SELECT id, role, status, blocked, email_verified_at, created_at FROM users
 		WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("account: list: %w", err)
@@ -387,7 +396,7 @@ func (s *Service) List(ctx context.Context, afterID int64, limit int) ([]Summary
 		var sm Summary
 		var role string
 		var verified, created int64
-		if err := rows.Scan(&sm.ID, &role, &sm.Status, &verified, &created); err != nil {
+		if err := rows.Scan(&sm.ID, &role, &sm.Status, &sm.Blocked, &verified, &created); err != nil {
 			return nil, fmt.Errorf("account: list: %w", err)
 		}
 		sm.Role, sm.EmailVerified, sm.CreatedAt = Role(role), verified != 0, db.Time(created)

@@ -20,6 +20,13 @@ const (
 	// MethodImportFirstLogin: a user brought over from another site's
 	// database (clause 1.2 (b)) accepting at their first sign-in here.
 	MethodImportFirstLogin = "import-first-login"
+	// MethodRenewal: accepting again the versions already accepted, to
+	// renew a consent whose term is ending (law L3).
+	MethodRenewal = "renewal"
+	// MethodWithdrawal is not an acceptance: the row records that the
+	// user withdrew their consent to the document (law L4). The latest
+	// row of a document decides whether it is accepted.
+	MethodWithdrawal = "withdrawal"
 )
 
 // Meta is where an acceptance came from. IP and UserAgent are personal
@@ -79,7 +86,10 @@ func (s *Service) RecordAcceptance(ctx context.Context, q db.Querier, key *vault
 }
 
 func insertAcceptance(ctx context.Context, q db.Querier, key *vault.UserKey, userID, docID int64, hash, method string, m Meta) error {
-	id := db.NewID()
+	return insertAcceptanceID(ctx, q, key, db.NewID(), userID, docID, hash, method, m)
+}
+
+func insertAcceptanceID(ctx context.Context, q db.Querier, key *vault.UserKey, id, userID, docID int64, hash, method string, m Meta) error {
 	_, err := q.Exec(ctx, `INSERT INTO acceptances (id, user_id, document_id, document_hash, at, method, session_id, ip_enc, ua_enc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, userID, docID, hash, db.Now(), method, m.SessionID,
@@ -99,12 +109,11 @@ func (s *Service) Pending(ctx context.Context, userID int64) ([]*Document, error
 	}
 	var out []*Document
 	for _, d := range []*Document{agreement, privacy} {
-		var n int
-		err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM acceptances WHERE user_id = ? AND document_id = ?`, userID, d.ID).Scan(&n)
+		last, err := lastMethod(ctx, s.db, userID, d.ID)
 		if err != nil {
 			return nil, fmt.Errorf("consent: pending: %w", err)
 		}
-		if n == 0 {
+		if last == "" || last == MethodWithdrawal {
 			out = append(out, d)
 		}
 	}
@@ -115,12 +124,16 @@ func (s *Service) Pending(ctx context.Context, userID int64) ([]*Document, error
 // of both documents: the agreement gate's question on every signed-in
 // request, asked in one query that reads no document text (Pending reads
 // them all). Before Seed has run it fails with an error wrapping
-// db.ErrNotFound, as Current does.
+// db.ErrNotFound, as Current does. As in Pending, a document whose latest
+// row is a withdrawal is not accepted (Pending asks lastMethod).
 func (s *Service) AllAccepted(ctx context.Context, userID int64) (bool, error) {
 	var kinds, open int
 	err := s.db.QueryRow(ctx, `SELECT (SELECT COUNT(DISTINCT kind) FROM documents),
 		(SELECT COUNT(*) FROM documents d WHERE d.version = (SELECT MAX(version) FROM documents WHERE kind = d.kind)
-			AND NOT EXISTS (SELECT 1 FROM acceptances a WHERE a.user_id = ? AND a.document_id = d.id))`, userID).Scan(&kinds, &open)
+			AND NOT EXISTS (SELECT 1 FROM acceptances a WHERE a.user_id = ? AND a.document_id = d.id AND a.method <> ?
+				AND NOT EXISTS (SELECT 1 FROM acceptances w WHERE w.user_id = a.user_id AND w.document_id = a.document_id
+					AND w.method = ? AND (w.at > a.at OR (w.at = a.at AND w.id > a.id)))))`,
+		userID, MethodWithdrawal, MethodWithdrawal).Scan(&kinds, &open)
 	if err != nil {
 		return false, fmt.Errorf("consent: all accepted: %w", err)
 	}
@@ -128,6 +141,18 @@ func (s *Service) AllAccepted(ctx context.Context, userID int64) (bool, error) {
 		return false, fmt.Errorf("consent: all accepted: %w", db.ErrNotFound)
 	}
 	return open == 0, nil
+}
+
+// lastMethod is the method of userID's latest row for document docID
+// ("" when there is none): a withdrawal means the document is not
+// accepted now.
+func lastMethod(ctx context.Context, q db.Querier, userID, docID int64) (string, error) {
+	var m string
+	err := q.QueryRow(ctx, `SELECT method FROM acceptances WHERE user_id = ? AND document_id = ? ORDER BY at DESC, id DESC LIMIT 1`, userID, docID).Scan(&m)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return m, err
 }
 
 // Accept records that userID accepts the documents docIDs, which must be
@@ -175,9 +200,18 @@ func (s *Service) Accept(ctx context.Context, userID int64, docIDs []int64, m Me
 			if cur.ID != id {
 				return apperr.New(apperr.Conflict, "consent.accept.not_current")
 			}
-			if err := insertAcceptance(ctx, tx, key, userID, id, hash, method, m); err != nil {
+			how := method
+			if last, err := lastMethod(ctx, tx, userID, id); err != nil {
+				return err
+			} else if last != "" && last != MethodWithdrawal {
+				how = MethodRenewal // accepted already: this renews the consent's term
+			}
+			if err := insertAcceptance(ctx, tx, key, userID, id, hash, how, m); err != nil {
 				return err
 			}
+		}
+		if s.OnAccepted != nil {
+			return s.OnAccepted(ctx, tx, userID)
 		}
 		return nil
 	})

@@ -94,6 +94,10 @@ type Service struct {
 	// importer answers MethodImportFirstLogin for an imported user's first
 	// acceptance and marks their consent status. Set it before serving.
 	MethodFor func(ctx context.Context, q db.Querier, userID int64) (string, error)
+	// OnAccepted, when set, runs inside the transaction of every Accept
+	// after the rows are written: internal/privacy lifts a block that
+	// the missing consent caused. Set it before serving.
+	OnAccepted func(ctx context.Context, tx *db.Tx, userID int64) error
 }
 
 // New returns a Service over d; v seals the address and browser of each

@@ -36,6 +36,8 @@ var Tables = []Table{
 			{"created_at", Operational, false, Plain, Permanent, ownerAdmin},
 			{"updated_at", Operational, false, Plain, Permanent, ownerAdmin},
 			{"deleted_at", Operational, false, Plain, Permanent, adminOnly},
+			{"blocked", Consent, true, Plain, WhileAccount, ownerAdminSys},
+			{"blocked_at", Consent, true, Plain, WhileAccount, ownerAdmin},
 		}},
 	{Name: "sessions", Package: "account",
 		What: T{KK: "Кіру сессиялары: IP мекенжайы, браузер, уақыты", RU: "Сеансы входа: IP-адрес, браузер, время", EN: "Sign-in sessions: IP address, browser, times"},
@@ -737,6 +739,15 @@ var Tables = []Table{
 			{"categories", Operational, false, Plain, Permanent, adminOnly},
 			{"rule", Operational, false, Plain, Permanent, adminOnly},
 			{"count", Operational, false, Plain, Permanent, adminOnly},
+		}},
+	{Name: "consent_reminders", Package: "privacy",
+		What: T{KK: "Келісім мерзімі бітетіні туралы хат қашан жіберілді", RU: "Когда отправлено напоминание об окончании срока согласия", EN: "When a reminder that your consent's term is ending was sent"},
+		Why:  T{KK: "Әр еске салуды бір рет қана жіберу", RU: "Отправить каждое напоминание только один раз", EN: "Sending each reminder only once"},
+		Columns: []Column{
+			{"user_id", Operational, true, Plain, WhileAccount, ownerAdminSys},
+			{"consent_at", Consent, true, Plain, WhileAccount, ownerAdminSys},
+			{"days_before", Operational, false, Plain, WhileAccount, ownerAdminSys},
+			{"sent_at", Operational, true, Plain, WhileAccount, ownerAdminSys},
 		}},
 }
 

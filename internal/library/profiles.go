@@ -10,6 +10,8 @@ package library
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -230,6 +232,15 @@ func (s *Service) Author(ctx context.Context, userID int64) (*AuthorPage, error)
 	if err != nil {
 		return nil, err
 	}
+	// A blocked account shows no profile (issue 12 §2): its published
+	// materials stay, without the name.
+	var blocked string
+	if err := s.db.QueryRow(ctx, `SELECT blocked FROM users WHERE id = ?`, userID).Scan(&blocked); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, wrap("author", err)
+	}
+	if blocked != "" {
+		p = &PublicProfile{UserID: userID, Fields: map[string]string{}}
+	}
 	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM materials m WHERE m.author_id = ? AND m.status = ?
 		ORDER BY m.published_at DESC, m.id DESC LIMIT ?`, userID, string(StatusPublished), MaxPage)
 	if err != nil {
@@ -292,7 +303,7 @@ func (s *Service) DisplayNames(ctx context.Context, authorIDs []int64) (map[int6
 		}
 	}
 	rows, err := s.db.Query(ctx, `SELECT p.user_id, p.value FROM public_profiles p JOIN users u ON u.id = p.user_id
-		WHERE p.field = ? AND u.status = 'active' AND p.user_id IN (`+strings.Join(marks, ",")+`)`, args...)
+		WHERE p.field = ? AND u.status = 'active' AND u.blocked = '' AND p.user_id IN (`+strings.Join(marks, ",")+`)`, args...)
 	if err != nil {
 		return nil, wrap("display names", err)
 	}

@@ -570,7 +570,8 @@ func (s *Service) inboxTx(ctx context.Context, tx *db.Tx, userID int64, kind str
 // followersInboxTx tells the followers of a material's author, inside the
 // transaction that first publishes it, that it is new.
 func (s *Service) followersInboxTx(ctx context.Context, tx *db.Tx, materialID int64) error {
-	rows, err := tx.Query(ctx, `SELECT f.follower_id FROM follows f JOIN materials m ON m.author_id = f.author_id WHERE m.id = ?`, materialID)
+	rows, err := tx.Query(ctx, `SELECT f.follower_id FROM follows f JOIN materials m ON m.author_id = f.author_id
+		JOIN users u ON u.id = f.follower_id WHERE m.id = ? AND u.blocked = ''`, materialID)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,9 @@ func EraseUser(ctx context.Context, tx *db.Tx, userID int64) error {
 	if _, err := tx.Exec(ctx, `UPDATE privacy_requests SET detail_enc = NULL, answer_enc = NULL WHERE user_id = ?`, userID); err != nil {
 		return fmt.Errorf("privacy: erase user: %w", err)
 	}
+	if _, err := tx.Exec(ctx, `DELETE FROM consent_reminders WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("privacy: erase user: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM consent_receipts WHERE user_id = ?`, userID); err != nil {
 		return fmt.Errorf("privacy: erase user: %w", err)
 	}

@@ -110,6 +110,10 @@ type Receipt struct {
 	AcceptanceID       string            `json:"acceptanceId"`        // extension: the acceptance in the site's register
 	CrossBorder        bool              `json:"crossBorderTransfer"` // extension: law L2, data sent abroad
 	PublicationAllowed bool              `json:"publication"`         // extension: law L2, published in public sources
+	// Withdrawn marks the receipt of a withdrawal of consent (law L4;
+	// issue 12 §5): the documents named are no longer consented to from
+	// consentTimestamp on. An extension: Kantara v1.1 has no withdrawal.
+	Withdrawn bool `json:"consentWithdrawn,omitempty"`
 }
 
 // At is the time of the consent.
@@ -324,6 +328,8 @@ func (r *Receipts) List(ctx context.Context, userID int64) ([]Issued, error) {
 var methodNames = map[string]string{
 	consent.MethodRegistration: "Web form: a ticked box on the registration form",
 	consent.MethodReacceptance: "Web form: acceptance of a new version after sign-in",
+	consent.MethodRenewal:      "Web form: renewal of the consent before its term ended",
+	consent.MethodWithdrawal:   "Web form: withdrawal of consent",
 }
 
 // collectionMethod describes how the consent was given (law L1).
@@ -422,6 +428,7 @@ func (r *Receipts) build(ctx context.Context, userID int64, a *consent.Acceptanc
 			URL: fmt.Sprintf("%s/agreement/%s/%d", base, a.Kind, a.Version)}},
 		AcceptanceID: strconv.FormatInt(a.ID, 10),
 		CrossBorder:  abroad,
+		Withdrawn:    a.Method == consent.MethodWithdrawal,
 	}, nil
 }
 

@@ -10,8 +10,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
@@ -24,7 +26,7 @@ import (
 
 // FileTypes are the requests a user files from /account/requests, in
 // display order.
-var FileTypes = []RequestType{RequestAccess, RequestCorrect, RequestBlock, RequestWithdraw, RequestDelete}
+var FileTypes = []RequestType{RequestAccess, RequestCorrect, RequestBlock, RequestUnblock, RequestWithdraw, RequestDelete}
 
 // Request statuses.
 const (
@@ -63,6 +65,27 @@ type Requests struct {
 	audit    *audit.Log
 	holidays *Holidays
 	now      func() time.Time
+	// Control, when set, lets an answer block or unblock the account
+	// (AnswerWith).
+	Control *Control
+}
+
+// What an answer does to the account besides closing the request.
+const (
+	ActNone    = ""
+	ActBlock   = "block"   // a block request: block; a withdrawal: record it and block
+	ActUnblock = "unblock" // an unblock request: lift the block
+)
+
+// ActsFor lists the actions an answer to a request of type t may take.
+func ActsFor(t RequestType) []string {
+	switch t {
+	case RequestBlock, RequestWithdraw:
+		return []string{ActBlock}
+	case RequestUnblock:
+		return []string{ActUnblock}
+	}
+	return nil
 }
 
 // NewRequests returns the register over d.
@@ -250,10 +273,18 @@ func (r *Requests) Open(ctx context.Context, id, by, session int64) (*Request, e
 // session, audited in the same transaction. An answered request cannot
 // be answered again (apperr Conflict).
 func (r *Requests) Answer(ctx context.Context, id int64, text string, by, session int64) (*Request, error) {
+	return r.AnswerWith(ctx, id, text, ActNone, by, session)
+}
+
+// AnswerWith answers request id as Answer does and, in the same
+// transaction, takes act on the account (one of ActsFor the request's
+// type; apperr Invalid otherwise): block it, record a withdrawal of
+// consent and block it, or lift its block, each audited.
+func (r *Requests) AnswerWith(ctx context.Context, id int64, text, act string, by, session int64) (*Request, error) {
 	var x *Request
 	err := r.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		x, err = r.AnswerTx(ctx, tx, id, "", text, by, session)
+		x, err = r.answerTx(ctx, tx, id, "", text, act, by, session)
 		return err
 	})
 	if err != nil {
@@ -269,6 +300,10 @@ func (r *Requests) Answer(ctx context.Context, id int64, text string, by, sessio
 // deletion of the account closes its request there. With want set, the
 // request must be of that type (apperr Conflict otherwise).
 func (r *Requests) AnswerTx(ctx context.Context, tx *db.Tx, id int64, want RequestType, text string, by, session int64) (*Request, error) {
+	return r.answerTx(ctx, tx, id, want, text, ActNone, by, session)
+}
+
+func (r *Requests) answerTx(ctx context.Context, tx *db.Tx, id int64, want RequestType, text, act string, by, session int64) (*Request, error) {
 	text = cleanText(text)
 	switch {
 	case text == "":
@@ -289,6 +324,11 @@ func (r *Requests) AnswerTx(ctx context.Context, tx *db.Tx, id int64, want Reque
 	if want != "" && x.Type != want {
 		return nil, apperr.New(apperr.Conflict, "deletion.admin.not_delete")
 	}
+	if act != ActNone {
+		if err := r.act(ctx, tx, x, act, by, session); err != nil {
+			return nil, err
+		}
+	}
 	key, err := r.v.UserKey(ctx, tx, x.UserID)
 	if err != nil {
 		return nil, err
@@ -306,6 +346,37 @@ func (r *Requests) AnswerTx(ctx context.Context, tx *db.Tx, id int64, want Reque
 	_, err = r.audit.AppendTx(ctx, tx, audit.Entry{ActorID: by, ActorSessionID: session, Action: audit.ActionPrivacyAnswer,
 		TargetUserID: x.UserID, Detail: fmt.Sprintf("request %d %s answered%s", id, x.Type, late)})
 	return x, err
+}
+
+// act blocks or unblocks x's account as the answer to x.
+func (r *Requests) act(ctx context.Context, tx *db.Tx, x *Request, act string, by, session int64) error {
+	ok := false
+	for _, a := range ActsFor(x.Type) {
+		ok = ok || a == act
+	}
+	if !ok || r.Control == nil {
+		return apperr.Field("act", "control.act.bad")
+	}
+	why := fmt.Sprintf("request %d %s", x.ID, x.Type)
+	c := r.Control
+	switch {
+	case act == ActUnblock:
+		_, err := c.setTx(ctx, tx, x.UserID, "", by, session, why)
+		return err
+	case x.Type == RequestWithdraw:
+		key, err := r.v.UserKey(ctx, tx, x.UserID)
+		if err != nil {
+			return err
+		}
+		if _, err := c.consent.WithdrawTx(ctx, tx, key, x.UserID, consent.Meta{SessionID: session}); err != nil {
+			return err
+		}
+		_, err = c.setTx(ctx, tx, x.UserID, account.BlockWithdrawn, by, session, why)
+		return err
+	default:
+		_, err := c.setTx(ctx, tx, x.UserID, account.BlockRequest, by, session, why)
+		return err
+	}
 }
 
 // SetClock replaces the clock (tests of overdue requests).

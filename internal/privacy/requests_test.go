@@ -34,7 +34,7 @@ func TestRequestRegister(t *testing.T) {
 		rs.SetClock(func() time.Time { return friday })
 		want := map[privacy.RequestType]string{
 			privacy.RequestAccess: "2026-03-30", privacy.RequestCorrect: "2026-03-26", privacy.RequestBlock: "2026-03-26",
-			privacy.RequestWithdraw: "2026-03-26", privacy.RequestDelete: "2026-03-26",
+			privacy.RequestWithdraw: "2026-03-26", privacy.RequestDelete: "2026-03-26", privacy.RequestUnblock: "2026-03-26",
 		}
 		secret := "Менің тегім қате жазылған: Әбілқасымова"
 		ids := map[privacy.RequestType]int64{}
@@ -56,7 +56,7 @@ func TestRequestRegister(t *testing.T) {
 			t.Errorf("the request's words are stored in plaintext")
 		}
 		mine, err := rs.ForUser(ctx, user)
-		if err != nil || len(mine) != 5 || mine[0].Detail.Reveal() != secret {
+		if err != nil || len(mine) != len(privacy.FileTypes) || mine[0].Detail.Reveal() != secret {
 			t.Fatalf("user's list: %d requests, err %v", len(mine), err)
 		}
 
@@ -64,16 +64,17 @@ func TestRequestRegister(t *testing.T) {
 		// (due 26th) are all overdue; the earliest deadline comes first.
 		rs.SetClock(func() time.Time { return at("2026-03-31", "09:00") })
 		open, _, err := rs.Queue(ctx)
-		if err != nil || len(open) != 5 {
+		last := len(privacy.FileTypes) - 1
+		if err != nil || len(open) != len(privacy.FileTypes) {
 			t.Fatalf("queue: %d, %v", len(open), err)
 		}
-		if open[4].Type != privacy.RequestAccess || !open[0].Overdue(at("2026-03-31", "09:00")) {
+		if open[last].Type != privacy.RequestAccess || !open[0].Overdue(at("2026-03-31", "09:00")) {
 			t.Errorf("queue not sorted by deadline or not overdue")
 		}
 		if !open[0].Detail.IsZero() {
 			t.Errorf("the queue opens the users' words")
 		}
-		if open[4].Overdue(at("2026-03-30", "12:00")) {
+		if open[last].Overdue(at("2026-03-30", "12:00")) {
 			t.Errorf("a request is overdue on its own last day")
 		}
 
@@ -89,7 +90,7 @@ func TestRequestRegister(t *testing.T) {
 			t.Errorf("a second answer: %v", err)
 		}
 		open, answered, _ := rs.Queue(ctx)
-		if len(open) != 4 || len(answered) != 1 {
+		if len(open) != last || len(answered) != 1 {
 			t.Errorf("after the answer: %d open, %d answered", len(open), len(answered))
 		}
 		got, _ := rs.Get(ctx, ids[privacy.RequestCorrect])
@@ -98,8 +99,8 @@ func TestRequestRegister(t *testing.T) {
 		}
 		var n int
 		_ = d.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = ? AND target_user_id = ?`, audit.ActionPrivacyRequest, user).Scan(&n)
-		if n != 5 {
-			t.Errorf("%d filings audited, want 5", n)
+		if n != len(privacy.FileTypes) {
+			t.Errorf("%d filings audited, want %d", n, len(privacy.FileTypes))
 		}
 		var detail string
 		_ = d.QueryRow(ctx, `SELECT detail FROM audit_log WHERE action = ?`, audit.ActionPrivacyAnswer).Scan(&detail)

@@ -43,12 +43,19 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The consent, its term and the banner to renew it (law L3).
+	term, err := s.consentTermOf(r, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pg.Data = struct {
 		Certificates []library.Certificate
 		Unread       int
 		// Undeliverable: mail to the address bounced (correspondence).
 		Undeliverable bool
-	}{certs, unread, s.undeliverable(r, u.Email.Reveal())}
+		Consent       consentTerm
+	}{certs, unread, s.undeliverable(r, u.Email.Reveal()), term}
 	s.render(w, r, http.StatusOK, "account", pg)
 }
 
@@ -264,6 +271,9 @@ type consentData struct {
 	// not say that a new version was published.
 	First bool
 	Next  string
+	// Renew: the documents are accepted already and are shown to renew
+	// the consent's term, or to consent again after it ended (law L3).
+	Renew bool
 }
 
 // consentDoc is one document to accept: against the version the user
@@ -317,6 +327,17 @@ func (s *Server) consentForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	renew := false
+	if len(pending) == 0 && (r.URL.Query().Get("renew") == "1" || u.Blocked == account.BlockTerm) {
+		// Renewing the term, or consenting again once it ended: the
+		// documents in force, accepted already, are shown to accept anew.
+		agreement, privacyDoc, err := s.Consent.Current(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pending, renew = []*consent.Document{agreement, privacyDoc}, true
+	}
 	if len(pending) == 0 {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
@@ -325,6 +346,11 @@ func (s *Server) consentForm(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if d, ok := pg.Data.(consentData); ok && renew {
+		d.Renew, d.First = true, false
+		pg.Title = i18n.T(pg.Lang, "control.renew.title")
+		pg.Data = d
 	}
 	s.render(w, r, http.StatusOK, "consent", pg)
 }
@@ -344,6 +370,14 @@ func (s *Server) consentAccept(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if len(pending) == 0 { // a renewal: the documents in force again
+			agreement, privacyDoc, err := s.Consent.Current(r.Context())
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			pending = []*consent.Document{agreement, privacyDoc}
 		}
 		pg, err := s.consentPage(r, u, pending, safeNext(r.PostForm.Get("next")))
 		if err != nil {

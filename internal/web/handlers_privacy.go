@@ -12,6 +12,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/audit"
+	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/policy"
@@ -28,6 +29,7 @@ type privacyServices struct {
 	holidays   *privacy.Holidays
 	processors *privacy.Registry
 	requests   *privacy.Requests
+	control    *privacy.Control
 }
 
 func (s *Server) newPrivacy() privacyServices {
@@ -44,12 +46,25 @@ func (s *Server) newPrivacy() privacyServices {
 	processors := privacy.NewRegistry(s.DB, a, base)
 	receipts := privacy.NewReceipts(s.DB, s.Vault, s.Consent, contacts, func() string { return s.BaseURL })
 	receipts.Processors = processors
+	requests := privacy.NewRequests(s.DB, s.Vault, a, holidays)
+	var control *privacy.Control
+	if s.Accounts != nil && s.Consent != nil {
+		// Blocking, withdrawal and the consent's term (handlers_control.go);
+		// accepting the documents again lifts a block they caused.
+		control = privacy.NewControl(s.DB, s.Vault, a, s.Accounts, s.Consent)
+		control.Receipts, control.Log = receipts, s.Log
+		if s.Consent.OnAccepted == nil {
+			control.Hook()
+		}
+		requests.Control = control
+	}
 	return privacyServices{
 		receipts:   receipts,
 		contacts:   contacts,
 		holidays:   holidays,
 		processors: processors,
-		requests:   privacy.NewRequests(s.DB, s.Vault, a, holidays),
+		requests:   requests,
+		control:    control,
 	}
 }
 
@@ -181,6 +196,8 @@ func (s *Server) contacts(w http.ResponseWriter, r *http.Request) {
 type adminPrivacyData struct {
 	Processors []privacy.Processor
 	Policy     policy.Status // the Policy in force against the generated one
+	Term       int           // the consent's term in days; 0: no end
+	TermMax    int
 }
 
 func (s *Server) adminPrivacyPage(w http.ResponseWriter, r *http.Request, pg *page, status int) {
@@ -202,7 +219,12 @@ func (s *Server) adminPrivacyPage(w http.ResponseWriter, r *http.Request, pg *pa
 		s.fail(w, r, err)
 		return
 	}
-	pg.Data = adminPrivacyData{Processors: ps, Policy: st}
+	term, err := s.Consent.Term(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg.Data = adminPrivacyData{Processors: ps, Policy: st, Term: term, TermMax: consent.MaxTermDays}
 	s.render(w, r, status, "admin_privacy", pg)
 }
 
@@ -402,6 +424,8 @@ type adminRequestsData struct {
 	Open, Answered []privacy.Request
 	Now            time.Time
 	Request        *privacy.Request // the one opened to answer
+	Acts           []string         // what answering it may do to the account (privacy.ActsFor)
+	Blocked        string           // the account's block reason now
 }
 
 // adminRequests is the queue of open requests, the nearest deadline
@@ -435,7 +459,10 @@ func (s *Server) adminRequestPage(w http.ResponseWriter, r *http.Request, pg *pa
 		s.fail(w, r, err)
 		return
 	}
-	pg.Data = adminRequestsData{Request: x, Now: time.Now()}
+	pg.Data = adminRequestsData{Request: x, Now: time.Now(), Acts: privacy.ActsFor(x.Type)}
+	if u, err := s.Accounts.Get(r.Context(), x.UserID); err == nil {
+		pg.Data = adminRequestsData{Request: x, Now: time.Now(), Acts: privacy.ActsFor(x.Type), Blocked: u.Blocked}
+	}
 	s.render(w, r, status, "admin_request", pg)
 }
 
@@ -457,7 +484,7 @@ func (s *Server) adminRequestAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := s.meta(r)
-	x, err := s.privacy.requests.Answer(r.Context(), id, r.PostForm.Get("answer"), m.ActorID, m.SessionID)
+	x, err := s.privacy.requests.AnswerWith(r.Context(), id, r.PostForm.Get("answer"), r.PostForm.Get("act"), m.ActorID, m.SessionID)
 	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
 		pg := s.newPage(r, "privacy.requests.answer")
 		pg.Errors = map[string]string{e.Field: i18n.T(pg.Lang, e.Key, e.Args...)}
@@ -492,7 +519,7 @@ func (s *Server) mailAnswer(r *http.Request, x *privacy.Request) {
 		"\n\n" + s.link("/account/requests")
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	defer cancel()
-	msg := mail.Message{To: u.Email.Reveal(), Subject: i18n.T(l, "privacy.requests.mail.subject", typ), Text: text, Lang: l}
+	msg := mail.Message{To: u.Email.Reveal(), Subject: i18n.T(l, "privacy.requests.mail.subject", typ), Text: text, Lang: l, Kind: privacy.MailRequestAnswer}
 	if err := s.Mail.Send(ctx, msg); err != nil {
 		s.Log.Error("privacy: answer email not sent", "request_id", info(r).ID, "privacy_request", x.ID, "err", err)
 	}

@@ -273,6 +273,14 @@ func (s *Server) consentGate(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		if ri.User.Blocked != "" {
+			// A blocked account (handlers_control.go) opens only its own
+			// short list; consent is given again from the blocked page.
+			if !s.blockedGate(w, r, ri.User) {
+				h.ServeHTTP(w, r)
+			}
+			return
+		}
 		for _, p := range open {
 			if strings.HasPrefix(r.URL.Path, p) {
 				h.ServeHTTP(w, r)

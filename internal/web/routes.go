@@ -164,6 +164,13 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/requests/{id}", s.requireRole(adminOnly, s.adminRequest))
 	m.Handle("POST /admin/requests/{id}/answer", s.requireRole(adminOnly, s.adminRequestAnswer))
 	m.Handle("POST /admin/requests/{id}/delete", s.requireRole(adminOnly, s.adminRequestDelete))
+	// Blocking, withdrawal of consent and its term (issue 12 §2; law L3,
+	// L4, L12): the page a blocked account sees, the withdrawal, the
+	// term's setting and an administrator's block.
+	m.HandleFunc("GET /account/blocked", s.blockedPage)
+	m.HandleFunc("POST /account/consent/withdraw", s.consentWithdraw)
+	m.Handle("POST /admin/privacy/term", s.requireRole(adminOnly, s.adminPrivacyTerm))
+	m.Handle("POST /admin/users/{id}/block", s.requireRole(adminOnly, s.adminUserBlock))
 
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)

@@ -45,7 +45,9 @@ func (s *Server) capture(h http.Handler) http.Handler {
 		}
 		ri := info(r)
 		var uid int64
-		if ri.User != nil {
+		if ri.User != nil && ri.User.Blocked == "" {
+			// A blocked account's visits are counted as a visitor's:
+			// nothing personal is recorded while it is blocked.
 			uid = ri.User.ID
 		}
 		s.Telemetry.Add(telemetry.Event{
