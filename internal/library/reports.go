@@ -257,3 +257,23 @@ func (s *Service) ReportsBy(ctx context.Context, reporterID int64) ([]ReportEntr
 	}
 	return out, nil
 }
+
+// OverdueReports lists the reports undecided past their deadline at now,
+// the earliest deadline first (the register's escalation; no personal
+// content).
+func (s *Service) OverdueReports(ctx context.Context, now time.Time) ([]ReportEntry, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+reportColumns+`WHERE r.decided_at = 0 AND r.deadline_at < ? ORDER BY r.deadline_at, r.id LIMIT 1000`, now.UnixMilli())
+	if err != nil {
+		return nil, wrap("overdue reports", err)
+	}
+	defer rows.Close()
+	var out []ReportEntry
+	for rows.Next() {
+		e, _, err := s.scanReport(rows)
+		if err != nil {
+			return nil, wrap("overdue reports", err)
+		}
+		out = append(out, e)
+	}
+	return out, wrap("overdue reports", rows.Err())
+}

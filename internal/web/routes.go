@@ -159,6 +159,20 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/requests", s.requireRole(adminOnly, s.adminRequests))
 	m.Handle("GET /admin/requests/{id}", s.requireRole(adminOnly, s.adminRequest))
 	m.Handle("POST /admin/requests/{id}/answer", s.requireRole(adminOnly, s.adminRequestAnswer))
+	// The register of complaints, disputes and official requests (clause
+	// 3.2): the public form, the user's own list, the administrators'
+	// register (content only through the audited reveal).
+	m.HandleFunc("GET /complaint", s.complaintForm)
+	m.HandleFunc("POST /complaint", s.complaint)
+	m.HandleFunc("GET /account/complaints", s.myComplaints)
+	m.HandleFunc("GET /account/complaints/{id}/files/{file}", s.myComplaintFile)
+	m.Handle("GET /admin/complaints", s.requireRole(adminOnly, s.adminComplaints))
+	m.Handle("POST /admin/complaints", s.requireRole(adminOnly, s.adminComplaintEnter))
+	m.Handle("GET /admin/complaints/{id}", s.requireRole(adminOnly, s.adminComplaint))
+	m.Handle("POST /admin/complaints/{id}/reveal", s.requireRole(adminOnly, s.adminComplaintReveal))
+	m.Handle("POST /admin/complaints/{id}/status", s.requireRole(adminOnly, s.adminComplaintStatus))
+	m.Handle("POST /admin/complaints/{id}/answer", s.requireRole(adminOnly, s.adminComplaintAnswer))
+	m.Handle("POST /admin/complaints/{id}/files/{file}", s.requireRole(adminOnly, s.adminComplaintFile))
 
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)
