@@ -51,3 +51,13 @@ CREATE TABLE complaint_escalations (
 	sent_at BIGINT NOT NULL,
 	PRIMARY KEY (item_id, day)
 );
+
+-- A report of a material joins the register: a visitor may leave words
+-- and an address for the decision, sealed under a data key of the
+-- report's own (owner -id, key_owner); a signed-in reporter's are sealed
+-- under theirs (key_owner = reporter_id), the decision going to the
+-- account's address.
+ALTER TABLE reports ADD COLUMN contact_enc BLOB;
+ALTER TABLE reports ADD COLUMN key_owner BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN lang TEXT NOT NULL DEFAULT ''; -- a visitor's language, for the decision
+UPDATE reports SET key_owner = reporter_id;
