@@ -44,17 +44,17 @@ func isComplaintPath(r *http.Request) bool {
 }
 
 type complaintsData struct {
-	Kinds   []privacy.RequestType
-	MaxMB   int64
-	Open    []complaints.Complaint
-	Done    []complaints.Complaint
-	Mine    []complaints.Complaint
-	Item    *complaints.Complaint
-	Now     time.Time
-	Open2   int // open reports of materials
-	Late    int // overdue reports of materials
-	Reveal  bool
-	Purpose string
+	Kinds       []privacy.RequestType
+	MaxMB       int64
+	Open        []complaints.Complaint
+	Done        []complaints.Complaint
+	Mine        []complaints.Complaint
+	Item        *complaints.Complaint
+	Now         time.Time
+	ReportsOpen int // open reports of materials
+	ReportsLate int // overdue reports of materials
+	Reveal      bool
+	Purpose     string
 }
 
 // readComplaintForm parses a complaint form (multipart when it carries a
@@ -209,10 +209,10 @@ func (s *Server) complaintsPage(w http.ResponseWriter, r *http.Request, pg *page
 			s.fail(w, r, err)
 			return
 		}
-		d.Open2 = len(reports)
+		d.ReportsOpen = len(reports)
 		for _, x := range reports {
 			if x.Overdue {
-				d.Late++
+				d.ReportsLate++
 			}
 		}
 	}
