@@ -11,6 +11,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/blob"
+	"github.com/smartustaz/smartustaz/internal/complaints"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
@@ -92,7 +93,7 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 	}
 	a := &app{cfg: c, db: d, vault: v, store: store,
 		// A deletion empties every domain's tables in one transaction.
-		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, correspondence.EraseUser, importer.EraseUser, privacy.EraseUser, telemetry.EraseUser}}),
+		accounts: account.New(d, v, account.Options{Erasers: []account.Eraser{consent.EraseUser, library.EraseUser, correspondence.EraseUser, importer.EraseUser, privacy.EraseUser, telemetry.EraseUser, complaints.EraseUser}}),
 		consent:  consent.New(d, v),
 		audit:    audit.New(d, v),
 	}

@@ -382,6 +382,13 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/admin/requests", "/admin/requests", adminOnly, true},
 			{"/admin/requests/12345", "/admin/requests/{id}", [3]int{303, 403, 404}, true},
 			{"/account/blocked", "/account/blocked", [3]int{303, 303, 303}, false},
+			{"/complaint", "/complaint", all(200), true},
+			{"/complaint?due=2026-04-15", "/complaint", all(200), true},
+			{"/account/complaints", "/account/complaints", signed, true},
+			{"/account/complaints/12345/files/1", "/account/complaints/{id}/files/{file}", [3]int{303, 404, 404}, false},
+			{"/admin/complaints", "/admin/complaints", adminOnly, true},
+			{"/admin/complaints?done=entered", "/admin/complaints", adminOnly, true},
+			{"/admin/complaints/12345", "/admin/complaints/{id}", [3]int{303, 403, 404}, true},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}

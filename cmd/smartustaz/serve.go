@@ -21,6 +21,7 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/cluster"
+	"github.com/smartustaz/smartustaz/internal/complaints"
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -159,6 +160,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := registerDigest(queue, lib, log); err != nil {
 		return err
 	}
+	// The register of complaints, disputes and official requests (clause
+	// 3.2): answers go out through the mail queue in the answer's own
+	// transaction; overdue items are escalated hourly (complaints.go).
+	complaintsReg := complaints.New(a.db, a.vault, a.audit, privacy.NewHolidays(a.db, a.audit), mq)
+	complaintsReg.Recipient = complaints.Recipient(contacts(a.accounts))
+	registerLink := func() string {
+		if s := site.Load(); s != nil {
+			return s.BaseURL + "/admin/complaints"
+		}
+		return c.BaseURL + "/admin/complaints"
+	}
+	if err := registerEscalation(queue, complaintsReg, lib, a.accounts, registerLink, log); err != nil {
+		return err
+	}
 	bg.add("the janitor", janitor{p: nodeJanitor{accounts: a.accounts, lib: lib, outbox: outboxOf(transport), d: a.db}, log: log, first: janitorFirst, every: janitorEvery, what: nodeJanitorWhat}.start(ctx))
 	// A new version of a document is announced to every user by the queue
 	// (announce.go), enqueued in the publication's transaction.
@@ -249,7 +264,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Registry: reg, MetricsOnSite: c.MetricsAddr == "",
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 		Telemetry: rec.recorder(), TelemetryRetention: rec.retention(),
-		Corr: corr, ReplyDomain: replyDomain,
+		Corr: corr, ReplyDomain: replyDomain, Complaints: complaintsReg,
 		Processors: privacy.ProcessorsFromConfig(c.DB, c.Storage, c.SMTP),
 	})
 	if err != nil {

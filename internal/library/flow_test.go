@@ -318,14 +318,14 @@ func TestReportAndTakeDown(t *testing.T) {
 		}
 		var raw int
 		d.QueryRow(ctx, `SELECT COUNT(*) FROM reports WHERE text_enc IS NOT NULL`).Scan(&raw)
-		if raw != 1 {
-			t.Errorf("%d reports keep a text, want only the signed-in reporter's", raw)
+		if raw != 2 {
+			t.Errorf("%d reports keep a text, want the signed-in reporter's and the visitor's", raw)
 		}
 		rows, _ := d.Query(ctx, `SELECT text_enc FROM reports`)
 		for rows.Next() {
 			var b []byte
 			rows.Scan(&b)
-			if bytes.Contains(b, []byte("900101300123")) {
+			if bytes.Contains(b, []byte("900101300123")) || bytes.Contains(b, []byte("visitor text")) {
 				t.Errorf("the reporter's text is stored in plain text")
 			}
 		}

@@ -195,13 +195,31 @@ func (s *Service) TakeDown(ctx context.Context, moderatorID, id int64, reason, n
 	if err != nil {
 		return err
 	}
+	var decided []int64
 	m, err := s.decide(ctx, moderatorID, id, []Status{StatusPending, StatusPublished, StatusRejected, StatusWithdrawn},
 		StatusTakenDown, ActionTakeDown, reason, note, func(tx *db.Tx, now int64) error {
+			// The open reports this decides: their reporters are told.
+			rows, err := tx.Query(ctx, `SELECT id FROM reports WHERE material_id = ? AND decided_at = 0`, id)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var rid int64
+				if err := rows.Scan(&rid); err != nil {
+					rows.Close()
+					return err
+				}
+				decided = append(decided, rid)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, `UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE material_id = ? AND revoked_at = 0`,
 				now, reason, id); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `UPDATE reports SET decision = ?, decided_by = ?, decided_at = ? WHERE material_id = ? AND decided_at = 0`,
+			_, err = tx.Exec(ctx, `UPDATE reports SET decision = ?, decided_by = ?, decided_at = ? WHERE material_id = ? AND decided_at = 0`,
 				DecisionTakenDown, moderatorID, now, id)
 			return err
 		})
@@ -209,6 +227,7 @@ func (s *Service) TakeDown(ctx context.Context, moderatorID, id int64, reason, n
 		return err
 	}
 	s.notify(ctx, m, "taken_down", reason, note)
+	s.tellReporters(ctx, decided)
 	return nil
 }
 

@@ -4,12 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
+	"github.com/smartustaz/smartustaz/internal/complaints"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/mail"
 	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
@@ -33,11 +37,17 @@ const (
 // MaxReportText bounds a reporter's text.
 const MaxReportText = 2000
 
-// ReportInput is the report form. Text is kept only from a signed-in
-// reporter (sealed with their key); a visitor's report carries its reason.
+// ReportInput is the report form. A signed-in reporter's text is sealed
+// with their key; a visitor's text and address under a key of the
+// report's own.
 type ReportInput struct {
 	Reason, Text string
-	ReporterID   int64
+	// Contact is a visitor's address for the decision (optional; a
+	// signed-in reporter's decision goes to their account's address).
+	Contact string
+	// Lang is the reporter's language, for the decision's email.
+	Lang       i18n.Lang
+	ReporterID int64
 	// CommentID names a published comment of the material when the
 	// report is about it (issue 13), 0 for the material itself.
 	CommentID int64
@@ -53,8 +63,15 @@ type ReportEntry struct {
 	MaterialStatus              Status
 	Reason                      string
 	// Text is the reporter's words, opened only for administrators.
-	Text      vault.Secret
-	HasText   bool
+	Text    vault.Secret
+	HasText bool
+	// Contact is a visitor's address for the decision, opened with Text.
+	Contact    vault.Secret
+	HasContact bool
+	// keyOwner is the vault owner whose key seals Text and Contact: the
+	// reporter, or -ID for a visitor's report.
+	keyOwner  int64
+	lang      string
 	CreatedAt time.Time
 	Deadline  time.Time
 	Rule      DeadlineRule
@@ -79,8 +96,12 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 	if err := errs.Err(); err != nil {
 		return time.Time{}, err
 	}
-	if in.ReporterID == 0 {
-		txt = ""
+	contact := strings.TrimSpace(in.Contact)
+	if in.ReporterID != 0 {
+		contact = ""
+	}
+	if contact != "" && !complaints.ValidEmail(contact) {
+		return time.Time{}, apperr.Field("contact", "complaints.contact.invalid")
 	}
 	now := s.now()
 	cal, err := s.calendar(ctx)
@@ -106,16 +127,28 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 			}
 		}
 		id := db.NewID()
-		var sealed []byte
-		if txt != "" {
-			key, err := s.v.UserKey(ctx, tx, in.ReporterID)
+		var sealed, sealedContact []byte
+		owner := in.ReporterID
+		if txt != "" || contact != "" {
+			var key *vault.UserKey
+			var err error
+			if in.ReporterID != 0 {
+				key, err = s.v.UserKey(ctx, tx, in.ReporterID)
+			} else {
+				// A visitor's words and address under a key of the
+				// report's own, so it can be shredded on its own.
+				owner = -id
+				key, err = s.v.NewUserKey(ctx, tx, owner)
+			}
 			if err != nil {
 				return err
 			}
 			sealed = key.Seal(vault.Field{Table: "reports", Column: "text_enc", Row: id}, txt)
+			sealedContact = key.Seal(vault.Field{Table: "reports", Column: "contact_enc", Row: id}, contact)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO reports (id, material_id, reporter_id, reason, text_enc, created_at, deadline_at, comment_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, materialID, in.ReporterID, in.Reason, sealed, now.UnixMilli(), deadline.UnixMilli(), in.CommentID)
+		_, err := tx.Exec(ctx, `INSERT INTO reports (id, material_id, reporter_id, reason, text_enc, created_at, deadline_at, comment_id, contact_enc, key_owner, lang)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, materialID, in.ReporterID, in.Reason, sealed, now.UnixMilli(), deadline.UnixMilli(), in.CommentID,
+			sealedContact, owner, string(in.Lang))
 		return err
 	})
 	if err != nil {
@@ -126,26 +159,51 @@ func (s *Service) Report(ctx context.Context, materialID int64, in ReportInput) 
 
 // reportColumns is what scanReport reads.
 const reportColumns = `r.id, r.material_id, r.reporter_id, r.reason, r.text_enc, r.created_at, r.deadline_at, r.decision, r.decided_by, r.decided_at,
-	m.title, m.slug, m.status, r.comment_id, COALESCE(c.body, '') FROM reports r JOIN materials m ON m.id = r.material_id
+	m.title, m.slug, m.status, r.comment_id, COALESCE(c.body, ''), r.key_owner, r.contact_enc, r.lang FROM reports r JOIN materials m ON m.id = r.material_id
 	LEFT JOIN comments c ON c.id = r.comment_id `
 
 // scanReport reads one line of the register, the reporter's text still
 // sealed.
-func (s *Service) scanReport(sc interface{ Scan(...any) error }) (ReportEntry, []byte, error) {
+func (s *Service) scanReport(sc interface{ Scan(...any) error }) (ReportEntry, sealedReport, error) {
 	var e ReportEntry
-	var enc []byte
+	var enc, contact []byte
 	var created, deadline, decided int64
 	var status string
 	if err := sc.Scan(&e.ID, &e.MaterialID, &e.ReporterID, &e.Reason, &enc, &created, &deadline, &e.Decision, &e.DecidedBy, &decided,
-		&e.MaterialTitle, &e.MaterialSlug, &status, &e.CommentID, &e.CommentBody); err != nil {
-		return e, nil, err
+		&e.MaterialTitle, &e.MaterialSlug, &status, &e.CommentID, &e.CommentBody, &e.keyOwner, &contact, &e.lang); err != nil {
+		return e, sealedReport{}, err
 	}
+	e.HasContact = len(contact) > 0
 	e.MaterialStatus = Status(status)
 	e.CreatedAt, e.Deadline, e.DecidedAt = db.Time(created), db.Time(deadline), db.Time(decided)
 	e.Rule = ReportDeadlines[e.Reason]
 	e.Overdue = decided == 0 && s.now().After(e.Deadline) || decided != 0 && decided > deadline
 	e.HasText = len(enc) > 0
-	return e, enc, nil
+	return e, sealedReport{text: enc, contact: contact}, nil
+}
+
+// sealedReport is a report's sealed words and address, as read.
+type sealedReport struct{ text, contact []byte }
+
+// openReport opens e's words and address with the key that sealed them;
+// a shredded key (the reporter deleted their account) leaves them empty.
+func (s *Service) openReport(ctx context.Context, e *ReportEntry, sealed sealedReport) error {
+	if !e.HasText && !e.HasContact {
+		return nil
+	}
+	owner := e.keyOwner
+	if owner == 0 {
+		owner = e.ReporterID
+	}
+	key, err := s.v.ReadKey(ctx, s.db, owner)
+	if err != nil {
+		return err
+	}
+	if e.Text, err = key.Open(vault.Field{Table: "reports", Column: "text_enc", Row: e.ID}, sealed.text); err != nil {
+		return err
+	}
+	e.Contact, err = key.Open(vault.Field{Table: "reports", Column: "contact_enc", Row: e.ID}, sealed.contact)
+	return err
 }
 
 // Reports lists the register: open reports first by deadline, then
@@ -187,15 +245,8 @@ func (s *Service) ReportByID(ctx context.Context, id int64, openText bool) (*Rep
 	if err != nil {
 		return nil, wrap("report by id", err)
 	}
-	if openText && e.HasText && e.ReporterID != 0 {
-		key, err := s.v.UserKey(ctx, s.db, e.ReporterID)
-		if errors.Is(err, vault.ErrNoKey) {
-			return &e, nil // the reporter deleted their account: the words went with it
-		}
-		if err != nil {
-			return nil, wrap("report by id", err)
-		}
-		if e.Text, err = key.Open(vault.Field{Table: "reports", Column: "text_enc", Row: e.ID}, enc); err != nil {
+	if openText {
+		if err := s.openReport(ctx, &e, enc); err != nil {
 			return nil, wrap("report by id", err)
 		}
 	}
@@ -212,6 +263,7 @@ func (s *Service) Dismiss(ctx context.Context, moderatorID, reportID int64) erro
 	if n, _ := res.RowsAffected(); n == 0 {
 		return errNotFound()
 	}
+	s.tellReporters(ctx, []int64{reportID})
 	return nil
 }
 
@@ -224,7 +276,7 @@ func (s *Service) ReportsBy(ctx context.Context, reporterID int64) ([]ReportEntr
 		return nil, wrap("reports by", err)
 	}
 	var out []ReportEntry
-	var encs [][]byte
+	var encs []sealedReport
 	for rows.Next() {
 		e, enc, err := s.scanReport(rows)
 		if err != nil {
@@ -237,23 +289,68 @@ func (s *Service) ReportsBy(ctx context.Context, reporterID int64) ([]ReportEntr
 	if err := rows.Err(); err != nil {
 		return nil, wrap("reports by", err)
 	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	key, err := s.v.UserKey(ctx, s.db, reporterID)
-	if errors.Is(err, vault.ErrNoKey) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, wrap("reports by", err)
-	}
 	for i := range out {
-		if !out[i].HasText {
-			continue
-		}
-		if out[i].Text, err = key.Open(vault.Field{Table: "reports", Column: "text_enc", Row: out[i].ID}, encs[i]); err != nil {
+		if err := s.openReport(ctx, &out[i], encs[i]); err != nil {
 			return nil, wrap("reports by", err)
 		}
 	}
 	return out, nil
+}
+
+// OverdueReports lists the reports undecided past their deadline at now,
+// the earliest deadline first (the register's escalation; no personal
+// content).
+func (s *Service) OverdueReports(ctx context.Context, now time.Time) ([]ReportEntry, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+reportColumns+`WHERE r.decided_at = 0 AND r.deadline_at < ? ORDER BY r.deadline_at, r.id LIMIT 1000`, now.UnixMilli())
+	if err != nil {
+		return nil, wrap("overdue reports", err)
+	}
+	defer rows.Close()
+	var out []ReportEntry
+	for rows.Next() {
+		e, _, err := s.scanReport(rows)
+		if err != nil {
+			return nil, wrap("overdue reports", err)
+		}
+		out = append(out, e)
+	}
+	return out, wrap("overdue reports", rows.Err())
+}
+
+// tellReporters mails each decided report's reporter the decision: a
+// visitor at the address they left, a signed-in reporter at their
+// account's. Like the author's notice, a failure is logged without the
+// address and does not undo the decision.
+func (s *Service) tellReporters(ctx context.Context, ids []int64) {
+	if s.o.Mail == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, id := range ids {
+		e, err := s.ReportByID(ctx, id, true)
+		if err != nil {
+			s.o.Log.Warn("library: report decision not mailed", "report", id, "err", err)
+			continue
+		}
+		to, lang := e.Contact.Reveal(), i18n.Lang(e.lang)
+		if to == "" && e.ReporterID != 0 && s.o.Contacts != nil {
+			if to, lang, err = s.o.Contacts(ctx, e.ReporterID); err != nil {
+				s.o.Log.Warn("library: report decision not mailed", "report", id, "err", err)
+				continue
+			}
+		}
+		if to == "" {
+			continue
+		}
+		if _, ok := i18n.Parse(string(lang)); !ok {
+			lang = i18n.Default
+		}
+		lines := []string{i18n.T(lang, "library.mail.hello"), "", i18n.T(lang, "library.mail.report_"+e.Decision+".text", e.MaterialTitle),
+			"", i18n.T(lang, "library.mail.signature")}
+		m := mail.Message{To: to, Subject: i18n.T(lang, "library.mail.report_decided.subject"), Text: strings.Join(lines, "\n"), Lang: lang,
+			Kind: "library.report_decided", Key: "library/report/" + strconv.FormatInt(id, 10) + "/decision"}
+		if err := s.o.Mail.Send(ctx, m); err != nil {
+			s.o.Log.Warn("library: report decision not mailed", "report", id, "err", err)
+		}
+	}
 }

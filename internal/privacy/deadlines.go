@@ -17,6 +17,12 @@ const (
 	RequestWithdraw   RequestType = "withdraw" // withdraw consent
 	RequestDelete     RequestType = "delete"   // delete the account and data
 	RequestBreachNote RequestType = "breach"   // notify the authorised body of a leak (incidents)
+
+	// The register of complaints, disputes and official requests
+	// (clause 3.2, internal/complaints).
+	RequestComplaint RequestType = "complaint" // a complaint from a user or a visitor
+	RequestDispute   RequestType = "dispute"   // a dispute between parties the site is asked to settle
+	RequestOfficial  RequestType = "official"  // an official request from a state body
 )
 
 // Rule is the deadline of one request type.
@@ -46,6 +52,14 @@ var Rules = []Rule{
 	{Type: RequestWithdraw, WorkingDays: 1, Article: "Law 94-V, Art. 8(2), 24 (site policy: as blocking)", LawItem: "L4", Confirmed: false},
 	{Type: RequestDelete, WorkingDays: 1, Article: "Law 94-V, Art. 25; Digital Code (site policy)", LawItem: "L13", Confirmed: false},
 	{Type: RequestBreachNote, WorkingDays: 1, Article: "Law 94-V as amended by 44-VIII; ministry rules", LawItem: "L15", Confirmed: true},
+	// LAW.md has no row for complaints: the site adopts the period the
+	// Administrative Procedural Code of the RK gives an appeal (Art. 76(2):
+	// 15 working days), which binds state bodies, not read in its text.
+	{Type: RequestComplaint, WorkingDays: 15, Article: "Administrative Procedural Code of the RK, Art. 76 (site policy)", LawItem: "3.2", Confirmed: false},
+	{Type: RequestDispute, WorkingDays: 15, Article: "Administrative Procedural Code of the RK, Art. 76 (site policy)", LawItem: "3.2", Confirmed: false},
+	// A state body's letter usually names its own date, which the
+	// administrator enters instead; without one, the same 15 working days.
+	{Type: RequestOfficial, WorkingDays: 15, Article: "the requesting body's letter; else Administrative Procedural Code of the RK, Art. 76", LawItem: "3.2", Confirmed: false},
 }
 
 // RuleFor returns the rule of t.

@@ -894,7 +894,8 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, "web.error.badform")
 		return
 	}
-	in := library.ReportInput{Reason: r.PostForm.Get("reason"), Text: r.PostForm.Get("text")}
+	in := library.ReportInput{Reason: r.PostForm.Get("reason"), Text: r.PostForm.Get("text"), Contact: r.PostForm.Get("contact"),
+		Lang: info(r).Lang}
 	if c, err := strconv.ParseInt(r.PostForm.Get("comment"), 10, 64); err == nil && c > 0 {
 		in.CommentID = c // a report about one comment (issue 13)
 	}

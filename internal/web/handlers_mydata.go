@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smartustaz/smartustaz/internal/account"
+	"github.com/smartustaz/smartustaz/internal/complaints"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/library"
@@ -40,6 +41,7 @@ type myData struct {
 	Reports       []library.ReportEntry
 	Threads       []correspondence.Thread
 	Requests      []privacy.Request
+	Complaints    []complaints.Complaint
 	Reveals       []revealView
 	Tech          *techData
 	RetentionDays int
@@ -80,6 +82,9 @@ func (s *Server) loadMyData(ctx context.Context, u *account.User, limit int) (*m
 		}
 	}
 	if d.Requests, err = s.privacy.requests.ForUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if d.Complaints, err = s.Complaints.ForUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
 	es, err := s.Audit.RevealsOf(ctx, u.ID)
@@ -146,7 +151,8 @@ func exportExtra(d *myData) map[string]any {
 		}
 		reqs = append(reqs, o)
 	}
-	return obj{"ended_sessions": ended, "reports": reports, "materials": mats, "reveals": reveals, "requests": reqs}
+	return obj{"ended_sessions": ended, "reports": reports, "materials": mats, "reveals": reveals, "requests": reqs,
+		"complaints": exportComplaints(d.Complaints)}
 }
 
 // accountDataZip is the download of everything at once: data.json (the
@@ -224,4 +230,29 @@ func (s *Server) dataZip(r *http.Request, u *account.User) ([]byte, error) {
 		return nil, fmt.Errorf("data zip: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// exportComplaints is the export's section of the user's complaints,
+// disputes and official requests (clause 3.2), each with its documents'
+// download addresses and the answer.
+func exportComplaints(cs []complaints.Complaint) []map[string]any {
+	out := []map[string]any{}
+	for _, c := range cs {
+		files := []map[string]any{}
+		for _, f := range c.Files {
+			files = append(files, map[string]any{"name": f.Name, "kind": f.Kind,
+				"download": fmt.Sprintf("/account/complaints/%d/files/%d", c.ID, f.ID)})
+		}
+		o := map[string]any{"id": c.ID, "kind": c.Kind, "status": c.Status, "sender": c.Sender.Reveal(), "contact": c.Contact.Reveal(),
+			"parties": c.Parties.Reveal(), "subject": c.Subject.Reveal(), "text": c.Text.Reveal(), "received_at": c.ReceivedAt, "due": c.Due,
+			"documents": files}
+		if !c.AnsweredAt.IsZero() {
+			o["answered_at"], o["answer"] = c.AnsweredAt, c.Answer.Reveal()
+		}
+		if !c.ClosedAt.IsZero() {
+			o["closed_at"] = c.ClosedAt
+		}
+		out = append(out, o)
+	}
+	return out
 }

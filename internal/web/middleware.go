@@ -184,7 +184,7 @@ func (s *Server) limitBody(h http.Handler) http.Handler {
 			limit := int64(maxBody)
 			if isUploadPath(r) {
 				limit = s.uploadLimit()
-			} else if isMessagePath(r) {
+			} else if isMessagePath(r) || isComplaintPath(r) {
 				limit = messageBodyLimit
 			}
 			if r.Method == http.MethodPost && r.URL.Path == "/admin/import" {

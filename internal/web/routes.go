@@ -171,6 +171,20 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/consent/withdraw", s.consentWithdraw)
 	m.Handle("POST /admin/privacy/term", s.requireRole(adminOnly, s.adminPrivacyTerm))
 	m.Handle("POST /admin/users/{id}/block", s.requireRole(adminOnly, s.adminUserBlock))
+	// The register of complaints, disputes and official requests (clause
+	// 3.2): the public form, the user's own list, the administrators'
+	// register (content only through the audited reveal).
+	m.HandleFunc("GET /complaint", s.complaintForm)
+	m.HandleFunc("POST /complaint", s.complaint)
+	m.HandleFunc("GET /account/complaints", s.myComplaints)
+	m.HandleFunc("GET /account/complaints/{id}/files/{file}", s.myComplaintFile)
+	m.Handle("GET /admin/complaints", s.requireRole(adminOnly, s.adminComplaints))
+	m.Handle("POST /admin/complaints", s.requireRole(adminOnly, s.adminComplaintEnter))
+	m.Handle("GET /admin/complaints/{id}", s.requireRole(adminOnly, s.adminComplaint))
+	m.Handle("POST /admin/complaints/{id}/reveal", s.requireRole(adminOnly, s.adminComplaintReveal))
+	m.Handle("POST /admin/complaints/{id}/status", s.requireRole(adminOnly, s.adminComplaintStatus))
+	m.Handle("POST /admin/complaints/{id}/answer", s.requireRole(adminOnly, s.adminComplaintAnswer))
+	m.Handle("POST /admin/complaints/{id}/files/{file}", s.requireRole(adminOnly, s.adminComplaintFile))
 
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)

@@ -18,6 +18,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/cluster"
+	"github.com/smartustaz/smartustaz/internal/complaints"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
@@ -93,6 +94,10 @@ type Deps struct {
 	// configuration (privacy.ProcessorsFromConfig); nil lists the site's
 	// server alone.
 	Processors []privacy.Processor
+	// Complaints is the register of complaints, disputes and official
+	// requests (clause 3.2); nil: one is made over DB, its answers mailed
+	// through MailQueue.
+	Complaints *complaints.Service
 }
 
 // Server holds the parsed templates and dependencies.
@@ -137,6 +142,9 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s.metrics = newMetrics(d.Registry)
 	s.privacy = s.newPrivacy()
+	if s.Complaints == nil {
+		s.Complaints = s.newComplaints()
+	}
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
 		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
 		var b [12]byte
