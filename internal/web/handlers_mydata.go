@@ -13,6 +13,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/account"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
+	"github.com/smartustaz/smartustaz/internal/incident"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/privacy"
 )
@@ -40,6 +41,7 @@ type myData struct {
 	Reports       []library.ReportEntry
 	Threads       []correspondence.Thread
 	Requests      []privacy.Request
+	Incidents     []incident.Notice // incidents that concerned the user, once they were told
 	Reveals       []revealView
 	Tech          *techData
 	RetentionDays int
@@ -80,6 +82,9 @@ func (s *Server) loadMyData(ctx context.Context, u *account.User, limit int) (*m
 		}
 	}
 	if d.Requests, err = s.privacy.requests.ForUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if d.Incidents, err = s.Incidents.ForUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
 	es, err := s.Audit.RevealsOf(ctx, u.ID)
@@ -146,7 +151,22 @@ func exportExtra(d *myData) map[string]any {
 		}
 		reqs = append(reqs, o)
 	}
-	return obj{"ended_sessions": ended, "reports": reports, "materials": mats, "reveals": reveals, "requests": reqs}
+	incidents := []obj{}
+	for _, x := range d.Incidents {
+		cats := make([]string, len(x.Categories))
+		for i, c := range x.Categories {
+			cats[i] = string(c)
+		}
+		o := obj{"id": x.IncidentID, "kind": x.Kind, "categories": cats, "detected_at": x.DetectedAt, "measures": x.Measures.Reveal()}
+		if !x.OccurredAt.IsZero() {
+			o["occurred_at"] = x.OccurredAt
+		}
+		if !x.NotifiedAt.IsZero() {
+			o["notified_at"] = x.NotifiedAt
+		}
+		incidents = append(incidents, o)
+	}
+	return obj{"ended_sessions": ended, "reports": reports, "materials": mats, "reveals": reveals, "requests": reqs, "incidents": incidents}
 }
 
 // accountDataZip is the download of everything at once: data.json (the

@@ -159,6 +159,15 @@ func (s *Server) routes() {
 	m.Handle("GET /admin/requests", s.requireRole(adminOnly, s.adminRequests))
 	m.Handle("GET /admin/requests/{id}", s.requireRole(adminOnly, s.adminRequest))
 	m.Handle("POST /admin/requests/{id}/answer", s.requireRole(adminOnly, s.adminRequestAnswer))
+	// Personal-data incidents (issue 12 §4, law L15).
+	m.Handle("GET /admin/incidents", s.requireRole(adminOnly, s.adminIncidents))
+	m.Handle("GET /admin/incidents/new", s.requireRole(adminOnly, s.adminIncidentNew))
+	m.Handle("POST /admin/incidents", s.requireRole(adminOnly, s.adminIncidentCreate))
+	m.Handle("GET /admin/incidents/{id}", s.requireRole(adminOnly, s.adminIncident))
+	m.Handle("POST /admin/incidents/{id}/reveal", s.requireRole(adminOnly, s.adminIncidentReveal))
+	m.Handle("POST /admin/incidents/{id}/notified", s.requireRole(adminOnly, s.adminIncidentBodyNotified))
+	m.Handle("POST /admin/incidents/{id}/notify", s.requireRole(adminOnly, s.adminIncidentNotify))
+	m.Handle("GET /admin/incidents/{id}/notice/{lang}", s.requireRole(adminOnly, s.adminIncidentNotice))
 
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)

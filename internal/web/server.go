@@ -21,6 +21,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/importer"
+	"github.com/smartustaz/smartustaz/internal/incident"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
@@ -91,6 +92,9 @@ type Deps struct {
 	// configuration (privacy.ProcessorsFromConfig); nil lists the site's
 	// server alone.
 	Processors []privacy.Processor
+	// Incidents is the register of personal-data incidents; nil makes one
+	// that cannot write to the users (no job queue).
+	Incidents *incident.Service
 }
 
 // Server holds the parsed templates and dependencies.
@@ -132,6 +136,13 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s.metrics = newMetrics(d.Registry)
 	s.privacy = s.newPrivacy()
+	if s.Incidents == nil {
+		a := s.Audit
+		if a == nil {
+			a = audit.New(s.DB, s.Vault)
+		}
+		s.Incidents = incident.New(s.DB, s.Vault, a, s.Accounts, s.privacy.holidays, s.privacy.contacts)
+	}
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
 		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
 	}
