@@ -380,6 +380,10 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/account/requests?filed=1", "/account/requests", signed, true},
 			{"/admin/requests", "/admin/requests", adminOnly, true},
 			{"/admin/requests/12345", "/admin/requests/{id}", [3]int{303, 403, 404}, true},
+			{"/admin/incidents", "/admin/incidents", adminOnly, true},
+			{"/admin/incidents/new", "/admin/incidents/new", adminOnly, true},
+			{"/admin/incidents/12345", "/admin/incidents/{id}", [3]int{303, 403, 404}, true},
+			{"/admin/incidents/12345/notice/kk", "/admin/incidents/{id}/notice/{lang}", [3]int{303, 403, 404}, true},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}
