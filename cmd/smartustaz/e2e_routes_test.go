@@ -363,6 +363,18 @@ func routeTable() []routeRow {
 		{route: "GET /account/requests", path: "/account/requests", want: forUsers("200")},
 		{route: "POST /account/requests", path: "/account/requests", form: url.Values{"type": {"access"}},
 			want: forUsers("303 /account/requests?filed=1")},
+		// Personal-data incidents (issue 12 §4).
+		{route: "GET /admin/incidents", path: "/admin/incidents", want: adminOnly("200")},
+		{route: "GET /admin/incidents/new", path: "/admin/incidents/new", want: adminOnly("200")},
+		{route: "POST /admin/incidents", path: "/admin/incidents", form: incidentForm, want: adminOnly("303 /admin/incidents/*")},
+		{route: "GET /admin/incidents/{id}", path: "/admin/incidents/{inc}", fresh: (*matrix).incident, want: adminOnly("200")},
+		{route: "POST /admin/incidents/{id}/reveal", path: "/admin/incidents/{inc}/reveal", fresh: (*matrix).incident,
+			form: url.Values{"purpose": {"Уәкілетті органға хабарлама"}}, want: adminOnly("200")},
+		{route: "POST /admin/incidents/{id}/notified", path: "/admin/incidents/{inc}/notified", fresh: (*matrix).incident,
+			form: url.Values{"notified_at": {""}}, want: adminOnly("303 /admin/incidents/{inc}?body=1")},
+		{route: "POST /admin/incidents/{id}/notify", path: "/admin/incidents/{inc}/notify", fresh: (*matrix).incident,
+			form: url.Values{}, want: adminOnly("303 /admin/incidents/{inc}?notify=1")},
+		{route: "GET /admin/incidents/{id}/notice/{lang}", path: "/admin/incidents/{inc}/notice/ru", fresh: (*matrix).incident, want: adminOnly("200")},
 		{route: "GET /admin/requests", path: "/admin/requests", want: adminOnly("200")},
 		{route: "GET /admin/requests/{id}", path: "/admin/requests/{req}", fresh: (*matrix).privacyRequest, want: adminOnly("200")},
 		{route: "POST /admin/requests/{id}/answer", path: "/admin/requests/{req}/answer", fresh: (*matrix).privacyRequest,
@@ -756,6 +768,28 @@ func (m *matrix) privacyRequest(role) vars {
 		m.t.Fatal(err)
 	}
 	return vars{"req": strconv.FormatInt(id, 10)}
+}
+
+// incidentForm records an incident that concerns the author (whose
+// mail no row counts).
+var incidentForm = url.Values{"kind": {"leak"}, "categories": {"contact", "identity"}, "detected_at": {"2026-01-05T10:00"},
+	"select": {"ids"}, "users": {"{author}"}, "description": {"matrix {n}"}, "measures": {"matrix"}}
+
+// incident records an incident as the administrator, for a row to act on.
+func (m *matrix) incident(role) vars {
+	m.t.Helper()
+	form := url.Values{}
+	for k, xs := range incidentForm {
+		for _, x := range xs {
+			form.Add(k, strings.ReplaceAll(x, "{author}", m.base["author"]))
+		}
+	}
+	r := m.main[admin].post("/admin/incidents", form)
+	if r.Status != http.StatusSeeOther {
+		m.t.Fatalf("record an incident: status %d, errors %s", r.Status, pageErrors(r))
+	}
+	id := strings.TrimPrefix(strings.SplitN(r.Location(), "?", 2)[0], "/admin/incidents/")
+	return vars{"inc": id}
 }
 
 // holiday puts a day into the holiday calendar for a row to remove.

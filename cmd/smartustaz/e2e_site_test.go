@@ -389,6 +389,10 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/admin/complaints", "/admin/complaints", adminOnly, true},
 			{"/admin/complaints?done=entered", "/admin/complaints", adminOnly, true},
 			{"/admin/complaints/12345", "/admin/complaints/{id}", [3]int{303, 403, 404}, true},
+			{"/admin/incidents", "/admin/incidents", adminOnly, true},
+			{"/admin/incidents/new", "/admin/incidents/new", adminOnly, true},
+			{"/admin/incidents/12345", "/admin/incidents/{id}", [3]int{303, 403, 404}, true},
+			{"/admin/incidents/12345/notice/kk", "/admin/incidents/{id}/notice/{lang}", [3]int{303, 403, 404}, true},
 			{"/no-such-page", "", all(404), true},
 			{"/logout", "", all(404), true}, // POST only
 		}

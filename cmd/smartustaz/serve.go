@@ -26,6 +26,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/correspondence"
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
+	"github.com/smartustaz/smartustaz/internal/incident"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/logging"
 	"github.com/smartustaz/smartustaz/internal/mail"
@@ -187,6 +188,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// Imports uploaded at /admin/import and their invitations (issue 11).
 	a.imports.UseJobs(importJobs(queue, mq, corr.Undeliverable, log, an))
+	// Personal-data incidents (issue 12 §4): the notice to the users is a
+	// bulk send of the mail queue, written a page a job.
+	holidays := privacy.NewHolidays(a.db, a.audit)
+	incidents := incident.New(a.db, a.vault, a.audit, a.accounts, holidays, privacy.NewContacts(a.db, a.audit))
+	incidents.UseJobs(incident.Jobs{Queue: queue, Mail: mq, Undeliverable: corr.Undeliverable, Log: log,
+		Base: importJobs(queue, mq, nil, log, an).Base})
 	// Search terms made by another version of the analysis still serve,
 	// but queries analysed by this one miss some of them.
 	if stored, due, err := lib.AnalysisState(ctx); err == nil && due {
@@ -266,6 +273,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Telemetry: rec.recorder(), TelemetryRetention: rec.retention(),
 		Corr: corr, ReplyDomain: replyDomain, Complaints: complaintsReg,
 		Processors: privacy.ProcessorsFromConfig(c.DB, c.Storage, c.SMTP),
+		Incidents:  incidents,
 	})
 	if err != nil {
 		return err

@@ -44,13 +44,14 @@ const (
 	ActionPrivacyRequest  = "privacy_request"  // a user filed a data-subject request (access, correction, …)
 	ActionPrivacyAnswer   = "privacy_answer"   // an administrator answered and closed such a request
 	ActionComplaint       = "complaint"        // a complaint, dispute or official request: received, moved, answered, escalated
+	ActionIncident        = "incident"         // a personal-data incident was recorded, reported or notified (law L15)
 )
 
 // Actions lists every action above, for filters and for the test that
 // each one has a translated name.
 var Actions = []string{ActionReveal, ActionRoleChange, ActionPublishDocument, ActionUserDelete,
 	ActionAdminCreate, ActionUserBlock, ActionUserUnblock, ActionDataExport, ActionImport, ActionKeyRotation, ActionKeyAdd, ActionReanchor,
-	ActionSettingsChange, ActionPrivacyRequest, ActionPrivacyAnswer, ActionComplaint}
+	ActionSettingsChange, ActionPrivacyRequest, ActionPrivacyAnswer, ActionComplaint, ActionIncident}
 
 // ActionKey is the i18n message key naming action.
 func ActionKey(action string) string { return "audit.action." + action }

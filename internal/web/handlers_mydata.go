@@ -14,6 +14,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/complaints"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
+	"github.com/smartustaz/smartustaz/internal/incident"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/privacy"
 )
@@ -42,6 +43,7 @@ type myData struct {
 	Threads       []correspondence.Thread
 	Requests      []privacy.Request
 	Complaints    []complaints.Complaint
+	Incidents     []incident.Notice // incidents that concerned the user, once they were told
 	Reveals       []revealView
 	Tech          *techData
 	RetentionDays int
@@ -85,6 +87,9 @@ func (s *Server) loadMyData(ctx context.Context, u *account.User, limit int) (*m
 		return nil, err
 	}
 	if d.Complaints, err = s.Complaints.ForUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if d.Incidents, err = s.Incidents.ForUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
 	es, err := s.Audit.RevealsOf(ctx, u.ID)
@@ -151,8 +156,23 @@ func exportExtra(d *myData) map[string]any {
 		}
 		reqs = append(reqs, o)
 	}
+	incidents := []obj{}
+	for _, x := range d.Incidents {
+		cats := make([]string, len(x.Categories))
+		for i, c := range x.Categories {
+			cats[i] = string(c)
+		}
+		o := obj{"id": x.IncidentID, "kind": x.Kind, "categories": cats, "detected_at": x.DetectedAt, "measures": x.Measures.Reveal()}
+		if !x.OccurredAt.IsZero() {
+			o["occurred_at"] = x.OccurredAt
+		}
+		if !x.NotifiedAt.IsZero() {
+			o["notified_at"] = x.NotifiedAt
+		}
+		incidents = append(incidents, o)
+	}
 	return obj{"ended_sessions": ended, "reports": reports, "materials": mats, "reveals": reveals, "requests": reqs,
-		"complaints": exportComplaints(d.Complaints)}
+		"complaints": exportComplaints(d.Complaints), "incidents": incidents}
 }
 
 // accountDataZip is the download of everything at once: data.json (the

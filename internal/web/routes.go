@@ -185,6 +185,15 @@ func (s *Server) routes() {
 	m.Handle("POST /admin/complaints/{id}/status", s.requireRole(adminOnly, s.adminComplaintStatus))
 	m.Handle("POST /admin/complaints/{id}/answer", s.requireRole(adminOnly, s.adminComplaintAnswer))
 	m.Handle("POST /admin/complaints/{id}/files/{file}", s.requireRole(adminOnly, s.adminComplaintFile))
+	// Personal-data incidents (issue 12 §4, law L15).
+	m.Handle("GET /admin/incidents", s.requireRole(adminOnly, s.adminIncidents))
+	m.Handle("GET /admin/incidents/new", s.requireRole(adminOnly, s.adminIncidentNew))
+	m.Handle("POST /admin/incidents", s.requireRole(adminOnly, s.adminIncidentCreate))
+	m.Handle("GET /admin/incidents/{id}", s.requireRole(adminOnly, s.adminIncident))
+	m.Handle("POST /admin/incidents/{id}/reveal", s.requireRole(adminOnly, s.adminIncidentReveal))
+	m.Handle("POST /admin/incidents/{id}/notified", s.requireRole(adminOnly, s.adminIncidentBodyNotified))
+	m.Handle("POST /admin/incidents/{id}/notify", s.requireRole(adminOnly, s.adminIncidentNotify))
+	m.Handle("GET /admin/incidents/{id}/notice/{lang}", s.requireRole(adminOnly, s.adminIncidentNotice))
 
 	// Public author profiles (issue 3 §4, clause 1.4).
 	m.HandleFunc("GET /account/public", s.publicProfileForm)

@@ -24,6 +24,7 @@ import (
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/importer"
+	"github.com/smartustaz/smartustaz/internal/incident"
 	"github.com/smartustaz/smartustaz/internal/jobs"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/mail"
@@ -98,6 +99,9 @@ type Deps struct {
 	// requests (clause 3.2); nil: one is made over DB, its answers mailed
 	// through MailQueue.
 	Complaints *complaints.Service
+	// Incidents is the register of personal-data incidents; nil makes one
+	// that cannot write to the users (no job queue).
+	Incidents *incident.Service
 }
 
 // Server holds the parsed templates and dependencies.
@@ -144,6 +148,13 @@ func NewServer(d Deps) (*Server, error) {
 	s.privacy = s.newPrivacy()
 	if s.Complaints == nil {
 		s.Complaints = s.newComplaints()
+	}
+	if s.Incidents == nil {
+		a := s.Audit
+		if a == nil {
+			a = audit.New(s.DB, s.Vault)
+		}
+		s.Incidents = incident.New(s.DB, s.Vault, a, s.Accounts, s.privacy.holidays, s.privacy.contacts)
 	}
 	if d.PageCacheBytes > 0 && d.PageCacheTTL > 0 {
 		s.pages = newPageCache(d.PageCacheTTL, d.PageCacheBytes, d.Registry)
