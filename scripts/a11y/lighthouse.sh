@@ -44,7 +44,7 @@ author=$(curl -fs "$base$material" | grep -o 'href="/authors/[0-9]*"' | head -n1
 pages=(/ /materials "/materials?q=%D0%B1%D3%A9%D0%BB%D1%88%D0%B5%D0%BA" "$material" /login /register /agreement /verify/ /contacts)
 [ -n "$author" ] && pages+=("$author")
 
-printf '%-44s %6s %6s %6s %6s\n' page a11y best seo perf
+printf '%-40s %5s %5s %5s %5s %7s %7s %6s %6s\n' page a11y best seo perf FCP LCP TBT CLS
 for p in "${pages[@]}"; do
 	"$here/node_modules/.bin/lighthouse" "$base$p" --quiet --output=json --output-path="$work/report.json" \
 		--only-categories=accessibility,best-practices,seo,performance \
@@ -53,8 +53,10 @@ for p in "${pages[@]}"; do
 	node -e '
 		const r = require(process.argv[1]), c = r.categories, s = k => Math.round(c[k].score * 100);
 		const low = Object.values(r.audits).filter(a => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary").map(a => a.id);
-		console.log(process.argv[2].slice(0, 44).padEnd(44), ...["accessibility", "best-practices", "seo", "performance"].map(k => String(s(k)).padStart(6)),
-			low.length ? "  failed: " + low.join(" ") : "");
+		const ms = id => (Math.round(r.audits[id].numericValue) + " ms").padStart(7);
+		console.log(process.argv[2].slice(0, 40).padEnd(40), ...["accessibility", "best-practices", "seo", "performance"].map(k => String(s(k)).padStart(5)),
+			ms("first-contentful-paint"), ms("largest-contentful-paint"), ms("total-blocking-time").slice(1), r.audits["cumulative-layout-shift"].numericValue.toFixed(3).padStart(6),
+			low.length ? " failed: " + low.join(" ") : "");
 	' "$work/report.json" "$p"
 done
 echo "Lighthouse $("$here/node_modules/.bin/lighthouse" --version), $(chromium --version 2>/dev/null | head -n1), $(nproc) cores, $(date -u +%Y-%m-%d)"
