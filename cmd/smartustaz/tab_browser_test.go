@@ -51,6 +51,12 @@ func chromiumPath(t *testing.T) string {
 // folder and returns a context that owns it; it quits when the test ends.
 func startBrowser(t *testing.T, path string) context.Context {
 	t.Helper()
+	return startBrowserFor(t, path, browserBudget)
+}
+
+// startBrowserFor is startBrowser for a walk longer than browserBudget.
+func startBrowserFor(t *testing.T, path string, budgetTime time.Duration) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -63,7 +69,7 @@ func startBrowser(t *testing.T, path string) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
-	budget, cancelBudget := context.WithTimeout(context.Background(), browserBudget)
+	budget, cancelBudget := context.WithTimeout(context.Background(), budgetTime)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(budget, opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc(); cancelBudget() })

@@ -14,7 +14,7 @@ func init() {
 		"finding.home.newest":     {KK: "Жаңа материалдар", RU: "Новые материалы", EN: "Newest materials"},
 		"finding.home.downloaded": {KK: "Ең көп жүктелгендер", RU: "Чаще всего скачивают", EN: "Most downloaded"},
 		"finding.home.all":        {KK: "Барлығы (%d)", RU: "Все (%d)", EN: "All (%d)"},
-		"finding.home.more":       {KK: "Тағы", RU: "Ещё", EN: "More"},
+		"finding.home.more":       {KK: "Жүктелуі бойынша барлығы", RU: "Все по скачиваниям", EN: "All by downloads"},
 		"finding.home.subjects":   {KK: "Пәндер", RU: "Предметы", EN: "Subjects"},
 		"finding.home.grades":     {KK: "Сыныптар", RU: "Классы", EN: "Grades"},
 		"finding.filters":         {KK: "Сүзгілер", RU: "Фильтры", EN: "Filters"},
