@@ -201,3 +201,15 @@ func TestNoMessagesInGo(t *testing.T) {
 		})
 	}
 }
+
+// A broken file stops the program at start, naming the file and key.
+func TestBrokenFileStopsStart(t *testing.T) {
+	defer func() {
+		r := recover()
+		if s, _ := r.(string); !strings.Contains(s, "messages/a.json:1: x.hello: no en text") {
+			t.Errorf("panic %v", r)
+		}
+	}()
+	mustLoad(fstest.MapFS{"messages/a.json": {Data: []byte(msgFile("x.hello", `{"kk": "Сәлем", "ru": "Привет"}`))}})
+	t.Error("no panic")
+}
