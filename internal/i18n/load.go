@@ -155,13 +155,11 @@ func categoriesOf(l Lang) []string {
 	for n := 0; n < 200; n++ {
 		used[plural.Cardinal.MatchPlural(tags[l], n, 0, 0, 0, 0)] = true
 	}
-	names := map[plural.Form]string{plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many", plural.Other: "other"}
+	forms := map[string]plural.Form{"zero": plural.Zero, "one": plural.One, "two": plural.Two, "few": plural.Few, "many": plural.Many, "other": plural.Other}
 	var cs []string
 	for _, c := range categoryOrder {
-		for f := range used {
-			if names[f] == c {
-				cs = append(cs, c)
-			}
+		if used[forms[c]] {
+			cs = append(cs, c)
 		}
 	}
 	return cs
