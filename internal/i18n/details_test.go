@@ -20,10 +20,12 @@ func TestNoParagraphNumbersForTeachers(t *testing.T) {
 		if skip {
 			continue
 		}
-		m, _ := Lookup(k)
-		for _, s := range []string{m.KK, m.RU, m.EN} {
-			if numbered.MatchString(s) {
-				t.Errorf("%s names a paragraph number: %q", k, numbered.FindString(s))
+		e := loaded.entries[k]
+		for _, l := range Langs {
+			for _, s := range e.texts(l) {
+				if numbered.MatchString(s) {
+					t.Errorf("%s:%d: %s names a paragraph number: %q", e.file, e.line, k, numbered.FindString(s))
+				}
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package i18n
 
 import (
 	"fmt"
-	"sync"
 	"time"
 	// The zone database inside the binary: the site shows Kazakhstan's
 	// time on a server without /usr/share/zoneinfo (a scratch container)
@@ -10,10 +9,7 @@ import (
 	// whatever the host's tzdata is.
 	_ "time/tzdata"
 
-	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-	xcatalog "golang.org/x/text/message/catalog"
 )
 
 // Zone is Kazakhstan's time zone, in which the site shows every time.
@@ -70,61 +66,22 @@ func DateTime(l Lang, t time.Time) string {
 	return fmt.Sprintf("%s, %02d:%02d (%s)", Date(l, t), t.Hour(), t.Minute(), zone)
 }
 
-// Counts with plural forms. A key registered with addPlural is chosen by
-// the CLDR plural rules of golang.org/x/text (feature/plural) when T is
-// given a count as its first argument: "0 просмотров", "1 просмотр",
-// "2 просмотра", "21 просмотр". The messages live in an x/text catalog,
-// the same form gotext reads from and writes to message files (see
-// docs/architecture.md, "Messages").
-var (
-	pluralMu  sync.RWMutex
-	pluralCat = xcatalog.NewBuilder(xcatalog.Fallback(language.Kazakh))
-	pluralSet = map[string]bool{}
-	printers  = map[Lang]*message.Printer{}
-)
+// Counts with plural forms. A message whose file gives plural forms
+// (load.go) is chosen by the CLDR plural rules of golang.org/x/text
+// (feature/plural) when T is given a count as its first argument:
+// "0 просмотров", "1 просмотр", "2 просмотра", "21 просмотр". The forms
+// live in an x/text catalog, one printer per language.
 
 // tags are the x/text language tags of the site's languages.
 var tags = map[Lang]language.Tag{KK: language.Kazakh, RU: language.Russian, EN: language.English}
 
-// Plural is one counted message: per language, the plural.Selectf cases
-// ("one", "%d просмотр", "few", "%d просмотра", "other", …). "other" is
-// required in each.
-type Plural map[Lang][]any
-
-// addPlural registers counted messages; the key must also be in the
-// plain catalogue (the fallback and the completeness test's view).
-func addPlural(ps map[string]Plural) {
-	pluralMu.Lock()
-	defer pluralMu.Unlock()
-	for key, p := range ps {
-		if pluralSet[key] {
-			panic("i18n: duplicate plural key " + key)
-		}
-		for _, l := range Langs {
-			cases, ok := p[l]
-			if !ok {
-				panic("i18n: plural " + key + " lacks " + string(l))
-			}
-			if err := pluralCat.Set(tags[l], key, plural.Selectf(1, "%d", cases...)); err != nil {
-				panic("i18n: plural " + key + ": " + err.Error())
-			}
-		}
-		pluralSet[key] = true
-	}
-	for _, l := range Langs {
-		printers[l] = message.NewPrinter(tags[l], message.Catalog(pluralCat))
-	}
-}
-
-// plural formats a counted message, or reports false when key has no
+// pluralT formats a counted message, or reports false when key has no
 // plural forms or the first argument is not a count.
 func pluralT(l Lang, key string, args []any) (string, bool) {
 	if len(args) == 0 {
 		return "", false
 	}
-	pluralMu.RLock()
-	defer pluralMu.RUnlock()
-	if !pluralSet[key] {
+	if e, ok := loaded.entries[key]; !ok || e.forms == nil {
 		return "", false
 	}
 	var n int
@@ -135,12 +92,26 @@ func pluralT(l Lang, key string, args []any) (string, bool) {
 		n = int(v)
 	case int32:
 		n = int(v)
+	case int16:
+		n = int(v)
+	case int8:
+		n = int(v)
+	case uint:
+		n = int(v)
+	case uint64:
+		n = int(v)
+	case uint32:
+		n = int(v)
+	case uint16:
+		n = int(v)
+	case uint8:
+		n = int(v)
 	default:
 		return "", false
 	}
-	p, ok := printers[l]
+	p, ok := loaded.printers[l]
 	if !ok {
-		p = printers[Default]
+		p = loaded.printers[Default]
 	}
 	return p.Sprintf(key, n), true
 }

@@ -1,8 +1,9 @@
 // Package i18n holds the site's messages in Kazakh (the default), Russian
-// and English, and picks the reader's language. Each domain adds its own
-// messages from a file of its own here (init → add), so no two features
-// edit the same table; a test checks that every key has all three
-// languages and that the Kazakh text uses Kazakh letters, not look-alikes.
+// and English, and picks the reader's language. The messages are message
+// files, one per feature (messages/<feature>.json, see messages/README.md),
+// so translators edit text, not Go, and no two features edit the same
+// file; tests check that every key has all three languages and that the
+// Kazakh text uses Kazakh letters, not look-alikes.
 package i18n
 
 import (
@@ -10,7 +11,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Lang is a supported language code.
@@ -30,23 +30,6 @@ const Default = KK
 
 // Message is one message in the three languages.
 type Message struct{ KK, RU, EN string }
-
-var (
-	mu      sync.RWMutex
-	catalog = map[string]Message{}
-)
-
-// add registers messages; a key defined twice is a programming error.
-func add(ms map[string]Message) {
-	mu.Lock()
-	defer mu.Unlock()
-	for k, m := range ms {
-		if _, dup := catalog[k]; dup {
-			panic("i18n: duplicate key " + k)
-		}
-		catalog[k] = m
-	}
-}
 
 // Parse returns the language named by s, or false.
 func Parse(s string) (Lang, bool) {
@@ -97,24 +80,18 @@ func FromRequest(r *http.Request) Lang {
 }
 
 // T translates key into lang, formatting args with fmt.Sprintf when given.
-// A missing key returns the key itself, so it is visible and a test catches it.
+// A counted message (plural forms in its file) given a count as its first
+// argument takes the form of that count. A missing key returns the key
+// itself, so it is visible and a test catches it.
 func T(lang Lang, key string, args ...any) string {
 	if s, ok := pluralT(lang, key, args); ok {
 		return s
 	}
-	mu.RLock()
-	m, ok := catalog[key]
-	mu.RUnlock()
+	e, ok := loaded.entries[key]
 	if !ok {
 		return key
 	}
-	s := m.KK
-	switch lang {
-	case RU:
-		s = m.RU
-	case EN:
-		s = m.EN
-	}
+	s := e.text.get(lang)
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
 	}
@@ -123,28 +100,26 @@ func T(lang Lang, key string, args ...any) string {
 
 // Has reports whether key is in the catalogue.
 func Has(key string) bool {
-	mu.RLock()
-	defer mu.RUnlock()
-	_, ok := catalog[key]
+	_, ok := loaded.entries[key]
 	return ok
 }
 
 // Keys lists every key, sorted (for tests).
 func Keys() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	ks := make([]string, 0, len(catalog))
-	for k := range catalog {
+	ks := make([]string, 0, len(loaded.entries))
+	for k := range loaded.entries {
 		ks = append(ks, k)
 	}
 	sort.Strings(ks)
 	return ks
 }
 
-// Lookup returns the message for key.
+// Lookup returns the message for key; for a counted message, its "other"
+// forms.
 func Lookup(key string) (Message, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	m, ok := catalog[key]
-	return m, ok
+	e, ok := loaded.entries[key]
+	if !ok {
+		return Message{}, false
+	}
+	return e.text, true
 }
