@@ -10,7 +10,8 @@ import (
 )
 
 // TestBrowserDeletionRequest: in a real Chromium, a teacher downloads
-// their data ZIP, asks for the deletion of their account on
+// their data ZIP, withdraws their consent (the account is blocked, not
+// deleted), asks for the deletion of their account on
 // /account/requests, and an administrator deletes it from
 // /admin/requests; the teacher's login no longer works and nothing
 // personal of theirs is left in the database (issue 12 §8).
@@ -46,7 +47,7 @@ func TestBrowserDeletionRequest(t *testing.T) {
 			}
 
 			// 2. Consent withdrawal without deleting the account.
-			browserWithdrawConsent(t, teacher)
+			browserWithdrawConsent(t, teacher, d, uid)
 
 			// 3. The request for deletion.
 			teacher.open("/account/requests")
@@ -86,8 +87,28 @@ func TestBrowserDeletionRequest(t *testing.T) {
 
 // browserWithdrawConsent is the scenario's step between the download and
 // the deletion request: the teacher withdraws their consent on their own
-// page and keeps the account (issue 12 §2, built on its own branch). It
-// does nothing until that page exists.
-func browserWithdrawConsent(t *testing.T, teacher *tab) {
+// page and keeps the account (issue 12 §2). The account is then blocked:
+// the blocked page says why, another page leads back there, and the
+// withdrawal is recorded for both documents.
+func browserWithdrawConsent(t *testing.T, teacher *tab, d *db.DB, uid int64) {
 	t.Helper()
+	teacher.open("/account")
+	teacher.do(chromedp.Click(chromedp.CSS("#consent details summary")))
+	teacher.submit(`form[action="/account/consent/withdraw"] button[type=submit]`)
+	if p := teacher.path(); p != "/account/blocked" {
+		t.Fatalf("after withdrawing consent the teacher is on %s, want /account/blocked", p)
+	}
+	if got := teacher.text("#blocked strong"); got != kkMsg("control.reason.withdrawn") {
+		t.Errorf("the blocked page says %q, want %q", got, kkMsg("control.reason.withdrawn"))
+	}
+	teacher.open("/materials/new")
+	if p := teacher.path(); p != "/account/blocked" {
+		t.Errorf("a blocked teacher opening the publish form is on %s, want /account/blocked", p)
+	}
+	if n := count(t, d, `SELECT COUNT(*) FROM acceptances WHERE user_id = ? AND method = 'withdrawal'`, uid); n != 2 {
+		t.Errorf("%d withdrawal rows, want one per document (2)", n)
+	}
+	if n := count(t, d, `SELECT COUNT(*) FROM users WHERE id = ? AND blocked = 'withdrawn'`, uid); n != 1 {
+		t.Error("the account is not blocked as withdrawn")
+	}
 }
