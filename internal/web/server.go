@@ -91,6 +91,12 @@ type Deps struct {
 	// configuration (privacy.ProcessorsFromConfig); nil lists the site's
 	// server alone.
 	Processors []privacy.Processor
+	// DataExports builds large accounts' data ZIPs in the background
+	// (handlers_zipjob.go); nil builds every ZIP in the request.
+	DataExports *privacy.Exports
+	// DataZipBackground: an account with more technical records than this
+	// gets its ZIP from DataExports (0: every account).
+	DataZipBackground int
 }
 
 // Server holds the parsed templates and dependencies.
