@@ -314,6 +314,8 @@ func TestE2EEveryPage(t *testing.T) {
 			{"/account/delete", "/account/delete", signed, true},
 			{"/account/export.json", "/account/export.json", signed, false},
 			{"/account/data.zip", "/account/data.zip", signed, false},
+			{"/account/data/exports/status", "/account/data/exports/status", signed, false},
+			{"/account/data/exports/1", "/account/data/exports/{id}", [3]int{303, 404, 404}, true},
 			{"/account/data", "/account/data", signed, true},
 			{"/setup?token=x", "/setup", all(410), true},
 			{"/admin", "/admin", adminOnly, true},

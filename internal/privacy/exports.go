@@ -291,3 +291,6 @@ func eraseExports(ctx context.Context, tx *db.Tx, userID int64) error {
 	_, err := tx.Exec(ctx, `DELETE FROM data_exports WHERE user_id = ?`, userID)
 	return err
 }
+
+// SetClock replaces the clock (tests of expiry).
+func (e *Exports) SetClock(now func() time.Time) { e.now = now }
