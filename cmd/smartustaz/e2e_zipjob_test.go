@@ -217,6 +217,32 @@ func TestE2EDataZipJob(t *testing.T) {
 			t.Error("no stored ZIP")
 		}
 
+		// The page of a ZIP being built and of one that failed, whatever
+		// the job's speed above: the other user's rows, set directly.
+		otherID := other.export().Profile.ID
+		now := time.Now().UnixMilli()
+		if _, err := d.Exec(ctx, `INSERT INTO data_exports (id, user_id, lang, state, progress, created_at, expires_at) VALUES (?, ?, 'ru', 'running', 40, ?, ?)`,
+			uid+1, otherID, now, now+3600_000); err != nil {
+			t.Fatal(err)
+		}
+		op := other.get("/account/data")
+		if !strings.Contains(op.Body, `data-running`) || !strings.Contains(op.Body, `<noscript><meta http-equiv="refresh"`) ||
+			!strings.Contains(op.Body, `<progress max="100" value="40">`) || !strings.Contains(op.Body, "/zipjob.js") ||
+			strings.Contains(op.Body, `action="/account/data/exports"`) {
+			t.Error("the page of a ZIP being built does not show its progress, refresh and script, or offers to start another")
+		}
+		if s := status(other); s["state"] != "running" || s["progress"] != float64(40) || s["href"] != nil {
+			t.Errorf("status of a ZIP being built: %v", s)
+		}
+		if _, err := d.Exec(ctx, `UPDATE data_exports SET state = 'failed' WHERE user_id = ?`, otherID); err != nil {
+			t.Fatal(err)
+		}
+		op = other.get("/account/data")
+		wantText(t, "failed", op, i18n.T(i18n.KK, "zipjob.failed"))
+		if strings.Contains(op.Body, `data-running`) || !strings.Contains(op.Body, `action="/account/data/exports"`) {
+			t.Error("the page of a failed ZIP still polls, or offers no new start")
+		}
+
 		// Deleting the account deletes the ZIP.
 		wantStatus(t, "delete", teacher.post("/account/delete", url.Values{"password": {p.Password}}), http.StatusOK)
 		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM data_exports WHERE user_id = ?`, uid).Scan(&n); err != nil || n != 0 {

@@ -214,8 +214,17 @@ func (e *Exports) run(ctx context.Context, a buildArgs) error {
 		_ = e.setState(ctx, x.ID, ExportRunning, min(max(p, 0), 99))
 	})
 	if err != nil {
-		_ = e.setState(context.WithoutCancel(ctx), x.ID, ExportFailed, 0)
-		return fmt.Errorf("privacy: export: build: %w", err)
+		bg := context.WithoutCancel(ctx)
+		if ctx.Err() != nil {
+			// Stopped with its node (or past its time): any node tries
+			// again, and the page shows it waiting meanwhile.
+			_ = e.setState(bg, x.ID, ExportPending, 0)
+			return fmt.Errorf("privacy: export: build: %w", err)
+		}
+		// A build that fails on its own would fail again: the page says
+		// so at once and the user may start another.
+		_ = e.setState(bg, x.ID, ExportFailed, 0)
+		return jobs.Permanent(fmt.Errorf("privacy: export: build: %w", err))
 	}
 	now := e.now()
 	err = e.db.InTx(ctx, func(tx *db.Tx) error {

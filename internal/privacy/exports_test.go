@@ -175,3 +175,48 @@ func waitFor(t *testing.T, ok func() bool) {
 	}
 	t.Fatal("timed out")
 }
+
+// A build that fails leaves the export "failed" (the page says so), and
+// the user may start another — on both engines.
+func TestDataExportJobFails(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		owner := e.register(t)
+		x := privacy.NewExports(d, e.v)
+		q, err := jobs.New(d, jobs.Options{Poll: 20 * time.Millisecond, Backoff: func(int) time.Duration { return 20 * time.Millisecond }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		notified := false
+		if err := x.Register(q, func(context.Context, int64, string, func(int)) ([]byte, error) {
+			return nil, errors.New("the disk is full")
+		}, func(context.Context, *db.Tx, int64, string) error { notified = true; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		qctx, cancel := context.WithCancel(ctx)
+		if err := q.Start(qctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { q.Stop(5 * time.Second); cancel() })
+		first, err := x.Start(ctx, owner, "kk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, func() bool {
+			l, err := x.Latest(ctx, owner)
+			return err == nil && l.State == privacy.ExportFailed
+		})
+		if _, err := x.Download(ctx, owner, first.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("download of a failed export: %v", err)
+		}
+		second, err := x.Start(ctx, owner, "kk")
+		if err != nil || second.ID == first.ID || second.State != privacy.ExportPending {
+			t.Errorf("a new start after a failure: %+v, %v", second, err)
+		}
+		q.Stop(5 * time.Second)
+		if notified {
+			t.Error("the user was told a failed ZIP is ready")
+		}
+	})
+}
