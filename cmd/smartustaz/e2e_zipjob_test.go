@@ -175,6 +175,9 @@ func TestE2EDataZipJob(t *testing.T) {
 		if len(reqTech) >= len(jobTech) {
 			tr, _ = json.Marshal(reqTech[len(reqTech)-len(jobTech):])
 		}
+		if all, _ := json.Marshal(reqTech); strings.Contains(string(all), "/account/data/exports/status") {
+			t.Error("the page's polling of the ZIP's status is recorded as page views")
+		}
 		if len(jobTech) == 0 || !bytes.Equal(tj, tr) {
 			t.Errorf("the job's technical records (%d) are not the export's (%d) older ones", len(jobTech), len(reqTech))
 		}
