@@ -196,6 +196,11 @@ func routeTable() []routeRow {
 		{route: "GET /account/export.json", path: "/account/export.json", want: forUsers("200")},
 		{route: "GET /account/data", path: "/account/data", want: forUsers("200")},
 		{route: "GET /account/data.zip", path: "/account/data.zip", want: forUsers("200")},
+		// Small accounts (under --data-zip-background) are sent to the
+		// immediate download; nobody's ZIP 1 exists.
+		{route: "POST /account/data/exports", path: "/account/data/exports", want: forUsers("303 /account/data.zip")},
+		{route: "GET /account/data/exports/status", path: "/account/data/exports/status", want: forUsers("200")},
+		{route: "GET /account/data/exports/{id}", path: "/account/data/exports/1", want: forUsers("404")},
 		{route: "GET /account/public", path: "/account/public", want: forUsers("200")},
 		{route: "POST /account/public", path: "/account/public", form: url.Values{"show_region": {"yes"}, "region": {"{region}"}},
 			want: forUsers("303 /account/public?done=saved")},

@@ -468,6 +468,8 @@ func sitePages(css, uid string) []sitePage {
 		{"/admin/incidents/new", "/admin/incidents/new", adminOnly, true},
 		{"/admin/incidents/12345", "/admin/incidents/{id}", [3]int{303, 403, 404}, true},
 		{"/admin/incidents/12345/notice/kk", "/admin/incidents/{id}/notice/{lang}", [3]int{303, 403, 404}, true},
+		{"/account/data/exports/status", "/account/data/exports/status", signed, false},
+		{"/account/data/exports/1", "/account/data/exports/{id}", [3]int{303, 404, 404}, true},
 	}
 }
 

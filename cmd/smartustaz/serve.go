@@ -210,6 +210,26 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
+	// A large account's data ZIP is built by the queue (internal/privacy
+	// exports.go) with the site's own build and mail; the site is made
+	// after the queue starts, hence the pointer (a job taken before it
+	// exists fails and is tried again).
+	exports := privacy.NewExports(a.db, a.vault)
+	if err := exports.Register(queue, func(ctx context.Context, uid int64, lang string, progress func(int)) ([]byte, error) {
+		s := site.Load()
+		if s == nil {
+			return nil, errors.New("data zip: the site is not started yet")
+		}
+		return s.BuildDataZip(ctx, uid, lang, progress)
+	}, func(ctx context.Context, tx *db.Tx, uid int64, lang string) error {
+		s := site.Load()
+		if s == nil {
+			return errors.New("data zip: the site is not started yet")
+		}
+		return s.MailDataZipReady(ctx, tx, uid, lang)
+	}); err != nil {
+		return err
+	}
 	// Page views are recorded in batches (telemetry.go); the closing of
 	// days and the retention of records are jobs of the shared queue.
 	rec, err := startTelemetry(tel, a, lib, queue, reg, log)
@@ -272,8 +292,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		PageCacheBytes: int64(c.PageCacheMB) << 20, PageCacheTTL: c.PageCacheTTL, Bus: bus,
 		Telemetry: rec.recorder(), TelemetryRetention: rec.retention(),
 		Corr: corr, ReplyDomain: replyDomain, Complaints: complaintsReg,
-		Processors: privacy.ProcessorsFromConfig(c.DB, c.Storage, c.SMTP),
-		Incidents:  incidents,
+		Processors:  privacy.ProcessorsFromConfig(c.DB, c.Storage, c.SMTP),
+		Incidents:   incidents,
+		DataExports: exports, DataZipBackground: c.DataZipBackground,
 	})
 	if err != nil {
 		return err

@@ -45,6 +45,9 @@ type Config struct {
 	PageCacheMB int
 	// PageCacheTTL is how long a kept public page is served.
 	PageCacheTTL time.Duration
+	// DataZipBackground: an account with more technical records than this
+	// gets its data ZIP built by a background job (0: every account).
+	DataZipBackground int
 	// PageImages: draw page images of material files with LibreOffice
 	// and poppler when they are installed (false: text previews only).
 	PageImages bool
@@ -85,6 +88,7 @@ func FlagSet(name string, c *Config, getenv func(string) string, out io.Writer) 
 	fs.StringVar(&c.Storage, "storage", env("SMARTUSTAZ_STORAGE", ""), "file storage: empty = the folder DATA/files; s3://bucket?endpoint=host:port&region=…&secure=false for an S3-compatible store (keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) [SMARTUSTAZ_STORAGE]")
 	intVar(fs, &c.MaxFileMB, "max-file-mb", "SMARTUSTAZ_MAX_FILE_MB", 50, getenv, "largest uploaded file, in `MB` [SMARTUSTAZ_MAX_FILE_MB]")
 	BoolVar(fs, &c.PublishImmediately, "publish-immediately", "SMARTUSTAZ_PUBLISH_IMMEDIATELY", false, getenv, "publish new materials without waiting for a moderator [SMARTUSTAZ_PUBLISH_IMMEDIATELY]")
+	intVar(fs, &c.DataZipBackground, "data-zip-background", "SMARTUSTAZ_DATA_ZIP_BACKGROUND", 5000, getenv, "an account with more technical records than this gets its data ZIP built in the background and a link by email, in `records`; 0 = every account [SMARTUSTAZ_DATA_ZIP_BACKGROUND]")
 	intVar(fs, &c.PageCacheMB, "page-cache-mb", "SMARTUSTAZ_PAGE_CACHE_MB", 64, getenv, "memory for public pages kept for readers (visitors, and signed-in teachers with their own parts added), in `MB`; 0 = off [SMARTUSTAZ_PAGE_CACHE_MB]")
 	durationVar(fs, &c.PageCacheTTL, "page-cache-ttl", "SMARTUSTAZ_PAGE_CACHE_TTL", 30*time.Second, getenv, "how long a kept public page is served (a `duration` such as 30s); changes made through this server show at once, others within this [SMARTUSTAZ_PAGE_CACHE_TTL]")
 	BoolVar(fs, &c.PageImages, "page-images", "SMARTUSTAZ_PAGE_IMAGES", true, getenv, "draw page images of material files with LibreOffice and poppler when installed; false = text previews only, as without the tools [SMARTUSTAZ_PAGE_IMAGES]")
@@ -185,6 +189,9 @@ func (c *Config) Finish() error {
 	}
 	if c.MaxFileMB < 1 || c.MaxFileMB > 4096 {
 		return fmt.Errorf("config: --max-file-mb [SMARTUSTAZ_MAX_FILE_MB] must be between 1 and 4096")
+	}
+	if c.DataZipBackground < 0 {
+		return fmt.Errorf("config: --data-zip-background [SMARTUSTAZ_DATA_ZIP_BACKGROUND] must not be negative")
 	}
 	if c.PageCacheMB < 0 || c.PageCacheMB > 65536 {
 		return fmt.Errorf("config: --page-cache-mb [SMARTUSTAZ_PAGE_CACHE_MB] must be between 0 and 65536")

@@ -825,6 +825,29 @@ var Tables = []Table{
 			{"user_id", Operational, true, Plain, Permanent, ownerAdmin},
 			{"notified_at", Operational, true, Plain, Permanent, ownerAdmin},
 		}},
+	{Name: "data_exports", Package: "privacy",
+		What: T{KK: "Деректеріңіздің фонда дайындалатын ZIP файлы: күйі, өлшемі, мерзімі", RU: "ZIP-файл ваших данных, готовящийся в фоне: состояние, размер, срок", EN: "The ZIP of your data prepared in the background: its state, size and expiry"},
+		Why:  T{KK: "Үлкен тіркелгіге барлық деректерін бір файлмен беру", RU: "Выдать большой учётной записи все её данные одним файлом", EN: "Giving a large account all of its data in one file"},
+		Columns: []Column{
+			{"id", Operational, false, Plain, Days(7), ownerAdmin},
+			{"user_id", Operational, true, Plain, Days(7), ownerAdmin},
+			{"lang", Operational, false, Plain, Days(7), ownerAdmin},
+			{"state", Operational, false, Plain, Days(7), ownerAdmin},
+			{"progress", Operational, false, Plain, Days(7), ownerAdmin},
+			{"size", Operational, false, Plain, Days(7), ownerAdmin},
+			{"created_at", Operational, true, Plain, Days(7), ownerAdmin},
+			{"ready_at", Operational, false, Plain, Days(7), ownerAdmin},
+			{"expires_at", Operational, false, Plain, Days(7), systemOnly},
+		}},
+	{Name: "data_export_parts", Package: "privacy",
+		What: T{KK: "Сол ZIP файлының өзі, бөліктермен, шифрланған", RU: "Сам этот ZIP-файл, частями, зашифрованный", EN: "That ZIP itself, in parts, encrypted"},
+		Why:  T{KK: "Файлды дайын болғанда өзіңізге ғана беру", RU: "Отдать файл, когда он готов, только вам", EN: "Handing the file, once ready, to you alone"},
+		Columns: []Column{
+			{"id", Operational, false, Plain, Days(7), systemOnly},
+			{"export_id", Operational, false, Plain, Days(7), systemOnly},
+			{"seq", Operational, false, Plain, Days(7), systemOnly},
+			{"data_enc", Identity, true, Sealed, Days(7), Owner},
+		}},
 }
 
 // EngineOnly names the tables that exist on one engine only, with the

@@ -228,6 +228,17 @@ func PersonalDefs() []Def {
 	return out
 }
 
+// UserRecordCount is how many technical records the user has: what makes
+// an account's data large (the data ZIP is built in the background above
+// a threshold).
+func UserRecordCount(ctx context.Context, d *db.DB, userID int64) (int, error) {
+	var n int
+	if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM telemetry_records WHERE user_id = ?`, userID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("telemetry: count records: %w", err)
+	}
+	return n, nil
+}
+
 // UserRecords opens the user's newest records (limit ≤ 0: all), newest
 // first.
 func UserRecords(ctx context.Context, d *db.DB, v *vault.Vault, userID int64, limit int) ([]Record, error) {

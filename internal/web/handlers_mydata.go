@@ -14,9 +14,11 @@ import (
 	"github.com/smartustaz/smartustaz/internal/complaints"
 	"github.com/smartustaz/smartustaz/internal/consent"
 	"github.com/smartustaz/smartustaz/internal/correspondence"
+	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/incident"
 	"github.com/smartustaz/smartustaz/internal/library"
 	"github.com/smartustaz/smartustaz/internal/privacy"
+	"github.com/smartustaz/smartustaz/ui"
 )
 
 // revealView is one time an administrator viewed the user's decrypted
@@ -48,6 +50,9 @@ type myData struct {
 	Tech          *techData
 	RetentionDays int
 	SessionDays   int // how long an ended session is kept
+	// Zip is the background ZIP's state on the live page; nil in the
+	// ZIP's own copy of the page and for a small account.
+	Zip *zipView
 }
 
 // loadMyData reads everything about u. limit bounds the technical records
@@ -176,16 +181,23 @@ func exportExtra(d *myData) map[string]any {
 }
 
 // accountDataZip is the download of everything at once: data.json (the
-// export) and data.html (the data page, readable offline). It is built
-// in the request, in memory: fine for today's accounts; a very large
-// account needs the background job of issue 12 §1 (docs/architecture.md).
+// export) and data.html (the data page, readable offline). A small
+// account's is built in the request; a large one's by a background job
+// (handlers_zipjob.go), so this address sends it to /account/data.
 func (s *Server) accountDataZip(w http.ResponseWriter, r *http.Request) {
 	u, err := user(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.dataZip(r, u)
+	if bg, err := s.zipInBackground(r.Context(), u.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if bg {
+		http.Redirect(w, r, "/account/data#zip", http.StatusSeeOther)
+		return
+	}
+	b, err := s.dataZip(r.Context(), u, info(r).Lang, nil)
 	if err == nil {
 		err = s.auditExport(r, u, "zip")
 	}
@@ -193,6 +205,11 @@ func (s *Server) accountDataZip(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.sendZip(w, b)
+}
+
+// sendZip answers with a data ZIP as a download.
+func (s *Server) sendZip(w http.ResponseWriter, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", `attachment; filename="smartustaz-data.zip"`)
@@ -202,22 +219,34 @@ func (s *Server) accountDataZip(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) dataZip(r *http.Request, u *account.User) ([]byte, error) {
-	ctx := r.Context()
+// dataZip builds u's ZIP in lang, in a request or in the background job;
+// progress (may be nil) hears the percent done after each step.
+func (s *Server) dataZip(ctx context.Context, u *account.User, lang i18n.Lang, progress func(int)) ([]byte, error) {
+	step := func(p int) {
+		if progress != nil {
+			progress(p)
+		}
+	}
 	out, err := s.exportData(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("data zip: %w", err)
 	}
+	step(30)
 	js, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("data zip: %w", err)
 	}
+	step(40)
 	d, err := s.loadMyData(ctx, u, 0)
 	if err != nil {
 		return nil, fmt.Errorf("data zip: %w", err)
 	}
-	pg := s.newPage(r, "telemetry.data.title")
-	pg.Data = d
+	if d.Tech != nil {
+		d.Tech.Lang = lang
+	}
+	step(70)
+	pg := &page{Lang: lang, Langs: i18n.Langs, User: u, Title: i18n.T(lang, "telemetry.data.title"), Static: ui.StaticPath,
+		NowYear: time.Now().In(i18n.Zone).Year(), Data: d}
 	t, ok := s.tmpl[pg.Lang]["account_data"]
 	if !ok {
 		return nil, fmt.Errorf("data zip: no template for %s", pg.Lang)
@@ -231,6 +260,7 @@ func (s *Server) dataZip(r *http.Request, u *account.User) ([]byte, error) {
 		return nil, fmt.Errorf("data zip: %w", err)
 	}
 	page.WriteString("\n</body></html>\n")
+	step(85)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	now := time.Now()
@@ -249,6 +279,7 @@ func (s *Server) dataZip(r *http.Request, u *account.User) ([]byte, error) {
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("data zip: %w", err)
 	}
+	step(95)
 	return buf.Bytes(), nil
 }
 

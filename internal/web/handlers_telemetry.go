@@ -71,6 +71,9 @@ func (s *Server) accountData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.loadMyData(r.Context(), u, s.recordLimit())
+	if err == nil {
+		d.Zip, err = s.loadZipView(r.Context(), u.ID)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

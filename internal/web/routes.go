@@ -68,6 +68,10 @@ func (s *Server) routes() {
 	// technical records and preferences; clause 1.1).
 	m.HandleFunc("GET /account/data", s.accountData)
 	m.HandleFunc("GET /account/data.zip", s.accountDataZip)
+	// A large account's ZIP, built in the background (issue 12 §1).
+	m.HandleFunc("POST /account/data/exports", s.zipStart)
+	m.HandleFunc("GET /account/data/exports/status", s.zipStatus)
+	m.HandleFunc("GET /account/data/exports/{id}", s.zipDownload)
 
 	// The materials library (issue 3; clauses 1.2 (c), 1.4).
 	m.HandleFunc("GET /materials", s.shared(s.catalog))

@@ -102,6 +102,12 @@ type Deps struct {
 	// Incidents is the register of personal-data incidents; nil makes one
 	// that cannot write to the users (no job queue).
 	Incidents *incident.Service
+	// DataExports builds large accounts' data ZIPs in the background
+	// (handlers_zipjob.go); nil builds every ZIP in the request.
+	DataExports *privacy.Exports
+	// DataZipBackground: an account with more technical records than this
+	// gets its ZIP from DataExports (0: every account).
+	DataZipBackground int
 }
 
 // Server holds the parsed templates and dependencies.

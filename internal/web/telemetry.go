@@ -34,9 +34,10 @@ func (s *Server) capture(h http.Handler) http.Handler {
 			if code >= 400 {
 				return
 			}
-		case "", "GET /static/", "GET /healthz", "GET /metrics", "GET /lang/{lang}", "GET /materials/{id}/files/{file}/pages/{page}", "/":
+		case "", "GET /static/", "GET /healthz", "GET /metrics", "GET /lang/{lang}", "GET /materials/{id}/files/{file}/pages/{page}", "/",
+			"GET /account/data/exports/status":
 			// Not pages: assets, probes, page images, language switches,
-			// addresses that name nothing.
+			// addresses that name nothing, the data page's polling.
 			return
 		default:
 			if code != http.StatusOK && code != http.StatusNotModified {
