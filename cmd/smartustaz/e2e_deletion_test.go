@@ -81,8 +81,11 @@ var userTables = map[string]struct{ owner, rule string }{
 	// notification); its description and measures are the site's record,
 	// sealed under the site's key, about no single user (0 matches no
 	// user's id).
-	"incident_users": {"user_id", "kept"},
-	"incidents":      {"CAST(0 AS BIGINT)", "kept"},
+	// A data ZIP built in the background goes with the account.
+	"data_exports":      {"user_id", "gone"},
+	"data_export_parts": {"(SELECT e.user_id FROM data_exports e WHERE e.id = data_export_parts.export_id)", "gone"},
+	"incident_users":    {"user_id", "kept"},
+	"incidents":         {"CAST(0 AS BIGINT)", "kept"},
 }
 
 // userColumnRe names the columns that point at the user a row is about.
@@ -283,7 +286,8 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 			ctx := context.Background()
 			dataDir, dsn := t.TempDir(), dbtest.DSN(t, e)
 			const noImages = "SMARTUSTAZ_PAGE_IMAGES=false"
-			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages, "SMARTUSTAZ_SMTP_LISTEN=127.0.0.1:0", "SMARTUSTAZ_REPLY_DOMAIN="+replyDomain)
+			srv, stop := launchServer(t, e, dataDir, dsn, nil, true, noImages, "SMARTUSTAZ_SMTP_LISTEN=127.0.0.1:0", "SMARTUSTAZ_REPLY_DOMAIN="+replyDomain,
+				"SMARTUSTAZ_DATA_ZIP_BACKGROUND=0")
 			admin, _ := setupAdmin(t, srv)
 			other := newClientSignedIn(t, srv)
 			p := newPerson("deleted")
@@ -330,6 +334,12 @@ func TestE2EDeletionEveryCopy(t *testing.T) {
 				"text": {"Менің телефоным " + p.Phone}}, "шағым.pdf", sample(t, "sample.pdf")); r.Status != http.StatusSeeOther {
 				t.Fatalf("complaint: status %d, errors %s", r.Status, pageErrors(r))
 			}
+			// The data ZIP, built in the background (every account is
+			// "large" here) and kept sealed until it expires.
+			wantStatus(t, "data ZIP", teacher.post("/account/data/exports", url.Values{}), http.StatusSeeOther)
+			waitFor(t, "the data ZIP built", func() bool {
+				return strings.Contains(teacher.get("/account/data/exports/status").Body, `"ready"`)
+			})
 			receipt := receiptLinkRe.FindStringSubmatch(teacher.get("/account/consent/receipts").Body)
 			if receipt == nil {
 				t.Fatal("the receipts page links no receipt")
