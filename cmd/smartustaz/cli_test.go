@@ -98,8 +98,10 @@ func TestCLI(t *testing.T) {
 			wantStatus(t, "promoted user, new password", newClient(t, srv).login(u.Email, newPw), http.StatusSeeOther)
 
 			out, err = srv.runCmd(t, "", "audit", "verify")
-			if err != nil || !strings.Contains(out, "intact, 2 entries") {
-				t.Errorf("audit verify after two admin creates: err %v, output %q", err, out)
+			// Two admin creates, and the promoted user's copy of their data
+			// (uc.export: a data_export entry).
+			if err != nil || !strings.Contains(out, "intact, 3 entries") {
+				t.Errorf("audit verify after two admin creates and one export: err %v, output %q", err, out)
 			}
 		})
 

@@ -399,7 +399,8 @@ func TestAcceptancesAppendOnly(t *testing.T) {
 		if err := e.s.Accept(ctx, user, []int64{v2.ID, v2.ID}, later); err != nil {
 			t.Fatal(err)
 		}
-		// Accepting the same version again is a new row too.
+		// Accepting the same version again is a new row too: a renewal
+		// (the consent's term starts again).
 		if err := e.s.Accept(ctx, user, []int64{v2.ID}, later); err != nil {
 			t.Fatal(err)
 		}
@@ -424,7 +425,7 @@ func TestAcceptancesAppendOnly(t *testing.T) {
 		for _, a := range list {
 			methods[a.Method]++
 			want := meta
-			if a.Method == consent.MethodReacceptance {
+			if a.Method == consent.MethodReacceptance || a.Method == consent.MethodRenewal {
 				want = later
 				if a.DocumentID != v2.ID || a.Version != 2 || a.Kind != consent.KindAgreement || a.DocumentHash != v2.Hash {
 					t.Errorf("re-acceptance %d names the wrong document", a.ID)
@@ -437,7 +438,7 @@ func TestAcceptancesAppendOnly(t *testing.T) {
 				t.Errorf("acceptance %d has no time", a.ID)
 			}
 		}
-		if methods[consent.MethodRegistration] != 2 || methods[consent.MethodReacceptance] != 2 {
+		if methods[consent.MethodRegistration] != 2 || methods[consent.MethodReacceptance] != 1 || methods[consent.MethodRenewal] != 1 {
 			t.Fatalf("methods: %v", methods)
 		}
 	})

@@ -840,7 +840,7 @@ var Tables = []Table{
 			{"expires_at", Operational, false, Plain, Days(7), systemOnly},
 		}},
 	{Name: "data_export_parts", Package: "privacy",
-		What: T{KK: "Сол ZIP файлының өзі, бөліктермен, шифрланған", RU: "Сам этот ZIP-файл, частями, зашифрованный", EN: "That ZIP itself, in parts, encrypted"},
+		What: T{KK: "Фонда дайындалған деректеріңіздің ZIP файлы, бөліктермен, шифрланған", RU: "Сам ZIP-файл ваших данных, подготовленный в фоне, частями, зашифрованный", EN: "The ZIP of your data prepared in the background itself, in parts, encrypted"},
 		Why:  T{KK: "Файлды дайын болғанда өзіңізге ғана беру", RU: "Отдать файл, когда он готов, только вам", EN: "Handing the file, once ready, to you alone"},
 		Columns: []Column{
 			{"id", Operational, false, Plain, Days(7), systemOnly},
