@@ -11,10 +11,11 @@ import (
 // sessionTTL is how long a node trusts what a session cookie resolved to
 // without asking the database again. Every signed-in form empties these
 // on every node at once (with the page cache: PagesChanged, the cluster
-// bus), so signing out, a block, a role change or a deletion made through
-// the site takes effect at once; what changes without a signed-in form
-// (a session that expires, a password reset by its emailed link, the
-// consent term's hourly job) takes effect within this second. It is what
+// bus), and so does a password reset by its emailed link, so signing out,
+// a reset, a block, a role change or a deletion made through the site
+// takes effect at once; what changes without a form (a session that
+// expires, the consent term's hourly job, a command-line change) takes
+// effect within this second. It is what
 // makes a signed-in reader's cached page cheap (issue 13 §6): without it,
 // every page costs a session read, an account read and the agreement
 // gate's query.
