@@ -52,19 +52,10 @@ type inviteArgs struct {
 
 func (inviteArgs) Kind() string { return "import.invite" }
 
-// BulkMailer is the durable mail queue (internal/mailq's Queue): the
-// invitations are one paced bulk send, shown with its progress on
-// /admin/mail, enqueued in the same transaction as the links they carry.
-type BulkMailer interface {
-	BeginBulk(ctx context.Context, tx *db.Tx, name, kind string) error
-	EndBulk(ctx context.Context, tx *db.Tx, name string) error
-	SendTx(ctx context.Context, tx *db.Tx, m mail.Message, opts ...mailq.Option) error
-}
-
 // Jobs are what the import needs to work in the background.
 type Jobs struct {
 	Queue *jobs.Queue
-	Mail  BulkMailer
+	Mail  mailq.BulkSender // the paced bulk send, shown with its progress on /admin/mail
 	// Undeliverable, when set, reports an address that bounced: it gets
 	// no invitation (the correspondence's suppression list).
 	Undeliverable func(ctx context.Context, email string) (bool, error)

@@ -35,17 +35,10 @@ type notifyArgs struct {
 
 func (notifyArgs) Kind() string { return "incident.notify" }
 
-// BulkMailer is the mail queue (internal/mailq's Queue).
-type BulkMailer interface {
-	BeginBulk(ctx context.Context, tx *db.Tx, name, kind string) error
-	EndBulk(ctx context.Context, tx *db.Tx, name string) error
-	SendTx(ctx context.Context, tx *db.Tx, m mail.Message, opts ...mailq.Option) error
-}
-
 // Jobs are what the notice to users needs in the background.
 type Jobs struct {
 	Queue *jobs.Queue
-	Mail  BulkMailer
+	Mail  mailq.BulkSender // the paced bulk send, shown with its progress on /admin/mail
 	// Undeliverable, when set, reports an address that bounced: it is
 	// skipped (the notice stays on the user's data page).
 	Undeliverable func(ctx context.Context, email string) (bool, error)

@@ -218,6 +218,16 @@ func (q *Queue) Send(ctx context.Context, m mail.Message) error {
 	return q.d.InTx(ctx, func(tx *db.Tx) error { return q.SendTx(ctx, tx, m) })
 }
 
+// BulkSender is what a package needs of the queue to send a paced bulk
+// send (import invitations, an incident's letters): the send opened, each
+// message enqueued in the caller's transaction, the send closed. *Queue
+// is one; tests may give their own.
+type BulkSender interface {
+	BeginBulk(ctx context.Context, tx *db.Tx, name, kind string) error
+	EndBulk(ctx context.Context, tx *db.Tx, name string) error
+	SendTx(ctx context.Context, tx *db.Tx, m mail.Message, opts ...Option) error
+}
+
 // SendTx enqueues m inside the caller's transaction: the message exists
 // (and will be sent) only if the transaction commits. A message whose Key
 // was enqueued before is the same message: nothing is added. An invalid
