@@ -35,9 +35,10 @@ func (s *Server) capture(h http.Handler) http.Handler {
 				return
 			}
 		case "", "GET /static/", "GET /healthz", "GET /metrics", "GET /lang/{lang}", "GET /materials/{id}/files/{file}/pages/{page}", "/",
-			"GET /account/data/exports/status":
+			"GET /account/data/exports/status", "GET /admin/import/{id}/status":
 			// Not pages: assets, probes, page images, language switches,
-			// addresses that name nothing, the data page's polling.
+			// addresses that name nothing, the data page's and the
+			// import page's polling of a job's progress.
 			return
 		default:
 			if code != http.StatusOK && code != http.StatusNotModified {
