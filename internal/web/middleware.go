@@ -64,9 +64,6 @@ type req struct {
 	// Holes: the page is rendered for a class of signed-in readers, with
 	// this mark where each personal part goes (pagecache_signedin.go).
 	Holes string
-	// hit is the session cache's entry the user came from (nil: looked
-	// up in the database, or not signed in).
-	hit *sessionHit
 }
 
 func info(r *http.Request) *req {
@@ -210,27 +207,15 @@ func (s *Server) session(h http.Handler) http.Handler {
 		}
 		c, err := r.Cookie(sessionCookie(ri.TLS))
 		if err == nil && c.Value != "" {
-			signedIn := func(u *account.User, sess *account.Session) {
+			u, sess, err := s.Accounts.Authenticate(r.Context(), c.Value)
+			switch {
+			case err == nil:
 				ri.User, ri.Session, ri.Token = u, sess, c.Value
 				if _, noCookie := r.Cookie("lang"); noCookie != nil { // no explicit choice in this browser: the account's language wins
 					if l, ok := i18n.Parse(u.Locale); ok {
 						ri.Lang = l
 					}
 				}
-			}
-			if hit := s.sessionHits.get(c.Value); hit != nil {
-				// Copies: a handler may change its request's user.
-				u, sess := hit.user, hit.sess
-				signedIn(&u, &sess)
-				ri.hit = hit
-				h.ServeHTTP(w, r)
-				return
-			}
-			u, sess, err := s.Accounts.Authenticate(r.Context(), c.Value)
-			switch {
-			case err == nil:
-				signedIn(u, sess)
-				ri.hit = s.sessionHits.put(c.Value, u, sess)
 			case errors.Is(err, vault.ErrUnknownMasterKey):
 				// The session is fine; this node lacks the key that opens
 				// the user's data: "try again later", still signed in.
@@ -302,17 +287,10 @@ func (s *Server) consentGate(h http.Handler) http.Handler {
 				return
 			}
 		}
-		if ri.hit != nil && ri.hit.accepted.Load() {
-			h.ServeHTTP(w, r)
-			return
-		}
 		accepted, err := s.Consent.AllAccepted(r.Context(), ri.User.ID)
 		if err != nil {
 			s.fail(w, r, fmt.Errorf("web: consent gate: %w", err))
 			return
-		}
-		if accepted && ri.hit != nil {
-			ri.hit.accepted.Store(true)
 		}
 		if !accepted {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
