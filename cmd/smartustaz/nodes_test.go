@@ -556,6 +556,7 @@ type nodeLoad struct {
 
 	mu             sync.Mutex
 	killedAt       time.Time
+	deadSeen       time.Time // when nginx may first know the node is gone
 	inFlightAtKill int
 	flight         map[int64]time.Time // request id → start
 	nextID         int64
@@ -606,19 +607,34 @@ func (l *nodeLoad) kill(nd *node) {
 	nd.mu.Lock()
 	nd.cmd = nil
 	nd.mu.Unlock()
+	// nginx keeps idle connections to every node (keepalive 32). Until
+	// its worker has read the close of those to the dead node, it can
+	// hand one to a request: the request is sent into a dead socket and,
+	// being a POST, is rightly not sent again (it might have been
+	// applied). Such a request met the kill as much as one that had
+	// started before it; a second after the process is gone covers a
+	// worker's next turn on a loaded machine.
+	l.mu.Lock()
+	l.deadSeen = time.Now().Add(time.Second)
+	l.mu.Unlock()
 }
 
 // unexplained lists the failures that were not in flight when the node
-// was killed.
+// was killed: begun before the kill and ended after it, or begun before
+// nginx could know the node was gone (kill).
 func (l *nodeLoad) unexplained() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []string
 	for _, f := range l.failures {
-		if !l.killedAt.IsZero() && f.start.Before(l.killedAt) && !f.end.Before(l.killedAt) {
+		if !l.killedAt.IsZero() && f.start.Before(l.deadSeen) && !f.end.Before(l.killedAt) {
 			continue
 		}
-		out = append(out, f.what)
+		when := "before the kill"
+		if !l.killedAt.IsZero() && !f.start.Before(l.killedAt) {
+			when = fmt.Sprintf("%s after the kill", f.start.Sub(l.killedAt).Round(time.Millisecond))
+		}
+		out = append(out, f.what+" (began "+when+")")
 	}
 	return out
 }

@@ -233,6 +233,10 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "reset", pg, err)
 		return
 	}
+	// The reset ended every session of the account: no node may go on
+	// trusting one from its session cache (sessioncache.go). This form is
+	// sent signed out, so invalidatePages does not tell the nodes.
+	s.PagesChanged(context.WithoutCancel(r.Context()))
 	s.send(r, mail.PasswordChanged(langOf(u), u.Email.Reveal()))
 	done := s.newPage(r, "web.reset.title")
 	done.Notice = i18n.T(pg.Lang, "web.reset.done")

@@ -40,6 +40,9 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		if err := s.Accounts.SetLocale(r.Context(), u.ID, string(l)); err != nil {
 			s.Log.Warn("set locale", "err", err)
 		}
+		// This node's reading pages look the account up again (the
+		// cookie set above decides this browser's language meanwhile).
+		s.sessionHits.drop(info(r).Token)
 	}
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }

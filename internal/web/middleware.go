@@ -64,6 +64,9 @@ type req struct {
 	// Holes: the page is rendered for a class of signed-in readers, with
 	// this mark where each personal part goes (pagecache_signedin.go).
 	Holes string
+	// hit is the session cache's entry the user came from or was put in
+	// (nil: not a reading page, or not signed in).
+	hit *sessionHit
 }
 
 func info(r *http.Request) *req {
@@ -207,14 +210,29 @@ func (s *Server) session(h http.Handler) http.Handler {
 		}
 		c, err := r.Cookie(sessionCookie(ri.TLS))
 		if err == nil && c.Value != "" {
-			u, sess, err := s.Accounts.Authenticate(r.Context(), c.Value)
-			switch {
-			case err == nil:
+			signedIn := func(u *account.User, sess *account.Session) {
 				ri.User, ri.Session, ri.Token = u, sess, c.Value
 				if _, noCookie := r.Cookie("lang"); noCookie != nil { // no explicit choice in this browser: the account's language wins
 					if l, ok := i18n.Parse(u.Locale); ok {
 						ri.Lang = l
 					}
+				}
+			}
+			reading := readingPage(r)
+			if hit := s.sessionHits.get(c.Value); hit != nil && reading {
+				// Copies: a handler may change its request's user.
+				u, sess := hit.user, hit.sess
+				signedIn(&u, &sess)
+				ri.hit = hit
+				h.ServeHTTP(w, r)
+				return
+			}
+			u, sess, err := s.Accounts.Authenticate(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				signedIn(u, sess)
+				if reading {
+					ri.hit = s.sessionHits.put(c.Value, u, sess)
 				}
 			case errors.Is(err, vault.ErrUnknownMasterKey):
 				// The session is fine; this node lacks the key that opens
@@ -222,7 +240,9 @@ func (s *Server) session(h http.Handler) http.Handler {
 				s.masterKeyMissing(w, r, err)
 				return
 			case isCode(err, apperr.Unauthorized):
-				// Expired or ended elsewhere: forget the cookie.
+				// Expired or ended elsewhere: forget the cookie, and the
+				// reading pages forget the session too.
+				s.sessionHits.drop(c.Value)
 				s.clearSessionCookie(w, r)
 			default:
 				// The session could not be looked up (the database failed):
@@ -287,10 +307,17 @@ func (s *Server) consentGate(h http.Handler) http.Handler {
 				return
 			}
 		}
+		if ri.hit != nil && ri.hit.accepted.Load() {
+			h.ServeHTTP(w, r)
+			return
+		}
 		accepted, err := s.Consent.AllAccepted(r.Context(), ri.User.ID)
 		if err != nil {
 			s.fail(w, r, fmt.Errorf("web: consent gate: %w", err))
 			return
+		}
+		if accepted && ri.hit != nil {
+			ri.hit.accepted.Store(true)
 		}
 		if !accepted {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {

@@ -518,6 +518,7 @@ func (s *Server) PagesChanged(ctx context.Context) {
 		s.Bus.Publish(ctx, cluster.TopicPages, "")
 		return
 	}
+	s.sessionHits.clear()
 	if s.pages != nil {
 		s.pages.clear()
 	}

@@ -119,6 +119,9 @@ type Server struct {
 	handler http.Handler
 	thumbs  thumbCache
 	pages   *pageCache // nil: off
+	// sessionHits remembers for a second what session cookies resolved to
+	// (sessioncache.go), emptied with the pages on every node.
+	sessionHits *sessionCache
 	// holeMark marks the personal parts of pages kept for signed-in
 	// readers; secret, so no text a user writes can forge one.
 	holeMark string
@@ -151,6 +154,13 @@ func NewServer(d Deps) (*Server, error) {
 		}
 	}
 	s.metrics = newMetrics(d.Registry)
+	s.sessionHits = newSessionCache()
+	if d.Bus != nil {
+		d.Bus.On(cluster.TopicPages, func(string) { s.sessionHits.clear() })
+		// A deleted account's key is shredded: its sessions are gone too.
+		d.Bus.On(cluster.TopicUserKey, func(string) { s.sessionHits.clear() })
+		d.Bus.OnResync(s.sessionHits.clear)
+	}
 	s.privacy = s.newPrivacy()
 	if s.Complaints == nil {
 		s.Complaints = s.newComplaints()
