@@ -259,6 +259,18 @@ func TestE2EPublicMeta(t *testing.T) {
 				t.Errorf("robots.txt lacks %q", want)
 			}
 		}
+		// The sign-in and registration pages may be found; their ?next=
+		// variants may not.
+		for _, line := range strings.Split(robots.Body, "\n") {
+			if line == "Disallow: /login" || line == "Disallow: /register" {
+				t.Errorf("robots.txt keeps search engines away from %s", strings.TrimPrefix(line, "Disallow: "))
+			}
+		}
+		for _, want := range []string{"Disallow: /login?", "Disallow: /register?"} {
+			if !strings.Contains(robots.Body, want) {
+				t.Errorf("robots.txt lacks %q", want)
+			}
+		}
 		ico := anon.get("/favicon.ico")
 		if ico.Status != http.StatusOK || ico.Header.Get("Content-Type") != "image/x-icon" || !strings.HasPrefix(ico.Body, "\x00\x00\x01\x00") {
 			t.Errorf("/favicon.ico: status %d, type %q: not an icon", ico.Status, ico.Header.Get("Content-Type"))

@@ -31,11 +31,14 @@ const feedSize = 50
 
 // robots keeps crawlers out of pages that are personal, one-off or
 // count something (downloads, language switches), and names the sitemap.
+// The sign-in and registration pages themselves may be listed (a teacher
+// looks for "smartustaz тіркелу"); their variants that carry where to go
+// next ("/login?next=…") may not.
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	b.WriteString("User-agent: *\n")
 	for _, p := range []string{"/account", "/admin", "/materials/new", "/materials/*/files/", "/materials/*/edit",
-		"/materials/*/certificate", "/lang/", "/login", "/logout", "/register", "/reset", "/setup", "/verify?"} {
+		"/materials/*/certificate", "/lang/", "/login?", "/logout", "/register?", "/reset", "/setup", "/verify?"} {
 		b.WriteString("Disallow: " + p + "\n")
 	}
 	b.WriteString("\nSitemap: " + s.absolute("/sitemap.xml") + "\n")
