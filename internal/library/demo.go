@@ -542,7 +542,9 @@ func (p *demoPrep) batch(ctx context.Context, first, size int) (demoRows, error)
 				}
 			}
 		}
-		rows.search = append(rows.search, []any{id, strings.Join(ts, " "), strings.Join(p.terms(sp.Title), " "), strings.Join(desc, " ")})
+		tt := p.terms(sp.Title)
+		ts = append(ts, titleTokens(tt)...)
+		rows.search = append(rows.search, []any{id, strings.Join(ts, " "), strings.Join(tt, " "), strings.Join(desc, " ")})
 	}
 	return rows, nil
 }

@@ -237,9 +237,13 @@ func (s *Service) index(ctx context.Context, tx db.Querier, id int64, c *clean, 
 		}
 	}
 	parts = append(parts, fileTexts...)
-	ts := strings.Join(terms(strings.Join(parts, "\n")), " ")
+	tt := terms(c.title)
+	// The title's terms also as title tokens: a search finds the
+	// materials with every word in their title among any number of
+	// matches (rank.go).
+	ts := strings.Join(append(terms(strings.Join(parts, "\n")), titleTokens(tt)...), " ")
 	// The title's and the description's own terms rank a search (rank.go).
-	title := strings.Join(terms(c.title), " ")
+	title := strings.Join(tt, " ")
 	desc := strings.Join(terms(c.description+"\n"+strings.Join(c.tags, " ")), " ")
 	_, err := tx.Exec(ctx, `INSERT INTO material_search (material_id, terms, title_terms, desc_terms) VALUES (?, ?, ?, ?)
 		ON CONFLICT (material_id) DO UPDATE SET terms = excluded.terms, title_terms = excluded.title_terms, desc_terms = excluded.desc_terms`, id, ts, title, desc)

@@ -1,6 +1,7 @@
 package library
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -34,6 +35,23 @@ const (
 	weightDescription = 3
 	weightBody        = 1
 )
+
+// titleMark begins the extra index token a title's term gets ("ᴛабай"
+// for абай in a title), so a search can ask for the materials holding
+// every query word in their title: the ones relevance puts first. No
+// analysed word of a text begins with it (a rare phonetic letter, which
+// neither case nor FTS5's ascii tokenizer folds), and one that did would
+// only add a candidate that the ranking scores from the stored fields.
+const titleMark = "ᴛ"
+
+// titleTokens are the index tokens of a title's terms.
+func titleTokens(titleTerms []string) []string {
+	out := make([]string, len(titleTerms))
+	for i, t := range titleTerms {
+		out[i] = titleMark + t
+	}
+	return out
+}
 
 // Results is one page of a search, with how many materials matched.
 type Results struct {
@@ -80,9 +98,28 @@ func (s *Service) Search(ctx context.Context, f Filter, page, perPage int) (*Res
 	}
 	res.Total = len(ids)
 	if f.Sort != SortNew && f.Sort != SortPopular && f.Sort != SortDownloads {
+		if res.More {
+			// More matched than are ranked: the materials with every
+			// query word in their title (the highest score) join the
+			// newest ones, so an older material named exactly as asked is
+			// not lost beyond them. The index holds those words as title
+			// tokens (titleTokens); a library indexed before them finds
+			// none here until `smartustaz reindex`.
+			titled := make([][]string, len(groups))
+			for i, g := range groups {
+				titled[i] = titleTokens(g)
+			}
+			more, err := s.o.Searcher.Search(ctx, titled, byNew, Cursor{}, CountBound)
+			if err != nil {
+				return nil, wrap("search", err)
+			}
+			ids = union(ids, more)
+		}
 		if ids, err = s.rank(ctx, ids, groups); err != nil {
 			return nil, err
 		}
+		// Ten pages, as counted.
+		ids = ids[:min(len(ids), CountBound)]
 	} else if f.Sort != SortNew {
 		return nil, fmt.Errorf("library: search: page %s by keyset with List", f.Sort)
 	}
@@ -225,5 +262,23 @@ func anys(ids []int64) []any {
 	for i, id := range ids {
 		out[i] = id
 	}
+	return out
+}
+
+// union is a followed by the ids of b it does not hold, each list newest
+// first; the result is newest first again, as rank expects of its input
+// (it keeps that order among equal scores). Ids grow with time.
+func union(a, b []int64) []int64 {
+	seen := make(map[int64]bool, len(a))
+	for _, id := range a {
+		seen[id] = true
+	}
+	out := slices.Clone(a)
+	for _, id := range b {
+		if !seen[id] {
+			out = append(out, id)
+		}
+	}
+	slices.SortFunc(out, func(x, y int64) int { return cmp.Compare(y, x) })
 	return out
 }

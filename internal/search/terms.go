@@ -109,7 +109,9 @@ const ruTag = "0"
 //	   either row (алгоритмдер, ребустар), and its г before a vowel
 //	   suffix is a voiced к (графигі → график). The reindex also fills
 //	   the title and description terms the ranking reads (migration 0019).
-const AnalysisVersion = 3
+//	4: the index also holds each title term as a title token (library's
+//	   titleTokens), so relevance finds every material named as asked.
+const AnalysisVersion = 4
 
 func cyrillicTerms(tok string) []string {
 	kk := stemsKK(tok)

@@ -123,6 +123,43 @@ func TestRelevanceConformance(t *testing.T) {
 	})
 }
 
+// More materials match than are ranked (library.CountBound): an older
+// material with the query's word in its title still comes first, found
+// through its title tokens, on every plan of both engines; the reader
+// is told "more than" the bound, and the pages hold the bound.
+func TestRelevanceBeyondTheBound(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		publish, libWith := rankLibrary(t, d)
+		ctx := context.Background()
+		publish("Бөлшектер: ескі сабақ", "Сипаттама.", "Мәтін.") // the oldest, the word in its title
+		for i := range library.CountBound + 5 {
+			publish(fmt.Sprintf("Сабақ %d", i), "Сипаттама.", "Файлда бөлшектер туралы жазылған.")
+		}
+		for name, s := range searchers(d) {
+			t.Run(name, func(t *testing.T) {
+				lib := libWith(s)
+				r, err := lib.Search(ctx, library.Filter{Q: "бөлшек", Sort: library.SortRelevance}, 1, 20)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(r.Items) == 0 || r.Items[0].Title != "Бөлшектер: ескі сабақ" {
+					t.Fatalf("first of the ranked results: %v, want the old material with the word in its title", titles(r.Items)[:min(3, len(r.Items))])
+				}
+				if !r.More || r.Total != library.CountBound || r.Pages != library.CountBound/20 {
+					t.Errorf("count %d more %v pages %d, want more than %d in %d pages", r.Total, r.More, r.Pages, library.CountBound, library.CountBound/20)
+				}
+				last, err := lib.Search(ctx, library.Filter{Q: "бөлшек", Sort: library.SortRelevance}, r.Pages, 20)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(last.Items) != 20 {
+					t.Errorf("the last page holds %d, want 20", len(last.Items))
+				}
+			})
+		}
+	})
+}
+
 // A material indexed before migration 0019 has no field terms stored: the
 // ranking analyses its title and description instead, in the same order.
 func TestRelevanceWithoutFieldTerms(t *testing.T) {
