@@ -58,6 +58,7 @@ type Writer struct {
 	// emptied after each, so a batch allocates (and the collector scans)
 	// little beyond what it writes.
 	visits   []visit
+	recArgs  []any // writeRecords' arguments
 	views    map[aggKey]int64
 	fresh    []seenKey
 	freshDay []string
@@ -473,7 +474,14 @@ var recordColumns = func() (cols []int) {
 
 func (w *Writer) writeRecords(ctx context.Context, tx *db.Tx, visits []visit, keys map[int64]*vault.UserKey) error {
 	n := 3 + len(recordColumns)
-	var args []any
+	// The arguments' slice is kept for the next batch (a second's
+	// signed-in views make hundreds of thousands), emptied after use so
+	// it holds no ciphertext.
+	args := w.recArgs[:0]
+	defer func() {
+		clear(args)
+		w.recArgs = args[:0]
+	}()
 	for i := range visits {
 		v := &visits[i]
 		if v.e.UserID == 0 || v.e.Download {

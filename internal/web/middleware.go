@@ -160,22 +160,38 @@ func (s *Server) requestInfo(h http.Handler) http.Handler {
 
 // securityHeaders: a CSP with no inline script or style and nothing from
 // other origins (every asset is embedded), no framing, no sniffing, no
-// referrer to other sites, HSTS when on TLS.
+// referrer to other sites, HSTS when on TLS. The values are shared
+// slices put in the map as they are: Header.Set would make each anew on
+// every request (a tenth of a cached page's allocations). Nothing
+// changes a header value in place: Set replaces the slice, and Add
+// appends to a slice of one, which copies it.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		for _, kv := range securityValues {
+			hd[kv.name] = kv.value
+		}
 		if info(r).TLS {
-			hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			hd["Strict-Transport-Security"] = hstsValue
 		}
 		h.ServeHTTP(w, r)
 	})
 }
+
+var (
+	securityValues = []struct {
+		name  string
+		value []string
+	}{
+		{"Content-Security-Policy", []string{"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"}},
+		{"X-Content-Type-Options", []string{"nosniff"}},
+		{"X-Frame-Options", []string{"DENY"}},
+		{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+		{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}},
+		{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	}
+	hstsValue = []string{"max-age=63072000; includeSubDomains"}
+)
 
 // limitBody bounds request bodies: 1 MiB, except the material upload
 // forms, which may carry the configured number of files at the
