@@ -543,7 +543,7 @@ func (p *demoPrep) batch(ctx context.Context, first, size int) (demoRows, error)
 			}
 		}
 		tt := p.terms(sp.Title)
-		ts = append(ts, titleTokens(tt)...)
+		ts = append(ts, TitleTokens(tt)...)
 		rows.search = append(rows.search, []any{id, strings.Join(ts, " "), strings.Join(tt, " "), strings.Join(desc, " ")})
 	}
 	return rows, nil

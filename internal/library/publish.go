@@ -241,7 +241,7 @@ func (s *Service) index(ctx context.Context, tx db.Querier, id int64, c *clean, 
 	// The title's terms also as title tokens: a search finds the
 	// materials with every word in their title among any number of
 	// matches (rank.go).
-	ts := strings.Join(append(terms(strings.Join(parts, "\n")), titleTokens(tt)...), " ")
+	ts := strings.Join(append(terms(strings.Join(parts, "\n")), TitleTokens(tt)...), " ")
 	// The title's and the description's own terms rank a search (rank.go).
 	title := strings.Join(tt, " ")
 	desc := strings.Join(terms(c.description+"\n"+strings.Join(c.tags, " ")), " ")

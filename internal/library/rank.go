@@ -44,8 +44,8 @@ const (
 // only add a candidate that the ranking scores from the stored fields.
 const titleMark = "ᴛ"
 
-// titleTokens are the index tokens of a title's terms.
-func titleTokens(titleTerms []string) []string {
+// TitleTokens are the index tokens of a title's terms.
+func TitleTokens(titleTerms []string) []string {
 	out := make([]string, len(titleTerms))
 	for i, t := range titleTerms {
 		out[i] = titleMark + t
@@ -103,11 +103,11 @@ func (s *Service) Search(ctx context.Context, f Filter, page, perPage int) (*Res
 			// query word in their title (the highest score) join the
 			// newest ones, so an older material named exactly as asked is
 			// not lost beyond them. The index holds those words as title
-			// tokens (titleTokens); a library indexed before them finds
+			// tokens (TitleTokens); a library indexed before them finds
 			// none here until `smartustaz reindex`.
 			titled := make([][]string, len(groups))
 			for i, g := range groups {
-				titled[i] = titleTokens(g)
+				titled[i] = TitleTokens(g)
 			}
 			more, err := s.o.Searcher.Search(ctx, titled, byNew, Cursor{}, CountBound)
 			if err != nil {

@@ -110,7 +110,7 @@ const ruTag = "0"
 //	   suffix is a voiced к (графигі → график). The reindex also fills
 //	   the title and description terms the ranking reads (migration 0019).
 //	4: the index also holds each title term as a title token (library's
-//	   titleTokens), so relevance finds every material named as asked.
+//	   TitleTokens), so relevance finds every material named as asked.
 const AnalysisVersion = 4
 
 func cyrillicTerms(tok string) []string {

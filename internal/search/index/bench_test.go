@@ -304,7 +304,10 @@ func fill(ctx context.Context, d *db.DB, have, n int) error {
 					ts := strings.Fields(m.terms)
 					title, desc := ts[:min(6, len(ts))], ts[min(6, len(ts)):min(26, len(ts))]
 					sRows = append(sRows, "(?,?,?,?)")
-					sArgs = append(sArgs, id, m.terms, strings.Join(title, " "), strings.Join(desc, " "))
+					// The index holds the title's terms as title tokens too,
+					// as the publish path writes them.
+					terms := m.terms + " " + strings.Join(library.TitleTokens(title), " ")
+					sArgs = append(sArgs, id, terms, strings.Join(title, " "), strings.Join(desc, " "))
 				}
 				if _, err := tx.Exec(ctx, `INSERT INTO materials (id, author_id, title, subject, grade, type, language, status, views, downloads, published_at, created_at, updated_at) VALUES `+strings.Join(mRows, ","), mArgs...); err != nil {
 					return err
