@@ -27,8 +27,10 @@ func (consentTermArgs) Kind() string { return "privacy.consent_term" }
 const consentTermEvery = time.Hour
 
 // registerConsentTerm registers the job; ctl's mail goes into mq in the
-// job's transactions, with links to base.
-func registerConsentTerm(q *jobs.Queue, ctl *privacy.Control, mq *mailq.Queue, base *atomic.Pointer[string], log *slog.Logger) error {
+// job's transactions, with links to base. blocked runs after a run that
+// blocked accounts: a blocked author's name leaves the public pages
+// (kept in every node's page cache) at once, as a block by a form does.
+func registerConsentTerm(q *jobs.Queue, ctl *privacy.Control, mq *mailq.Queue, base *atomic.Pointer[string], blocked func(context.Context), log *slog.Logger) error {
 	ctl.SendTx = func(ctx context.Context, tx *db.Tx, m mail.Message) error { return mq.SendTx(ctx, tx, m) }
 	ctl.BaseURL = func() string {
 		if b := base.Load(); b != nil {
@@ -40,6 +42,9 @@ func registerConsentTerm(q *jobs.Queue, ctl *privacy.Control, mq *mailq.Queue, b
 		res, err := ctl.RunTerm(ctx, time.Now())
 		if res.Reminded > 0 || res.Blocked > 0 {
 			log.Info("consent term: done", "reminded", res.Reminded, "blocked", res.Blocked)
+		}
+		if res.Blocked > 0 && blocked != nil {
+			blocked(ctx)
 		}
 		return err
 	})

@@ -183,7 +183,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The consent's term (control.go): reminders, then a block.
 	ctl := privacy.NewControl(a.db, a.vault, a.audit, a.accounts, a.consent)
 	ctl.Log = log
-	if err := registerConsentTerm(queue, ctl, mq, &an.base, log); err != nil {
+	termBlocked := func(ctx context.Context) {
+		if s := site.Load(); s != nil {
+			s.PagesChanged(ctx)
+		}
+	}
+	if err := registerConsentTerm(queue, ctl, mq, &an.base, termBlocked, log); err != nil {
 		return err
 	}
 	// Imports uploaded at /admin/import and their invitations (issue 11).
