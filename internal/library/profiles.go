@@ -258,7 +258,7 @@ func (s *Service) Author(ctx context.Context, userID int64) (*AuthorPage, error)
 		return nil, wrap("author", err)
 	}
 	rows, err := s.db.Query(ctx, `SELECT c.number, c.title, c.issued_at FROM certificates c JOIN materials m ON m.id = c.material_id
-		WHERE c.author_id = ? AND c.revoked_at = 0 AND m.status = ? ORDER BY c.issued_at DESC LIMIT 500`, userID, string(StatusPublished))
+		WHERE c.author_id = ? AND c.revoked_at = 0 AND m.status || '' = ? ORDER BY c.issued_at DESC LIMIT 500`, userID, string(StatusPublished))
 	if err != nil {
 		return nil, wrap("author", err)
 	}

@@ -329,8 +329,11 @@ func (s *Service) exists(ctx context.Context, q string, args ...any) (bool, erro
 // Favourites lists the published materials userID saved, last saved
 // first.
 func (s *Service) Favourites(ctx context.Context, userID int64) ([]Card, error) {
+	// "|| ''" (here, on collections and on an author's certificates):
+	// from the user's rows to each material by its key; on status's
+	// indexes SQLite walked every published material.
 	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM favourites f JOIN materials m ON m.id = f.material_id
-		WHERE f.user_id = ? AND m.status = ? ORDER BY f.created_at DESC, m.id DESC LIMIT 500`, userID, string(StatusPublished))
+		WHERE f.user_id = ? AND m.status || '' = ? ORDER BY f.created_at DESC, m.id DESC LIMIT 500`, userID, string(StatusPublished))
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +422,7 @@ func (s *Service) GetCollection(ctx context.Context, id, viewerID int64) (*Colle
 		return nil, errNotFound()
 	}
 	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM collection_items i JOIN materials m ON m.id = i.material_id
-		WHERE i.collection_id = ? AND m.status = ? ORDER BY i.added_at DESC, m.id DESC LIMIT 500`, id, string(StatusPublished))
+		WHERE i.collection_id = ? AND m.status || '' = ? ORDER BY i.added_at DESC, m.id DESC LIMIT 500`, id, string(StatusPublished))
 	if err != nil {
 		return nil, err
 	}
