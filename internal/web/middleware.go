@@ -235,7 +235,7 @@ func (s *Server) session(h http.Handler) http.Handler {
 				}
 			}
 			reading := readingPage(r)
-			if hit := s.sessionHits.get(c.Value); hit != nil && reading {
+			if hit := s.readingHit(reading, c.Value); hit != nil {
 				// Copies: a handler may change its request's user.
 				u, sess := hit.user, hit.sess
 				signedIn(&u, &sess)

@@ -100,6 +100,15 @@ func readingPage(r *http.Request) bool {
 	return ok && ref != "" && ref != "new" && !strings.Contains(ref, "/")
 }
 
+// readingHit is token's live entry when the request is for a reading
+// page (readingPage), else nil: other pages never use the cache.
+func (s *Server) readingHit(reading bool, token string) *sessionHit {
+	if !reading {
+		return nil
+	}
+	return s.sessionHits.get(token)
+}
+
 // drop forgets token's entry: a fresh lookup found its session ended.
 func (c *sessionCache) drop(token string) {
 	if c == nil {
