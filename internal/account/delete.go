@@ -9,6 +9,7 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/audit"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/retention"
 )
 
 // SessionRetention is how long an ended session is kept: long enough to
@@ -279,19 +280,32 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 	now := s.now()
 	var total int64
 	old := now.Add(-SessionRetention).UnixMilli()
+	// Each deletion and its record in the register of destructions
+	// (internal/retention) commit together, as the declared rules' do.
 	for _, q := range []struct {
 		sql  string
 		args []any
+		rec  retention.Record
 	}{
-		{`DELETE FROM tokens WHERE expires_at < ?`, []any{now.UnixMilli()}},
-		{`DELETE FROM sessions WHERE (revoked_at <> 0 AND revoked_at < ?) OR expires_at < ?`, []any{old, old}},
+		{`DELETE FROM tokens WHERE expires_at < ?`, []any{now.UnixMilli()},
+			retention.Record{Table: "tokens", Categories: "contact,security,operational", Rule: "tokens.delete.expired.expires_at"}},
+		{`DELETE FROM sessions WHERE (revoked_at <> 0 AND revoked_at < ?) OR expires_at < ?`, []any{old, old},
+			retention.Record{Table: "sessions", Categories: "technical,security,operational",
+				Rule: fmt.Sprintf("sessions.delete.days.%dd.revoked_at,expires_at", int(SessionRetention/(24*time.Hour)))}},
 	} {
-		res, err := s.db.Exec(ctx, q.sql, q.args...)
+		err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			res, err := tx.Exec(ctx, q.sql, q.args...)
+			if err != nil {
+				return err
+			}
+			q.rec.Count, _ = res.RowsAffected()
+			q.rec.At = now
+			return retention.Log(ctx, tx, q.rec)
+		})
 		if err != nil {
 			return total, fmt.Errorf("account: purge: %w", err)
 		}
-		n, _ := res.RowsAffected()
-		total += n
+		total += q.rec.Count
 	}
 	n, err := s.thr.purge(ctx)
 	total += n

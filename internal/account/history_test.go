@@ -43,6 +43,15 @@ func TestSessionHistory(t *testing.T) {
 		if hist, _ := e.s.SessionHistory(e.ctx, u.ID); len(hist) != 1 || hist[0].ID != open.ID {
 			t.Fatalf("%d sessions listed after the retention period, want the later one only", len(hist))
 		}
+		// The purge is in the register of destructions, with its rule.
+		var n int64
+		var rule string
+		if err := e.d.QueryRow(e.ctx, `SELECT count, rule FROM destructions WHERE table_name = 'sessions'`).Scan(&n, &rule); err != nil {
+			t.Fatalf("no destruction record of the sessions purged: %v", err)
+		}
+		if n != 1 || rule != "sessions.delete.days.365d.revoked_at,expires_at" {
+			t.Errorf("destruction record: %d sessions by %q, want 1 by the 365-day rule", n, rule)
+		}
 		if r, err := e.s.RoleOf(e.ctx, u.ID); err != nil || r != account.RoleUser {
 			t.Fatalf("RoleOf = %q, %v", r, err)
 		}
