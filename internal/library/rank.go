@@ -1,7 +1,6 @@
 package library
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -265,9 +264,11 @@ func anys(ids []int64) []any {
 	return out
 }
 
-// union is a followed by the ids of b it does not hold, each list newest
-// first; the result is newest first again, as rank expects of its input
-// (it keeps that order among equal scores). Ids grow with time.
+// union is a followed by the ids of b it does not hold. Both come from
+// the searcher newest first, and a holds the newest matches of all, so
+// every id of b missing from a is older than all of a: appended in b's
+// order, the result is newest first too, as rank expects of its input
+// (it keeps that order among equal scores).
 func union(a, b []int64) []int64 {
 	seen := make(map[int64]bool, len(a))
 	for _, id := range a {
@@ -279,6 +280,5 @@ func union(a, b []int64) []int64 {
 			out = append(out, id)
 		}
 	}
-	slices.SortFunc(out, func(x, y int64) int { return cmp.Compare(y, x) })
 	return out
 }
