@@ -101,6 +101,13 @@ func TestE2EDataZipJob(t *testing.T) {
 			t.Errorf("status before any: %v", s)
 		}
 
+		// The page views so far are written within the flush interval
+		// (1 s); the job must find some to show it carries them, so it
+		// starts only once the export holds them.
+		waitFor(t, "the teacher's page views in their export", func() bool {
+			_, tech := comparable(t, teacher.get("/account/export.json").Body)
+			return len(tech) > 0
+		})
 		start := teacher.post("/account/data/exports", url.Values{})
 		if start.Status != http.StatusSeeOther || start.Header.Get("Location") != "/account/data#zip" {
 			t.Fatalf("start: status %d to %q", start.Status, start.Location())
