@@ -19,6 +19,9 @@ func (s *Server) capture(h http.Handler) http.Handler {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A view is dated when it was asked for: the client may have the
+		// whole answer before the handler returns.
+		at := time.Now().UnixMilli()
 		h.ServeHTTP(w, r)
 		if r.Method != http.MethodGet {
 			return
@@ -53,7 +56,7 @@ func (s *Server) capture(h http.Handler) http.Handler {
 			uid = ri.User.ID
 		}
 		s.Telemetry.Add(telemetry.Event{
-			At: time.Now().UnixMilli(), Download: download, UserID: uid,
+			At: at, Download: download, UserID: uid,
 			Path: r.URL.Path, Query: r.URL.RawQuery, Referrer: r.Header.Get("Referer"), Host: r.Host,
 			Remote: r.RemoteAddr, XFF: r.Header.Get("X-Forwarded-For"), UA: r.Header.Get("User-Agent"),
 		})
