@@ -180,20 +180,7 @@ func (s *Server) myComplaintFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveComplaintFile(w, f)
-}
-
-func serveComplaintFile(w http.ResponseWriter, f *complaints.File) {
-	h := w.Header()
-	ct := library.ContentTypes[f.Kind]
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", contentDisposition(f.Name, library.ASCIIName(f.Name, f.Kind)))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.Write(f.Data)
+	servePrivateFile(w, f.Name, f.Kind, f.Data)
 }
 
 func (s *Server) complaintsPage(w http.ResponseWriter, r *http.Request, pg *page, status int) {
@@ -319,7 +306,7 @@ func (s *Server) adminComplaintFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveComplaintFile(w, f)
+	servePrivateFile(w, f.Name, f.Kind, f.Data)
 }
 
 // adminComplaintStatus takes an entry into work or closes it.

@@ -260,20 +260,23 @@ func (s *Server) messageFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveAttachment(w, a)
+	servePrivateFile(w, a.Name, a.Kind, a.Data)
 }
 
-func serveAttachment(w http.ResponseWriter, a *correspondence.Attachment) {
+// servePrivateFile answers with a document only its owner or an
+// administrator may read (a message's attachment, a complaint's
+// document): never cached, never sniffed into something runnable.
+func servePrivateFile(w http.ResponseWriter, name, kind string, data []byte) {
 	h := w.Header()
-	ct := library.ContentTypes[a.Kind]
+	ct := library.ContentTypes[kind]
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
 	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", contentDisposition(a.Name, library.ASCIIName(a.Name, a.Kind)))
+	h.Set("Content-Disposition", contentDisposition(name, library.ASCIIName(name, kind)))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	w.Write(a.Data)
+	w.Write(data)
 }
 
 // contactForm is the visitors' way to write to the administration.
@@ -426,7 +429,7 @@ func (s *Server) adminMessageFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveAttachment(w, a)
+	servePrivateFile(w, a.Name, a.Kind, a.Data)
 }
 
 // adminMessageAnswer stores an administrator's answer in the thread and
