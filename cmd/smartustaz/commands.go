@@ -114,6 +114,7 @@ func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) strin
 	}
 	defer a.Close()
 	waited := false
+	pr := newProgress(stderr)
 	res, err := a.vault.Rotate(ctx, vault.RotateOptions{
 		Wait: wait,
 		Waiting: func(id string, lacking []vault.Node) {
@@ -122,9 +123,9 @@ func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) strin
 				waited = true
 			}
 		},
-		Progress: func(done int) { fmt.Fprintf(stderr, "\rre-wrapped %d data keys", done) },
+		Progress: func(done int) { pr.show("re-wrapped %d data keys", done) },
 	})
-	fmt.Fprintln(stderr)
+	pr.done()
 	if err != nil {
 		return err
 	}

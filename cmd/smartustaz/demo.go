@@ -101,12 +101,11 @@ func fillDemo(ctx context.Context, a *app, f demoFill, stderr io.Writer, added f
 			continue
 		}
 		start := time.Now()
+		pr := newProgress(stderr)
 		done, err := st.run(ctx, a, st.want, func(done int) {
-			fmt.Fprintf(stderr, "\r%s: %d of %d (%.1f%%)", st.name, done, st.want, 100*float64(done)/float64(max(st.want, 1)))
+			pr.show("%s: %d of %d (%.1f%%)", st.name, done, st.want, 100*float64(done)/float64(max(st.want, 1)))
 		})
-		if done > 0 {
-			fmt.Fprintln(stderr)
-		}
+		pr.done()
 		added(st.name, done, time.Since(start))
 		if err != nil {
 			return fmt.Errorf("demo: %s: %s", st.name, describe(err))

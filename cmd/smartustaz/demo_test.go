@@ -48,7 +48,7 @@ func TestDemoCommand(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}
 			}
-			if !strings.Contains(progress, "\rdemo teachers: 30 of 30 (100.0%)") {
+			if !strings.Contains(progress, "demo teachers: 30 of 30 (100.0%)\n") || strings.Contains(progress, "\r") {
 				t.Errorf("no final progress line on stderr:\n%q", progress)
 			}
 

@@ -10,10 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/term"
 
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/i18n"
@@ -234,32 +232,19 @@ func printReport(w io.Writer, rep *importer.Report, took time.Duration) {
 	fmt.Fprintln(w, rep.Summary())
 }
 
-// progressBar draws rows per second and the time left on a terminal, and
-// nothing anywhere else (a log file or a pipe gets only the report).
+// progressBar shows rows per second and the time left (see progress for
+// how it writes to a terminal and elsewhere).
 type progressBar struct {
-	mu    sync.Mutex // the import's writers report from their goroutines
-	w     io.Writer
-	on    bool
+	p     *progress
 	start time.Time
-	last  time.Time
 }
 
 func newProgressBar(w io.Writer) *progressBar {
-	f, ok := w.(*os.File)
-	return &progressBar{w: w, on: ok && term.IsTerminal(int(f.Fd())), start: time.Now()}
+	return &progressBar{p: newProgress(w), start: time.Now()}
 }
 
 func (b *progressBar) update(p importer.Progress) {
-	if !b.on {
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if time.Since(b.last) < 200*time.Millisecond {
-		return
-	}
-	b.last = time.Now()
-	fmt.Fprint(b.w, "\r"+progressLine(p, time.Since(b.start)))
+	b.p.show("%s", progressLine(p, time.Since(b.start)))
 }
 
 // progressLine is one frame of the bar.
@@ -278,11 +263,7 @@ func progressLine(p importer.Progress, elapsed time.Duration) string {
 	return fmt.Sprintf("[%s] %d rows, %.0f rows/s, ETA %s, created %d, failed %d ", bar, p.Read, rate, eta, p.Created, p.Failed)
 }
 
-func (b *progressBar) finish() {
-	if b.on {
-		fmt.Fprintln(b.w)
-	}
-}
+func (b *progressBar) finish() { b.p.done() }
 
 // importJobs is what the import's background jobs need: the invitations
 // are a bulk send of the mail queue (paced, resumed after a restart, shown

@@ -49,13 +49,12 @@ func cmdReindex(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	start := time.Now()
 	done := 0
+	pr := newProgress(stderr)
 	err = lib.Reindex(ctx, func(n, total int) {
 		done = n
-		fmt.Fprintf(stderr, "\rmaterials: %d of %d (%.1f%%)", n, total, 100*float64(n)/float64(max(total, 1)))
+		pr.show("materials: %d of %d (%.1f%%)", n, total, 100*float64(n)/float64(max(total, 1)))
 	})
-	if done > 0 {
-		fmt.Fprintln(stderr)
-	}
+	pr.done()
 	if err != nil {
 		return fmt.Errorf("reindex: after %d materials: %w", done, err)
 	}

@@ -83,7 +83,7 @@ func TestReindexCommand(t *testing.T) {
 			if !strings.Contains(out, "reindexed 8 materials") {
 				t.Errorf("reindex output lacks the count:\n%s", out)
 			}
-			if !strings.Contains(progress, "\rmaterials: 8 of 8 (100.0%)") {
+			if !strings.Contains(progress, "materials: 8 of 8 (100.0%)\n") || strings.Contains(progress, "\r") {
 				t.Errorf("no final progress line on stderr:\n%q", progress)
 			}
 			got := terms()

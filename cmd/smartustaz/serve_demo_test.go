@@ -32,8 +32,8 @@ func TestServeDemo(t *testing.T) {
 				srv := startServerOn(t, e, dataDir, dsn, []string{"--demo"}, noImages)
 				out := srv.Output()
 				for _, want := range []string{
-					fmt.Sprintf("\rdemo teachers: %d of %d (100.0%%)", demoServeUsers, demoServeUsers),
-					fmt.Sprintf("\rdemo materials: %d of %d (100.0%%)", demoServeMaterials, demoServeMaterials),
+					fmt.Sprintf("demo teachers: %d of %d (100.0%%)\n", demoServeUsers, demoServeUsers),
+					fmt.Sprintf("demo materials: %d of %d (100.0%%)\n", demoServeMaterials, demoServeMaterials),
 					fmt.Sprintf("--demo: added %d demo materials by %d demo teachers (demo accounts", demoServeMaterials, demoServeUsers),
 					"password " + defaultDemoPassword,
 				} {
