@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/smartustaz/smartustaz/internal/config"
 	"github.com/smartustaz/smartustaz/internal/i18n"
 	"github.com/smartustaz/smartustaz/internal/importer"
