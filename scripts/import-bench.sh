@@ -4,6 +4,7 @@
 # encryption and blind indexes of a real import, and the peak memory
 # (docs/benchmarks.md). Usage: scripts/import-bench.sh [N] [sqlite|postgres|both]
 set -euo pipefail
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod asks for it (README)
 N=${1:-1000000}
 WHICH=${2:-both}
 PG=${SMARTUSTAZ_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}

@@ -10,6 +10,7 @@
 # images off) on a free loopback port with a fresh data folder, and stops it
 # at the end. Lighthouse comes from npm (scripts/a11y/package-lock.json).
 set -euo pipefail
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod asks for it (README)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 chrome=$(command -v chromium || command -v chromium-browser) || { echo "chromium is not installed (apt-get install chromium)" >&2; exit 1; }

@@ -8,6 +8,7 @@
 #
 # DATA is a folder filled by `smartustaz demo --users 20000 --materials N`.
 set -euo pipefail
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod asks for it (README)
 label=$1 bin=$2 data=$3 dsn=${4:-}
 cd "$(dirname "$0")/../.."
 run() { # kinds rate [VAR=value...]

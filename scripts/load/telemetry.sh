@@ -12,6 +12,7 @@
 # MATERIALS (default 2000) sets the demo catalog's size; DURATION (10s)
 # each wrk run's.
 set -eu
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod asks for it (README)
 BIN=${BIN:-$(mktemp -d)/smartustaz}
 MATERIALS=${MATERIALS:-2000}
 DURATION=${DURATION:-10s}
