@@ -346,8 +346,12 @@ func (p *fileParser) str() (string, error) {
 func (p *fileParser) token() (json.Token, error) {
 	tok, err := p.dec.Token()
 	if err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
+		// Every token is read inside the file's object, so the end of
+		// the input here means the file is cut short. Said in our words:
+		// encoding/json names it differently from one Go version to the
+		// next ("EOF", "unexpected end of JSON input").
+		if err == io.EOF || int(p.dec.InputOffset()) >= len(p.data) {
+			return nil, p.errorf(p.line(), "the file ends too early (a { or a quote is not closed)")
 		}
 		return nil, p.errorf(p.line(), "%v", err)
 	}

@@ -61,7 +61,7 @@ func TestLoadRefusesBrokenFiles(t *testing.T) {
 			[]string{"messages/a.json:3: x.hello: invalid character"}},
 		{"a file cut short",
 			map[string]string{"messages/a.json": "{\"messages\": {\"x.hello\": {\"kk\": \"Сәлем\""},
-			[]string{"messages/a.json:1: x.hello: unexpected EOF"}},
+			[]string{"messages/a.json:1: x.hello: the file ends too early (a { or a quote is not closed)"}},
 		{"a number instead of a text",
 			map[string]string{"messages/a.json": msgFile("x.hello", `{"kk": 1, "ru": "Привет", "en": "Hello"}`)},
 			[]string{"x.hello: kk: want a text or an object of plural forms"}},
