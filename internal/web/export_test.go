@@ -8,3 +8,6 @@ var (
 
 // SiteOrigin is where the tests' browser believes the site is.
 const SiteOrigin = siteOrigin
+
+// SessionTTL is how long a node trusts what a session cookie resolved to.
+const SessionTTL = sessionTTL

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/db"
 	"github.com/smartustaz/smartustaz/internal/db/dbtest"
+	"github.com/smartustaz/smartustaz/internal/web"
 )
 
 // A node keeps what a session cookie resolved to for at most a second
@@ -52,17 +54,26 @@ func TestSessionCacheBoundedAndEmptied(t *testing.T) {
 		if signedIn(sess) {
 			t.Fatal("after the account page found the session ended, the catalog still shows the reader signed in")
 		}
-		_, sess = c.signUp(t, "cache-reader-b@mektep.test", "Сессия Оқырманы Б", true)
-		if !signedIn(sess) {
-			t.Fatal("the catalog does not show the second reader signed in")
+		// The cache must answer within its second; a machine that stalls
+		// longer between the two reads proves nothing either way, so
+		// that case is tried again with a new reader.
+		for try := 1; ; try++ {
+			_, sess = c.signUp(t, fmt.Sprintf("cache-reader-b%d@mektep.test", try), "Сессия Оқырманы Б", true)
+			start := time.Now()
+			if !signedIn(sess) {
+				t.Fatal("the catalog does not show the second reader signed in")
+			}
+			if err := c.accounts.Logout(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+			if signedIn(sess) {
+				break
+			}
+			if time.Since(start) < web.SessionTTL || try == 3 {
+				t.Fatal("right after the database ended the session the catalog shows the reader signed out: the node did not use its cache")
+			}
 		}
-		if err := c.accounts.Logout(ctx, sess); err != nil {
-			t.Fatal(err)
-		}
-		if !signedIn(sess) {
-			t.Fatal("right after the database ended the session the catalog shows the reader signed out: the node did not use its cache")
-		}
-		time.Sleep(1100 * time.Millisecond)
+		time.Sleep(web.SessionTTL + 100*time.Millisecond)
 		if signedIn(sess) {
 			t.Fatal("a second after the session ended the catalog still shows the reader signed in")
 		}
