@@ -60,9 +60,16 @@ const (
 	leakCertName   = "Лейкпроб Сертификат Иесі Әлібекқызы"
 )
 
+// Probes of the public profile (clause 1.4): what a teacher chose to
+// show on their author page is public, and still sealed where it is kept.
+const (
+	leakPublicName   = "Лейкпроб Жария Есім Нұрланқызы"
+	leakPublicSchool = "Лейкпроб жария мектебі №58"
+)
+
 // leakProbes lists every probe value.
 func leakProbes() []string {
-	ps := []string{leakUA, leakUnknownEmail, leakUploadUA, leakDownloadUA, leakReportText, leakCertName}
+	ps := []string{leakUA, leakUnknownEmail, leakUploadUA, leakDownloadUA, leakReportText, leakCertName, leakPublicName, leakPublicSchool}
 	for _, u := range leakUsers {
 		ps = append(ps, u.Email, u.Password, u.FullName, u.Organization, u.Position, u.Region, u.Phone,
 			u.ip, u.newOrg, u.newPosition)
@@ -222,6 +229,13 @@ func TestLeakNoPlaintext(t *testing.T) {
 		number := certNumber(t, clients[0], mid)
 		if r := newClient(t, srv).post("/verify/"+number, url.Values{"name": {leakCertName}}); r.Status != http.StatusOK {
 			t.Fatalf("certificate name check: status %d", r.Status)
+		}
+		if r := clients[0].post("/account/public", url.Values{"show_display_name": {"yes"}, "display_name": {leakPublicName},
+			"show_school": {"yes"}, "school": {leakPublicSchool}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("public profile: status %d, errors %s", r.Status, pageErrors(r))
+		}
+		if r := newClient(t, srv).get("/authors/" + strconv.FormatInt(ids[0], 10)); shown(r, []string{leakPublicName, leakPublicSchool}) != 2 {
+			t.Fatalf("the author page does not show the chosen public fields: status %d", r.Status)
 		}
 		// Each was stored, and opens for the person it belongs to: so a
 		// clean scan below means sealed, not missing.

@@ -122,7 +122,8 @@ func sealingTables(t *testing.T) map[string]bool {
 
 // TestDeclarationsWellFormed: each column declared once, every table has
 // its texts in the three languages, every column has a category of the
-// list, a retention and at least one reader.
+// list, a retention and at least one reader, and no hashed column is
+// declared public.
 func TestDeclarationsWellFormed(t *testing.T) {
 	cats := map[Category]bool{}
 	for _, c := range Categories {
@@ -150,8 +151,12 @@ func TestDeclarationsWellFormed(t *testing.T) {
 			if (c.Retention.Kind == DaysKind || c.Retention.Kind == LawKind) && c.Retention.N <= 0 {
 				t.Errorf("%s: a retention in days or years needs N", k)
 			}
-			if c.Personal && c.Readers&Public != 0 && c.Protection == Sealed {
-				t.Errorf("%s: a sealed column cannot be public", k)
+			// Public and sealed go together (what a person chose to show is
+			// opened with their key for the public pages, and unreadable
+			// once the key is destroyed); public and hashed do not: a hash
+			// shows nothing.
+			if c.Readers&Public != 0 && c.Protection == Hashed {
+				t.Errorf("%s: a hashed column cannot be public", k)
 			}
 		}
 	}

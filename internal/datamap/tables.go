@@ -343,7 +343,8 @@ var Tables = []Table{
 		Columns: []Column{
 			{"user_id", Identity, true, Plain, UntilDeleted, everyone},
 			{"field", Identity, false, Plain, UntilDeleted, everyone},
-			{"value", Identity, true, Plain, UntilDeleted, everyone},
+			{"value", Operational, false, Plain, UntilDeleted, systemOnly},
+			{"value_enc", Identity, true, Sealed, UntilDeleted, everyone},
 			{"updated_at", Operational, false, Plain, UntilDeleted, ownerAdmin},
 		}},
 	{Name: "publication_consents", Package: "library",

@@ -4,9 +4,10 @@ package library
 // field by field, what their public page at /authors/{id} shows. Nothing
 // is public until chosen; every choice is recorded as a consent to
 // publication, apart from the agreement's acceptance. The chosen values
-// are kept in plain text — the person published them — and a withdrawn
-// field is deleted, so it leaves the page at once. A photo is not offered
-// (no image pipeline yet).
+// are sealed with the person's data key: public while the account lives,
+// unreadable in any copy of the database once a deletion destroys the
+// key. A withdrawn field is deleted, so it leaves the page at once. A
+// photo is not offered (no image pipeline yet).
 
 import (
 	"context"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 // Public profile fields.
@@ -73,24 +75,63 @@ func cleanProfileValue(field, v string) string {
 	return strings.Join(strings.Fields(v), " ")
 }
 
+// profileField is where a public field's sealed value lives: bound to the
+// user and to the field, so one field's ciphertext does not open as another.
+func profileField(userID int64, field string) vault.Field {
+	return vault.Field{Table: "public_profiles", Column: "value_enc/" + field, Row: userID}
+}
+
+// openProfileValue is a stored public value: sealed, or, in a row written
+// before migration 0029 and not yet sealed, the plain value.
+func (s *Service) openProfileValue(ctx context.Context, userID int64, field, plain string, sealed []byte) (string, error) {
+	if sealed == nil {
+		return plain, nil
+	}
+	key, err := s.v.ReadKey(ctx, s.db, userID) // nil for a deleted user: nothing
+	if err != nil {
+		return "", err
+	}
+	v, err := key.Open(profileField(userID, field), sealed)
+	return v.Reveal(), err
+}
+
 // PublicProfile returns what userID shows publicly (an empty profile when
 // nothing, or when the account is deleted).
 func (s *Service) PublicProfile(ctx context.Context, userID int64) (*PublicProfile, error) {
 	p := &PublicProfile{UserID: userID, Fields: map[string]string{}}
-	rows, err := s.db.Query(ctx, `SELECT p.field, p.value FROM public_profiles p JOIN users u ON u.id = p.user_id
+	rows, err := s.db.Query(ctx, `SELECT p.field, p.value, p.value_enc FROM public_profiles p JOIN users u ON u.id = p.user_id
 		WHERE p.user_id = ? AND u.status = 'active'`, userID)
 	if err != nil {
 		return nil, wrap("public profile", err)
 	}
-	defer rows.Close()
+	type stored struct {
+		field, plain string
+		sealed       []byte
+	}
+	var got []stored
 	for rows.Next() {
-		var f, v string
-		if err := rows.Scan(&f, &v); err != nil {
+		var r stored
+		if err := rows.Scan(&r.field, &r.plain, &r.sealed); err != nil {
+			rows.Close()
 			return nil, wrap("public profile", err)
 		}
-		p.Fields[f] = v
+		got = append(got, r)
 	}
-	return p, wrap("public profile", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("public profile", err)
+	}
+	// Opened after the rows are closed: the key may need a query of its own.
+	for _, r := range got {
+		v, err := s.openProfileValue(ctx, userID, r.field, r.plain, r.sealed)
+		if err != nil {
+			return nil, wrap("public profile", err)
+		}
+		if v != "" {
+			p.Fields[r.field] = v
+		}
+	}
+	return p, nil
 }
 
 // SavePublicProfile makes exactly the fields in chosen (field → value)
@@ -138,9 +179,17 @@ func (s *Service) SavePublicProfile(ctx context.Context, userID, sessionID int64
 		if _, err := tx.Exec(ctx, `DELETE FROM public_profiles WHERE user_id = ?`, userID); err != nil {
 			return err
 		}
+		var key *vault.UserKey
+		if len(names) > 0 {
+			k, err := s.v.UserKey(ctx, tx, userID)
+			if err != nil {
+				return err
+			}
+			key = k
+		}
 		for _, f := range names {
-			if _, err := tx.Exec(ctx, `INSERT INTO public_profiles (user_id, field, value, updated_at) VALUES (?, ?, ?, ?)`,
-				userID, f, clean[f], now); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO public_profiles (user_id, field, value, value_enc, updated_at) VALUES (?, ?, '', ?, ?)`,
+				userID, f, key.Seal(profileField(userID, f), clean[f]), now); err != nil {
 				return err
 			}
 		}
@@ -302,21 +351,89 @@ func (s *Service) DisplayNames(ctx context.Context, authorIDs []int64) (map[int6
 			args = append(args, id)
 		}
 	}
-	rows, err := s.db.Query(ctx, `SELECT p.user_id, p.value FROM public_profiles p JOIN users u ON u.id = p.user_id
+	rows, err := s.db.Query(ctx, `SELECT p.user_id, p.value, p.value_enc FROM public_profiles p JOIN users u ON u.id = p.user_id
 		WHERE p.field = ? AND u.status = 'active' AND u.blocked = '' AND p.user_id IN (`+strings.Join(marks, ",")+`)`, args...)
 	if err != nil {
 		return nil, wrap("display names", err)
 	}
-	defer rows.Close()
+	type stored struct {
+		id     int64
+		plain  string
+		sealed []byte
+	}
+	var got []stored
 	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+		var r stored
+		if err := rows.Scan(&r.id, &r.plain, &r.sealed); err != nil {
+			rows.Close()
 			return nil, wrap("display names", err)
 		}
-		out[id] = name
+		got = append(got, r)
 	}
-	return out, wrap("display names", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("display names", err)
+	}
+	// Each author's key comes from the vault's cache, or with a query of
+	// its own once the rows are closed.
+	for _, r := range got {
+		name, err := s.openProfileValue(ctx, r.id, ProfileDisplayName, r.plain, r.sealed)
+		if err != nil {
+			return nil, wrap("display names", err)
+		}
+		if name != "" {
+			out[r.id] = name
+		}
+	}
+	return out, nil
+}
+
+// SealPublicProfiles seals the public values still stored in plain text
+// (rows written before migration 0029) and empties their plain column;
+// it returns how many it sealed. Run at every start: after the first, it
+// finds none. A value whose owner has no key any more (deleted) is
+// emptied.
+func SealPublicProfiles(ctx context.Context, d *db.DB, v *vault.Vault) (int, error) {
+	type row struct {
+		user         int64
+		field, plain string
+	}
+	var todo []row
+	rows, err := d.Query(ctx, `SELECT user_id, field, value FROM public_profiles WHERE value <> ''`)
+	if err != nil {
+		return 0, wrap("seal public profiles", err)
+	}
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.user, &r.field, &r.plain); err != nil {
+			rows.Close()
+			return 0, wrap("seal public profiles", err)
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, wrap("seal public profiles", err)
+	}
+	for _, r := range todo {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			key, err := v.ReadKey(ctx, tx, r.user)
+			if err != nil {
+				return err
+			}
+			var sealed []byte
+			if key != nil {
+				sealed = key.Seal(profileField(r.user, r.field), r.plain)
+			}
+			_, err = tx.Exec(ctx, `UPDATE public_profiles SET value = '', value_enc = ? WHERE user_id = ? AND field = ? AND value = ?`,
+				sealed, r.user, r.field, r.plain)
+			return err
+		})
+		if err != nil {
+			return 0, wrap("seal public profiles", err)
+		}
+	}
+	return len(todo), nil
 }
 
 // withAuthorNames fills the cards' public author names.

@@ -140,3 +140,75 @@ func catalogCards(t *testing.T, e *env) map[int64]string {
 }
 
 func repeat(s string, n int) string { return strings.Repeat(s, n) }
+
+// What a teacher chose to show is public on the pages and sealed where it
+// is kept (clause 1.4, clause 2.1): the stored row holds no plain text, the
+// ciphertext is bound to its field, and rows kept in plain text before
+// migration 0029 are sealed by SealPublicProfiles (once: a second run
+// finds none); a deleted user's old plain row is emptied, not sealed.
+func TestPublicProfileSealed(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, library.Options{PublishImmediately: true})
+		author := e.user("user")
+		const name, school = "Мөрленген Есім Сейітқызы", "Мөрленген мектеп №5"
+		if err := e.lib.SavePublicProfile(ctx, author, 1, map[string]string{library.ProfileDisplayName: name, library.ProfileSchool: school}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM public_profiles WHERE user_id = ? AND value = '' AND value_enc IS NOT NULL`, author); n != 2 {
+			t.Fatalf("%d of the 2 chosen fields are stored sealed with no plain text", n)
+		}
+		var sealedName []byte
+		if err := d.QueryRow(ctx, `SELECT value_enc FROM public_profiles WHERE user_id = ? AND field = ?`, author, library.ProfileDisplayName).Scan(&sealedName); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(sealedName), "Мөрленген") {
+			t.Fatal("the sealed name holds its plain text")
+		}
+		// The name's ciphertext put in the school's place does not open.
+		if _, err := d.Exec(ctx, `UPDATE public_profiles SET value_enc = ? WHERE user_id = ? AND field = ?`, sealedName, author, library.ProfileSchool); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.lib.PublicProfile(ctx, author); err == nil {
+			t.Error("a ciphertext moved to another field opened")
+		}
+
+		// Rows from before migration 0029: plain text, no ciphertext.
+		legacy, gone := e.user("user"), e.user("user")
+		for _, r := range []struct {
+			user         int64
+			field, value string
+		}{{legacy, library.ProfileDisplayName, "Ескі Жазба Әміржанқызы"}, {legacy, library.ProfileRegion, "Ескі облыс"}, {gone, library.ProfileDisplayName, "Жойылған Ескі Есім"}} {
+			if _, err := d.Exec(ctx, `INSERT INTO public_profiles (user_id, field, value, updated_at) VALUES (?, ?, ?, 1)`, r.user, r.field, r.value); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if names, err := e.lib.DisplayNames(ctx, []int64{legacy}); err != nil || names[legacy] != "Ескі Жазба Әміржанқызы" {
+			t.Fatalf("an unsealed old row does not read before the upgrade: %v", err)
+		}
+		if err := e.v.Shred(ctx, d, gone); err != nil {
+			t.Fatal(err)
+		}
+		n, err := library.SealPublicProfiles(ctx, d, e.v)
+		if err != nil || n != 3 {
+			t.Fatalf("sealed %d old values (%v), want 3", n, err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM public_profiles WHERE value <> ''`); n != 0 {
+			t.Errorf("%d values left in plain text", n)
+		}
+		p, err := e.lib.PublicProfile(ctx, legacy)
+		if err != nil || p.DisplayName() != "Ескі Жазба Әміржанқызы" || p.Fields[library.ProfileRegion] != "Ескі облыс" {
+			t.Errorf("the sealed old profile does not read as before: %v", err)
+		}
+		if names, err := e.lib.DisplayNames(ctx, []int64{legacy, gone}); err != nil || names[legacy] != "Ескі Жазба Әміржанқызы" || names[gone] != "" {
+			t.Errorf("display names after sealing: %d, %v", len(names), err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM public_profiles WHERE user_id = ? AND value_enc IS NOT NULL`, gone); n != 0 {
+			t.Errorf("a keyless user's old value was sealed (%d)", n)
+		}
+		if n, err := library.SealPublicProfiles(ctx, d, e.v); err != nil || n != 0 {
+			t.Errorf("a second run sealed %d (%v), want none", n, err)
+		}
+	})
+}
