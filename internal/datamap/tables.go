@@ -299,7 +299,7 @@ var Tables = []Table{
 			{"number", Content, false, Plain, Permanent, everyone},
 			{"material_id", Content, false, Plain, Permanent, everyone},
 			{"author_id", Content, true, Plain, Permanent, ownerAdmin},
-			{"name_enc", Identity, true, Sealed, UntilDeleted, ownerAdmin},
+			{"name_enc", Identity, true, Sealed, UntilDeleted, ownerAdmin | Public}, // public on the verify page only when the author chose show_name
 			{"show_name", Consent, true, Plain, Permanent, ownerAdmin},
 			{"title", Content, false, Plain, Permanent, everyone},
 			{"material_url", Content, false, Plain, Permanent, everyone},
