@@ -108,13 +108,14 @@ func open(ctx context.Context, c config.Config, getenv func(string) string, stde
 	if n > 0 {
 		fmt.Fprintf(stderr, "smartustaz: %d deleted account(s) were back in the database (a backup from before their deletion?) and were erased again\n", n)
 	}
-	// Public profile values kept in plain text before migration 0029 are
-	// sealed once; later starts find none.
-	if n, err := library.SealPublicProfiles(ctx, d, v); err != nil {
+	// Public profile values and collection names kept in plain text
+	// before migrations 0029 and 0030 are sealed once; later starts find
+	// none.
+	if n, err := library.SealLeftovers(ctx, d, v); err != nil {
 		d.Close()
 		return nil, err
 	} else if n > 0 {
-		fmt.Fprintf(stderr, "smartustaz: sealed %d public profile value(s) kept in plain text before this version\n", n)
+		fmt.Fprintf(stderr, "smartustaz: sealed %d public profile value(s) and collection name(s) kept in plain text before this version\n", n)
 	}
 	// The audit chain's checkpoints: in the data folder always, in the
 	// bucket too with S3 storage (anchorStorage).

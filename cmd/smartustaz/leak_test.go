@@ -65,11 +65,13 @@ const (
 const (
 	leakPublicName   = "Лейкпроб Жария Есім Нұрланқызы"
 	leakPublicSchool = "Лейкпроб жария мектебі №58"
+	// A private collection's name: the owner's alone, and sealed too.
+	leakCollectionTitle = "Лейкпроб жинағы Ерасылға"
 )
 
 // leakProbes lists every probe value.
 func leakProbes() []string {
-	ps := []string{leakUA, leakUnknownEmail, leakUploadUA, leakDownloadUA, leakReportText, leakCertName, leakPublicName, leakPublicSchool}
+	ps := []string{leakUA, leakUnknownEmail, leakUploadUA, leakDownloadUA, leakReportText, leakCertName, leakPublicName, leakPublicSchool, leakCollectionTitle}
 	for _, u := range leakUsers {
 		ps = append(ps, u.Email, u.Password, u.FullName, u.Organization, u.Position, u.Region, u.Phone,
 			u.ip, u.newOrg, u.newPosition)
@@ -236,6 +238,13 @@ func TestLeakNoPlaintext(t *testing.T) {
 		}
 		if r := newClient(t, srv).get("/authors/" + strconv.FormatInt(ids[0], 10)); shown(r, []string{leakPublicName, leakPublicSchool}) != 2 {
 			t.Fatalf("the author page does not show the chosen public fields: status %d", r.Status)
+		}
+		r = clients[0].post("/collections", url.Values{"title": {leakCollectionTitle}})
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/collections/") {
+			t.Fatalf("collection: status %d, errors %s", r.Status, pageErrors(r))
+		}
+		if c := clients[0].get(strings.SplitN(r.Location(), "?", 2)[0]); shown(c, []string{leakCollectionTitle}) != 1 {
+			t.Fatalf("the owner's collection page does not show its name: status %d", c.Status)
 		}
 		// Each was stored, and opens for the person it belongs to: so a
 		// clean scan below means sealed, not missing.

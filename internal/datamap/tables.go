@@ -566,7 +566,8 @@ var Tables = []Table{
 		Columns: []Column{
 			{"id", Operational, false, Plain, UntilDeleted, ownerAdmin | Public},
 			{"owner_id", Preferences, true, Plain, UntilDeleted, ownerAdmin | Public},
-			{"title", Content, true, Plain, UntilDeleted, ownerAdmin | Public},
+			{"title", Operational, false, Plain, UntilDeleted, systemOnly},
+			{"title_enc", Content, true, Sealed, UntilDeleted, ownerAdmin | Public},
 			{"public", Consent, false, Plain, UntilDeleted, ownerAdmin},
 			{"created_at", Operational, false, Plain, UntilDeleted, ownerAdmin},
 			{"updated_at", Operational, false, Plain, UntilDeleted, ownerAdmin},

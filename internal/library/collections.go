@@ -49,8 +49,12 @@ func (s *Service) UpdateCollection(ctx context.Context, ownerID, collectionID in
 		if err := ownCollection(ctx, tx, ownerID, collectionID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE collections SET title = ?, public = ?, updated_at = ? WHERE id = ?`,
-			title, boolInt(public), s.nowMS(), collectionID)
+		key, err := s.v.UserKey(ctx, tx, ownerID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE collections SET title = '', title_enc = ?, public = ?, updated_at = ? WHERE id = ?`,
+			key.Seal(collectionField(collectionID), title), boolInt(public), s.nowMS(), collectionID)
 		return err
 	})
 	return wrap("update collection", err)

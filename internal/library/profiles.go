@@ -388,54 +388,6 @@ func (s *Service) DisplayNames(ctx context.Context, authorIDs []int64) (map[int6
 	return out, nil
 }
 
-// SealPublicProfiles seals the public values still stored in plain text
-// (rows written before migration 0029) and empties their plain column;
-// it returns how many it sealed. Run at every start: after the first, it
-// finds none. A value whose owner has no key any more (deleted) is
-// emptied.
-func SealPublicProfiles(ctx context.Context, d *db.DB, v *vault.Vault) (int, error) {
-	type row struct {
-		user         int64
-		field, plain string
-	}
-	var todo []row
-	rows, err := d.Query(ctx, `SELECT user_id, field, value FROM public_profiles WHERE value <> ''`)
-	if err != nil {
-		return 0, wrap("seal public profiles", err)
-	}
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.user, &r.field, &r.plain); err != nil {
-			rows.Close()
-			return 0, wrap("seal public profiles", err)
-		}
-		todo = append(todo, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, wrap("seal public profiles", err)
-	}
-	for _, r := range todo {
-		err := d.InTx(ctx, func(tx *db.Tx) error {
-			key, err := v.ReadKey(ctx, tx, r.user)
-			if err != nil {
-				return err
-			}
-			var sealed []byte
-			if key != nil {
-				sealed = key.Seal(profileField(r.user, r.field), r.plain)
-			}
-			_, err = tx.Exec(ctx, `UPDATE public_profiles SET value = '', value_enc = ? WHERE user_id = ? AND field = ? AND value = ?`,
-				sealed, r.user, r.field, r.plain)
-			return err
-		})
-		if err != nil {
-			return 0, wrap("seal public profiles", err)
-		}
-	}
-	return len(todo), nil
-}
-
 // withAuthorNames fills the cards' public author names.
 func (s *Service) withAuthorNames(ctx context.Context, cards []Card) ([]Card, error) {
 	ids := make([]int64, len(cards))

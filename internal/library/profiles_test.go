@@ -144,7 +144,7 @@ func repeat(s string, n int) string { return strings.Repeat(s, n) }
 // What a teacher chose to show is public on the pages and sealed where it
 // is kept (clause 1.4, clause 2.1): the stored row holds no plain text, the
 // ciphertext is bound to its field, and rows kept in plain text before
-// migration 0029 are sealed by SealPublicProfiles (once: a second run
+// migration 0029 are sealed by SealLeftovers (once: a second run
 // finds none); a deleted user's old plain row is emptied, not sealed.
 func TestPublicProfileSealed(t *testing.T) {
 	t.Parallel()
@@ -190,7 +190,7 @@ func TestPublicProfileSealed(t *testing.T) {
 		if err := e.v.Shred(ctx, d, gone); err != nil {
 			t.Fatal(err)
 		}
-		n, err := library.SealPublicProfiles(ctx, d, e.v)
+		n, err := library.SealLeftovers(ctx, d, e.v)
 		if err != nil || n != 3 {
 			t.Fatalf("sealed %d old values (%v), want 3", n, err)
 		}
@@ -207,7 +207,7 @@ func TestPublicProfileSealed(t *testing.T) {
 		if n := count(t, d, `SELECT COUNT(*) FROM public_profiles WHERE user_id = ? AND value_enc IS NOT NULL`, gone); n != 0 {
 			t.Errorf("a keyless user's old value was sealed (%d)", n)
 		}
-		if n, err := library.SealPublicProfiles(ctx, d, e.v); err != nil || n != 0 {
+		if n, err := library.SealLeftovers(ctx, d, e.v); err != nil || n != 0 {
 			t.Errorf("a second run sealed %d (%v), want none", n, err)
 		}
 	})

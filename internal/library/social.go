@@ -18,6 +18,7 @@ import (
 
 	"github.com/smartustaz/smartustaz/internal/apperr"
 	"github.com/smartustaz/smartustaz/internal/db"
+	"github.com/smartustaz/smartustaz/internal/vault"
 )
 
 // Comment statuses.
@@ -369,9 +370,13 @@ func (s *Service) CreateCollection(ctx context.Context, ownerID int64, title str
 		if n >= MaxCollections {
 			return apperr.Field("title", "social.collection.too_many", MaxCollections)
 		}
+		key, err := s.v.UserKey(ctx, tx, ownerID)
+		if err != nil {
+			return err
+		}
 		now := s.nowMS()
-		_, err := tx.Exec(ctx, `INSERT INTO collections (id, owner_id, title, public, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			id, ownerID, title, boolInt(public), now, now)
+		_, err = tx.Exec(ctx, `INSERT INTO collections (id, owner_id, title, title_enc, public, created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, ?)`,
+			id, ownerID, key.Seal(collectionField(id), title), boolInt(public), now, now)
 		return err
 	})
 	if err != nil {
@@ -412,14 +417,19 @@ func (s *Service) GetCollection(ctx context.Context, id, viewerID int64) (*Colle
 	var public int
 	var created int64
 	var status string
-	err := s.db.QueryRow(ctx, `SELECT c.id, c.owner_id, c.title, c.public, c.created_at, u.status FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.id = ?`, id).
-		Scan(&c.ID, &c.OwnerID, &c.Title, &public, &created, &status)
+	var plain string
+	var sealed []byte
+	err := s.db.QueryRow(ctx, `SELECT c.id, c.owner_id, c.title, c.title_enc, c.public, c.created_at, u.status FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.id = ?`, id).
+		Scan(&c.ID, &c.OwnerID, &plain, &sealed, &public, &created, &status)
 	if err != nil {
 		return nil, wrap("collection", err)
 	}
 	c.Public, c.CreatedAt = public == 1, db.Time(created)
 	if status != "active" || (!c.Public && c.OwnerID != viewerID) {
 		return nil, errNotFound()
+	}
+	if c.Title, err = s.openCollectionTitle(ctx, c.OwnerID, c.ID, plain, sealed); err != nil {
+		return nil, wrap("collection", err)
 	}
 	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM collection_items i JOIN materials m ON m.id = i.material_id
 		WHERE i.collection_id = ? AND m.status || '' = ? ORDER BY i.added_at DESC, m.id DESC LIMIT 500`, id, string(StatusPublished))
@@ -440,7 +450,7 @@ func (s *Service) GetCollection(ctx context.Context, id, viewerID int64) (*Colle
 // Collections lists ownerID's collections (publicOnly: the public ones),
 // newest first, without their items.
 func (s *Service) Collections(ctx context.Context, ownerID int64, publicOnly bool) ([]Collection, error) {
-	q := `SELECT id, owner_id, title, public, created_at FROM collections WHERE owner_id = ?`
+	q := `SELECT id, owner_id, title, title_enc, public, created_at FROM collections WHERE owner_id = ?`
 	if publicOnly {
 		q += ` AND public = 1`
 	}
@@ -448,19 +458,53 @@ func (s *Service) Collections(ctx context.Context, ownerID int64, publicOnly boo
 	if err != nil {
 		return nil, wrap("collections", err)
 	}
-	defer rows.Close()
 	var out []Collection
+	var plain []string
+	var sealed [][]byte
 	for rows.Next() {
 		var c Collection
 		var public int
 		var created int64
-		if err := rows.Scan(&c.ID, &c.OwnerID, &c.Title, &public, &created); err != nil {
+		var p string
+		var b []byte
+		if err := rows.Scan(&c.ID, &c.OwnerID, &p, &b, &public, &created); err != nil {
+			rows.Close()
 			return nil, wrap("collections", err)
 		}
 		c.Public, c.CreatedAt = public == 1, db.Time(created)
 		out = append(out, c)
+		plain, sealed = append(plain, p), append(sealed, b)
 	}
-	return out, wrap("collections", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("collections", err)
+	}
+	// Opened once the rows are closed: the key may need a query of its own.
+	for i := range out {
+		if out[i].Title, err = s.openCollectionTitle(ctx, ownerID, out[i].ID, plain[i], sealed[i]); err != nil {
+			return nil, wrap("collections", err)
+		}
+	}
+	return out, nil
+}
+
+// collectionField is where a collection's sealed name lives.
+func collectionField(id int64) vault.Field {
+	return vault.Field{Table: "collections", Column: "title_enc", Row: id}
+}
+
+// openCollectionTitle is a collection's name: sealed, or, in a row
+// written before migration 0030 and not yet sealed, the plain name.
+func (s *Service) openCollectionTitle(ctx context.Context, owner, id int64, plain string, sealed []byte) (string, error) {
+	if sealed == nil {
+		return plain, nil
+	}
+	key, err := s.v.ReadKey(ctx, s.db, owner)
+	if err != nil {
+		return "", err
+	}
+	t, err := key.Open(collectionField(id), sealed)
+	return t.Reveal(), err
 }
 
 // ToggleFollow makes followerID follow authorID, or stop when following

@@ -362,6 +362,65 @@ func TestFavouritesAndCollections(t *testing.T) {
 	})
 }
 
+// A collection's name is sealed with its owner's key where it is kept,
+// on creation and on renaming, and reads as written, in the list and on
+// its page; a name kept in plain text before migration 0030 is sealed by
+// SealLeftovers and reads as before.
+func TestCollectionTitleSealed(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, library.Options{PublishImmediately: true})
+		owner := e.user("user")
+		id, err := e.lib.CreateCollection(ctx, owner, "Құпия жинақ Бекзатқа", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := func() (plain string, sealed []byte) {
+			t.Helper()
+			if err := d.QueryRow(ctx, `SELECT title, title_enc FROM collections WHERE id = ?`, id).Scan(&plain, &sealed); err != nil {
+				t.Fatal(err)
+			}
+			return plain, sealed
+		}
+		if plain, sealed := stored(); plain != "" || len(sealed) == 0 || strings.Contains(string(sealed), "Бекзат") {
+			t.Fatalf("a new collection's name is stored in plain text (%d plain bytes, %d sealed)", len(plain), len(sealed))
+		}
+		if err := e.lib.UpdateCollection(ctx, owner, id, "Жаңа құпия атау Бекзатқа", true); err != nil {
+			t.Fatal(err)
+		}
+		if plain, sealed := stored(); plain != "" || len(sealed) == 0 || strings.Contains(string(sealed), "Бекзат") {
+			t.Fatal("a renamed collection's name is stored in plain text")
+		}
+		if c, err := e.lib.GetCollection(ctx, id, 0); err != nil || c.Title != "Жаңа құпия атау Бекзатқа" {
+			t.Fatalf("the public collection's page: %v", err)
+		}
+
+		// A row from before migration 0030.
+		old := db.NewID()
+		if _, err := d.Exec(ctx, `INSERT INTO collections (id, owner_id, title, public, created_at, updated_at) VALUES (?, ?, ?, 0, 1, 1)`, old, owner, "Ескі жинақ"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := library.SealLeftovers(ctx, d, e.v); err != nil || n != 1 {
+			t.Fatalf("sealed %d old names (%v), want 1", n, err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM collections WHERE title <> '' OR title_enc IS NULL`); n != 0 {
+			t.Errorf("%d collection names left in plain text", n)
+		}
+		cs, err := e.lib.Collections(ctx, owner, false)
+		if err != nil || len(cs) != 2 {
+			t.Fatalf("the owner's collections: %d, %v", len(cs), err)
+		}
+		titles := map[int64]string{}
+		for _, c := range cs {
+			titles[c.ID] = c.Title
+		}
+		if titles[id] != "Жаңа құпия атау Бекзатқа" || titles[old] != "Ескі жинақ" {
+			t.Error("the owner's list after sealing does not read the names as written")
+		}
+	})
+}
+
 // Following and the digest (issue 13 §3): a follow turns the daily digest
 // on; the followed author's new material reaches the inbox at once and
 // the digest after the day ends, once — a second run for the same period

@@ -3,5 +3,5 @@
 -- while the account lives, unreadable in any copy of the database (a
 -- backup taken before) once the key is destroyed by a deletion. New rows
 -- keep value empty; rows written before this migration are sealed at the
--- next start (library.SealPublicProfiles), which then empties value.
+-- next start (library.SealLeftovers), which then empties value.
 ALTER TABLE public_profiles ADD COLUMN value_enc BYTEA;
