@@ -19,6 +19,21 @@ type leftover struct {
 	where  []any
 }
 
+// openLeftover is a stored value of owner's at f: sealed, or, in a row
+// written before its column was sealed and not yet sealed at a start, the
+// plain value. A deleted owner's value reads as "".
+func (s *Service) openLeftover(ctx context.Context, owner int64, f vault.Field, plain string, sealed []byte) (string, error) {
+	if sealed == nil {
+		return plain, nil
+	}
+	key, err := s.v.ReadKey(ctx, s.db, owner)
+	if err != nil {
+		return "", err
+	}
+	v, err := key.Open(f, sealed)
+	return v.Reveal(), err
+}
+
 // SealLeftovers seals the values still kept in plain text from before
 // their columns were sealed — public profile fields (0029) and collection
 // names (0030) — each in its own transaction, and empties their plain

@@ -81,20 +81,6 @@ func profileField(userID int64, field string) vault.Field {
 	return vault.Field{Table: "public_profiles", Column: "value_enc/" + field, Row: userID}
 }
 
-// openProfileValue is a stored public value: sealed, or, in a row written
-// before migration 0029 and not yet sealed, the plain value.
-func (s *Service) openProfileValue(ctx context.Context, userID int64, field, plain string, sealed []byte) (string, error) {
-	if sealed == nil {
-		return plain, nil
-	}
-	key, err := s.v.ReadKey(ctx, s.db, userID) // nil for a deleted user: nothing
-	if err != nil {
-		return "", err
-	}
-	v, err := key.Open(profileField(userID, field), sealed)
-	return v.Reveal(), err
-}
-
 // PublicProfile returns what userID shows publicly (an empty profile when
 // nothing, or when the account is deleted).
 func (s *Service) PublicProfile(ctx context.Context, userID int64) (*PublicProfile, error) {
@@ -123,7 +109,7 @@ func (s *Service) PublicProfile(ctx context.Context, userID int64) (*PublicProfi
 	}
 	// Opened after the rows are closed: the key may need a query of its own.
 	for _, r := range got {
-		v, err := s.openProfileValue(ctx, userID, r.field, r.plain, r.sealed)
+		v, err := s.openLeftover(ctx, userID, profileField(userID, r.field), r.plain, r.sealed)
 		if err != nil {
 			return nil, wrap("public profile", err)
 		}
@@ -377,7 +363,7 @@ func (s *Service) DisplayNames(ctx context.Context, authorIDs []int64) (map[int6
 	// Each author's key comes from the vault's cache, or with a query of
 	// its own once the rows are closed.
 	for _, r := range got {
-		name, err := s.openProfileValue(ctx, r.id, ProfileDisplayName, r.plain, r.sealed)
+		name, err := s.openLeftover(ctx, r.id, profileField(r.id, ProfileDisplayName), r.plain, r.sealed)
 		if err != nil {
 			return nil, wrap("display names", err)
 		}

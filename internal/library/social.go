@@ -428,7 +428,7 @@ func (s *Service) GetCollection(ctx context.Context, id, viewerID int64) (*Colle
 	if status != "active" || (!c.Public && c.OwnerID != viewerID) {
 		return nil, errNotFound()
 	}
-	if c.Title, err = s.openCollectionTitle(ctx, c.OwnerID, c.ID, plain, sealed); err != nil {
+	if c.Title, err = s.openLeftover(ctx, c.OwnerID, collectionField(c.ID), plain, sealed); err != nil {
 		return nil, wrap("collection", err)
 	}
 	cards, err := s.queryCards(ctx, `SELECT `+cardColumns+` FROM collection_items i JOIN materials m ON m.id = i.material_id
@@ -481,7 +481,7 @@ func (s *Service) Collections(ctx context.Context, ownerID int64, publicOnly boo
 	}
 	// Opened once the rows are closed: the key may need a query of its own.
 	for i := range out {
-		if out[i].Title, err = s.openCollectionTitle(ctx, ownerID, out[i].ID, plain[i], sealed[i]); err != nil {
+		if out[i].Title, err = s.openLeftover(ctx, ownerID, collectionField(out[i].ID), plain[i], sealed[i]); err != nil {
 			return nil, wrap("collections", err)
 		}
 	}
@@ -491,20 +491,6 @@ func (s *Service) Collections(ctx context.Context, ownerID int64, publicOnly boo
 // collectionField is where a collection's sealed name lives.
 func collectionField(id int64) vault.Field {
 	return vault.Field{Table: "collections", Column: "title_enc", Row: id}
-}
-
-// openCollectionTitle is a collection's name: sealed, or, in a row
-// written before migration 0030 and not yet sealed, the plain name.
-func (s *Service) openCollectionTitle(ctx context.Context, owner, id int64, plain string, sealed []byte) (string, error) {
-	if sealed == nil {
-		return plain, nil
-	}
-	key, err := s.v.ReadKey(ctx, s.db, owner)
-	if err != nil {
-		return "", err
-	}
-	t, err := key.Open(collectionField(id), sealed)
-	return t.Reveal(), err
 }
 
 // ToggleFollow makes followerID follow authorID, or stop when following
